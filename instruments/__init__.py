@@ -1,0 +1,1 @@
+"""Questionnaires and index frameworks as data files, and their loaders (no Flask)."""

@@ -1,0 +1,59 @@
+"""SCRI: the Flask application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as config_module
+from .extensions import babel, csrf, db, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TRANSLATION_DIRECTORIES = ";".join(
+    str(Path(__file__).parent / sub / "translations")
+    for sub in ("", "public", "console", "reports", "api")
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the app; `config` overrides settings read from the environment (used by tests)."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=os.environ.get("SCRI_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(config_module.load(app.instance_path))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = TRANSLATION_DIRECTORIES
+    if config:
+        app.config.update(config)
+
+    from .database import configure_engine_events
+    from .i18n import select_locale, setup_i18n
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    configure_engine_events()
+    setup_i18n(app)
+
+    from . import models  # noqa: F401  (register the tables with the metadata)
+    from .auth import init_auth
+
+    init_auth(app)
+    from .api import bp as api_bp
+    from .console import bp as console_bp
+    from .errors import register_error_handlers
+    from .public import bp as public_bp
+    from .security import register_security
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(console_bp)
+    app.register_blueprint(api_bp)
+    register_error_handlers(app)
+    register_security(app)
+    return app

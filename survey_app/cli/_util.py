@@ -1,0 +1,41 @@
+"""Shared pieces of the CLI: user errors as one line, JSON output."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+
+import click
+
+from ..services.errors import ServiceError
+
+
+class UserError(click.ClickException):
+    """A one-line error for the user; exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+def user_errors(func):
+    """Turn ServiceError (and ValueError subclasses meant for users) into a one-line exit 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from ..extensions import db
+
+        try:
+            return func(*args, **kwargs)
+        except ServiceError as exc:
+            db.session.rollback()
+            raise UserError(str(exc)) from None
+
+    return wrapper
+
+
+def echo_json(data) -> None:
+    """Print JSON to standard output (UTF-8, readable)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

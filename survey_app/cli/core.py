@@ -1,0 +1,80 @@
+"""`scri init`, `scri serve` and `scri demo`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from ._util import UserError, user_errors
+
+
+def upgrade_schema() -> None:
+    """Create or upgrade the database schema through the migrations."""
+    from flask_migrate import upgrade
+
+    upgrade(directory=current_app.extensions["migrate"].directory)
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create or upgrade the database schema through the migrations."""
+    try:
+        upgrade_schema()
+    except Exception as exc:  # database unreachable, permissions...
+        raise UserError(f"could not prepare the database: {str(exc).splitlines()[0]}") from None
+    from ..services.instruments import ensure_builtin_instruments
+    from ..extensions import db
+
+    ensure_builtin_instruments()
+    db.session.commit()
+    click.echo("Database is ready.")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--timeout", default=60, show_default=True, type=click.IntRange(5, 3600), help="Request timeout, s.")
+@with_appcontext
+def serve_command(host: str, port: int, workers: int, timeout: int) -> None:
+    """Run the production WSGI server (gunicorn)."""
+    try:
+        upgrade_schema()
+    except Exception as exc:
+        raise UserError(f"could not prepare the database: {str(exc).splitlines()[0]}") from None
+    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which("gunicorn")
+    if gunicorn is None:
+        raise UserError("gunicorn is not installed; run: pip install -e .")
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
+    click.echo(f"SCRI is running at http://{shown}:{port}/  (console: http://{shown}:{port}/console/)")
+    click.echo("Press Ctrl+C to stop.")
+    sys.stdout.flush()
+    args = [gunicorn, "--workers", str(workers), "--bind", f"{host}:{port}", "--timeout", str(timeout),
+            "--access-logfile", "-", "--error-logfile", "-", "survey_app.wsgi:app"]
+    os.execv(gunicorn, args)  # noqa: S606
+
+
+@click.command("demo")
+@click.option("--seed", default=2025, show_default=True, help="Random seed of the synthetic responses.")
+@with_appcontext
+@user_errors
+def demo_command(seed: int) -> None:
+    """Load Shu, Ayagoz and Shalkar with an open round each and synthetic responses (safe to run twice)."""
+    from ..demo import load_demo
+
+    try:
+        upgrade_schema()
+    except Exception as exc:
+        raise UserError(f"could not prepare the database: {str(exc).splitlines()[0]}") from None
+    summary = load_demo(seed=seed)
+    for line in summary:
+        click.echo(line)
+
+
+commands = [init_command, serve_command, demo_command]

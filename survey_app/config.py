@@ -1,0 +1,84 @@
+"""Settings read from the environment, with safe defaults for the embedded SQLite database."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+LANGUAGES = ("kk", "ru", "en")
+DEFAULT_LANGUAGE = "ru"
+
+
+class ConfigError(RuntimeError):
+    """The environment does not allow the app to start safely."""
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def database_uri(instance_path: str) -> str:
+    """`DATABASE_URL` if set (PostgreSQL in production), otherwise a SQLite file in the instance folder."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://") :]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        return url
+    return "sqlite:///" + str(Path(instance_path) / "scri.sqlite3")
+
+
+def secret_key(instance_path: str, production: bool) -> str:
+    """The SECRET_KEY from the environment; in development one is generated once into the instance folder."""
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        if production and len(key) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+        return key
+    if production:
+        raise ConfigError("SECRET_KEY is not set; it is required when SCRI_ENV=production")
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def load(instance_path: str) -> dict:
+    """Build the Flask config mapping from the environment."""
+    env = os.environ.get("SCRI_ENV", "development").strip().lower()
+    if env not in {"development", "production", "testing"}:
+        raise ConfigError("SCRI_ENV must be development, production or testing")
+    production = env == "production"
+    return {
+        "SCRI_ENV": env,
+        "SECRET_KEY": secret_key(instance_path, production),
+        "SQLALCHEMY_DATABASE_URI": database_uri(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # The largest body any endpoint accepts (uploads); public forms have a lower limit.
+        "MAX_CONTENT_LENGTH": _env_int("SCRI_MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
+        "SCRI_MAX_FORM_BYTES": _env_int("SCRI_MAX_FORM_BYTES", 64 * 1024),
+        "SCRI_K_MIN": _env_int("SCRI_K_MIN", 5),
+        "SCRI_SUBMIT_RATE_LIMIT": _env_int("SCRI_SUBMIT_RATE_LIMIT", 120),
+        "SCRI_LOGIN_RATE_LIMIT": _env_int("SCRI_LOGIN_RATE_LIMIT", 10),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": production,
+        "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,
+        "LANGUAGES": LANGUAGES,
+    }

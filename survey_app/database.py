@@ -1,0 +1,29 @@
+"""Engine-level settings: SQLite pragmas for the embedded database."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+_configured = False
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def configure_engine_events() -> None:
+    """Turn on WAL, foreign keys and a busy timeout on every SQLite connection (once per process)."""
+    global _configured
+    if _configured:
+        return
+    event.listen(Engine, "connect", _sqlite_pragmas)
+    _configured = True

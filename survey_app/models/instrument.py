@@ -1,0 +1,36 @@
+"""A frozen version of a questionnaire definition."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ._base import UTCDateTime, utcnow
+
+STAKEHOLDER_GROUPS = ("residents", "business", "academia", "civil_society", "government", "international")
+
+
+class Instrument(db.Model):
+    __tablename__ = "instrument"
+    __table_args__ = (
+        UniqueConstraint("code", "version"),
+        UniqueConstraint("code", "content_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64))
+    group: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer)
+    # The validated definition as plain data; never edited once a round has used it.
+    definition: Mapped[dict] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(16), default="builtin")  # builtin | upload
+    approved: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return f"<Instrument {self.code} v{self.version}>"
