@@ -49,11 +49,13 @@ def create_app(config: dict | None = None) -> Flask:
     from .console import bp as console_bp
     from .errors import register_error_handlers
     from .public import bp as public_bp
+    from .reports import bp as reports_bp
     from .security import register_security
 
     app.register_blueprint(public_bp)
     app.register_blueprint(console_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(reports_bp)
     register_error_handlers(app)
     register_security(app)
     return app
