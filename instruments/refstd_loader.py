@@ -486,6 +486,8 @@ def read_refstd_table(path: str | Path, *, max_rows: int = MAX_TABLE_ROWS) -> pd
         ``max_rows`` data rows, a row with more cells than the header...
     """
     path = Path(path)
+    if path.is_dir():
+        raise RefStdInputError([f"{path}: is a folder, not a file"])
     if not path.is_file():
         raise RefStdInputError([f"{path}: no such file"])
     suffix = path.suffix.lower()

@@ -295,6 +295,8 @@ def test_refuses_a_broken_workbook_and_a_missing_file(tmp_path):
         read_refstd_table(path)
     with pytest.raises(RefStdInputError, match="no such file"):
         read_refstd_table(tmp_path / "missing.csv")
+    with pytest.raises(RefStdInputError, match="is a folder, not a file"):
+        read_refstd_table(tmp_path)
 
 
 def test_a_decimal_comma_that_splits_a_row_names_the_row(tmp_path):
