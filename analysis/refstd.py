@@ -7,7 +7,8 @@ Every indicator is a % of implementation (Yes = 100, No = 0, or a percentage mea
    ``S_area`` (3); ``S_ict`` = mean of the ICT indicators (4). In general: a group's mean is the mean of
    its areas' means.
 3. Points ``C(S)`` by the bands of table 2 (S ≤ 20 → 1; 20 < S ≤ 40 → 2; … ; S > 80 → 5), read from the
-   unrounded mean (floating-point noise at an edge is ignored).
+   unrounded mean (floating-point noise at an edge is ignored), so a mean of 20.003 earns 2 points although
+   it is shown, rounded, as 20.0.
 4. ``C_group = K · C(S_group)``: K2 = 2 for priority and ICT, K1 = 1 for additional (formulas 5–7).
 5. ``Ct = (C_priority + C_additional + C_ict) / 25`` (formula 8), reported as a percentage, so always a
    multiple of 4 % between 20 % and 100 %. Cities are ranked by Ct; ties share the best rank (1, 1, 1, 4).

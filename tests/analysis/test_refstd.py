@@ -117,6 +117,30 @@ def test_priority_55_12_additional_44_33_ict_90_is_76_percent(framework):
     assert city["weighted_mean_percent"] == 66.91  # (2·55.12 + 44.33 + 2·90) / 5 = 66.914
 
 
+def test_the_contract_example(framework):
+    """contract.md: S 61.0 / 30.2 / 75.0 -> points 8 + 2 + 8 = 18 -> 72 %, weighted mean 60.44."""
+    rows = city_rows("Almaty", {**{a: ["61"] for a in PRIORITY}, **{a: ["30.2"] for a in ADDITIONAL}, "ict": ["75"]})
+    city = one_city(table(rows), framework)
+    assert (city["s_priority"], city["s_additional"], city["s_ict"]) == (61.0, 30.2, 75.0)
+    assert (city["c_priority"], city["c_additional"], city["c_ict"], city["total_points"]) == (8, 2, 8, 18)
+    assert (city["ct_percent"], city["weighted_mean_percent"], city["rank"]) == (72.0, 60.44, 1)
+
+
+def test_a_mean_just_above_an_edge_steps_up(framework):
+    rows = city_rows(
+        "Shu",
+        {
+            **{a: ["20"] for a in PRIORITY[1:]},
+            "urban_management": ["20.02"],
+            **{a: ["no"] for a in ADDITIONAL},
+            "ict": ["no"],
+        },
+    )
+    city = one_city(table(rows), framework)
+    assert city["s_priority"] == 20.0  # 20.00333… shown rounded
+    assert city["c_priority"] == 4  # but S > 20 earns 2 points (× K2)
+
+
 @pytest.mark.parametrize(
     ("value", "points"),
     [
