@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .api import bp as api_bp
     from .console import bp as console_bp
     from .errors import register_error_handlers
+    from .health import bp as health_bp
     from .public import bp as public_bp
     from .reports import bp as reports_bp
     from .security import register_security
@@ -56,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(console_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(health_bp)
     register_error_handlers(app)
     register_security(app)
     return app
