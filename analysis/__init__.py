@@ -1,0 +1,125 @@
+"""The analysis layer of SCRI: pure functions over pandas DataFrames and networkx graphs.
+
+No Flask, no ORM, no file or network I/O: the web side builds the frames below
+(``survey_app/reports/frames.py``), the framework file is read by ``instruments.frameworks``, and
+:func:`score_round` returns a plain dict in the shape of ``scri score --format json``. Bad input raises
+:class:`AnalysisError` (a ``ValueError``) naming the construct, indicator, item or row; a missing value is
+never NaN in a result but None beside a reason (``missing``), or ``{"suppressed": true, "n": N}``.
+
+Input frames (one city, one round)
+----------------------------------
+``responses``
+    One row per **complete** response. ``response_id`` (column or index, unique), ``group`` (``residents``,
+    ``business``, ``academia``, ``civil_society``, ``government``, ``international``), optional ``weight``
+    (float ≥ 0, design weight), optional demographic columns used for raking (e.g. ``sex``, ``age_band``;
+    the keys of the census margins).
+``answers``
+    Wide, indexed by ``response_id``, one column per scored item code, raw numbers: Likert 1..k, yes/no
+    1 (yes) / 0 (no); NaN for unanswered, "don't know" or not relevant. Rows of ``responses`` missing here
+    have no answers; a row here for a response not in ``responses`` is an error.
+``items``
+    Indexed by item code (opaque strings; the web side prefixes them per group, e.g. ``residents.tr_info``)
+    with ``construct`` (str), ``kind`` (``likert`` | ``yesno``), ``k`` (scale points, 2 for yes/no),
+    ``reverse`` (bool) and, recommended, ``group`` (the group whose questionnaire asks the item; empty:
+    every group). Without ``group`` an item counts as asked of the groups in which someone answered it.
+``ties``
+    Long: ``response_id``, ``ego`` (actor code), ``alter`` (actor code), ``frequency`` (``rarely`` |
+    ``monthly`` | ``weekly`` → 1 / 2 / 3).
+``actors``
+    ``code``, ``sector`` (one of the six groups): every actor that could appear, so that a sector without
+    any tie shows as left out.
+``indicators``
+    ``indicator`` (code), ``value`` (float), ``year`` (int) for the city; codes the framework does not know
+    are ignored (the table may also hold reference-standard indicators); the latest year of a code is used.
+framework
+    ``instruments.frameworks.load_framework()`` (or its ``to_plain()`` dict): dimensions, indicators with
+    source, direction, goalposts and weights, levels, sub-scores and the network blend.
+
+Modules
+-------
+``stats``        t quantile (no SciPy), weighted mean with t-interval, Wilson interval, Cronbach's α, Kish
+``weighting``    raking to census margins with trimming
+``scoring``      item, respondent and group construct scores
+``suppression``  small cells, pooling over unsuppressed groups (secondary suppression)
+``network``      the stakeholder network and its measures
+``scri``         normalisation, aggregation, coverage, levels, Monte Carlo over weights, ranks
+``round_score``  :func:`score_round`, :func:`rank_cities`, :func:`score_cities`
+
+Example
+-------
+>>> import pandas as pd
+>>> from instruments.frameworks import load_framework
+>>> responses = pd.DataFrame({"response_id": [1, 2, 3, 4, 5], "group": ["business"] * 5})
+>>> items = pd.DataFrame({"construct": ["legal_clarity"], "kind": ["likert"], "k": [5], "reverse": [False]},
+...                      index=["business.legal"])
+>>> answers = pd.DataFrame({"business.legal": [2, 3, 4, 4, 5]}, index=[1, 2, 3, 4, 5])
+>>> result = score_round(responses, answers, items, load_framework(), city="Shu", n_boot=0)
+>>> result["constructs"]["legal_clarity"]["business"]["score"]
+65.0
+"""
+
+from __future__ import annotations
+
+from .errors import AnalysisError
+from .network import FREQUENCY_WEIGHTS, build_network, network_measures
+from .round_score import rank_cities, score_cities, score_round, score_round_frames
+from .scoring import (
+    GROUPS,
+    group_construct_scores,
+    group_item_scores,
+    item_scores,
+    prepare_survey,
+    respondent_construct_scores,
+    validate_items,
+)
+from .scri import aggregate, compute_index, framework_spec, level_of, monte_carlo, normalise, rank_scores
+from .stats import (
+    cronbach_alpha,
+    effective_n,
+    kish_deff,
+    normal_interval,
+    t_quantile,
+    weighted_mean_ci,
+    wilson_interval,
+)
+from .suppression import DEFAULT_K_MIN, item_cells_shown, mark_suppressed, pooled_scores
+from .weighting import RakeResult, rake, trim_weights
+
+__all__ = [
+    "DEFAULT_K_MIN",
+    "FREQUENCY_WEIGHTS",
+    "GROUPS",
+    "AnalysisError",
+    "RakeResult",
+    "aggregate",
+    "build_network",
+    "compute_index",
+    "cronbach_alpha",
+    "effective_n",
+    "framework_spec",
+    "group_construct_scores",
+    "group_item_scores",
+    "item_cells_shown",
+    "item_scores",
+    "kish_deff",
+    "level_of",
+    "mark_suppressed",
+    "monte_carlo",
+    "network_measures",
+    "normal_interval",
+    "normalise",
+    "pooled_scores",
+    "prepare_survey",
+    "rake",
+    "rank_cities",
+    "rank_scores",
+    "respondent_construct_scores",
+    "score_cities",
+    "score_round",
+    "score_round_frames",
+    "t_quantile",
+    "trim_weights",
+    "validate_items",
+    "weighted_mean_ci",
+    "wilson_interval",
+]

@@ -1,0 +1,750 @@
+"""The SCRI framework as data: ``instruments/frameworks/scri.yaml`` → validated objects (no Flask).
+
+A framework (COINr's iMeta shape) lists the dimensions with their weights and, for each indicator, its
+parent dimension, source (``infrastructure``, ``yesno``, ``survey`` with a construct, ``network`` with a
+measure), direction, goalposts, weight, unit, labels in kk/ru/en and, for imported values, the valid range.
+The loader reports every problem at once, each naming the file and the indicator (``FrameworkError``).
+
+The analysis layer takes :meth:`ScriFramework.to_plain` (a plain dict) or the object itself;
+:meth:`ScriFramework.imeta` gives the COINr-style table; :meth:`ScriFramework.check_value` is what the
+indicator import uses to refuse an out-of-range value.
+
+>>> framework = load_framework()
+>>> [d.code for d in framework.dimensions][:2]
+['digital_infrastructure', 'economic_potential']
+>>> framework.indicator("pm25_annual_ugm3").normalise(18)
+56.666666666666664
+>>> framework.check_value("broadband_households_pct", 140)
+'140 is outside the valid range 0–100 %'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .loader import InstrumentError, Problem, read_yaml
+from .model import CONSTRUCTS, GROUPS, LANGS, Texts
+
+__all__ = [
+    "DEFAULT_FRAMEWORK_FILE",
+    "NETWORK_MEASURES",
+    "SOURCES",
+    "Dimension",
+    "FrameworkError",
+    "Indicator",
+    "Level",
+    "NetworkBlend",
+    "ScriFramework",
+    "SubScore",
+    "load_framework",
+    "parse_framework",
+]
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_FRAMEWORK_FILE = HERE / "frameworks" / "scri.yaml"
+
+SOURCES = ("infrastructure", "yesno", "survey", "network")
+NETWORK_MEASURES = ("density", "ei_index")
+METHODS = ("arithmetic", "geometric")
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+FRACTION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*$")
+
+TOP_KEYS = {
+    "code",
+    "version",
+    "title",
+    "source",
+    "aggregation",
+    "levels",
+    "subscores",
+    "network_blend",
+    "dimensions",
+    "indicators",
+}
+DIMENSION_KEYS = {"code", "weight", "label", "description"}
+INDICATOR_KEYS = {
+    "code",
+    "dimension",
+    "source",
+    "construct",
+    "measure",
+    "direction",
+    "best",
+    "worst",
+    "target",
+    "weight",
+    "label",
+    "unit",
+    "min",
+    "max",
+    "note",
+}
+DEFAULT_SUBSCORES = (
+    ("stakeholder_engagement", ("public_engagement", "trust", "intersectoral_coordination", "mobilisation")),
+    ("governance", ("admin_capacity", "funding_consistency", "legal_clarity", "digital_governance")),
+)
+
+
+class FrameworkError(InstrumentError):
+    """A framework file with problems; ``problems`` lists every one (file, indicator or part, reason)."""
+
+
+@dataclass(frozen=True)
+class Level:
+    """A readiness level from ``lower`` (inclusive) up to the next level's lower edge."""
+
+    code: str
+    lower: float
+    label: Texts
+
+
+@dataclass(frozen=True)
+class Dimension:
+    code: str
+    weight: float
+    label: Texts
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator: where its value comes from and how it is normalised."""
+
+    code: str
+    dimension: str
+    source: str
+    direction: int
+    best: float
+    worst: float
+    weight: float
+    label: Texts
+    unit: str
+    construct: str | None = None
+    measure: str | None = None
+    min: float | None = None
+    max: float | None = None
+    note: str = ""
+
+    def normalise(self, value: float) -> float:
+        """``(x − worst) / (best − worst) × 100`` truncated to [0, 100]."""
+        return min(100.0, max(0.0, (value - self.worst) / (self.best - self.worst) * 100.0))
+
+    def check_value(self, value: Any) -> str | None:
+        """Why ``value`` cannot be imported for this indicator, or None when it can."""
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            return f"{value!r} is not a number"
+        if self.source == "yesno" and value not in (0, 1):
+            return f"{value:g} is not 1 (yes) or 0 (no)"
+        low = -math.inf if self.min is None else self.min
+        high = math.inf if self.max is None else self.max
+        if not low <= value <= high:
+            return f"{value:g} is outside the valid range {low:g}–{high:g} {self.unit}".rstrip()
+        return None
+
+
+@dataclass(frozen=True)
+class SubScore:
+    code: str
+    constructs: tuple[str, ...]
+    label: Texts
+
+
+@dataclass(frozen=True)
+class NetworkBlend:
+    """How the network measures enter a survey construct's sub-score value."""
+
+    construct: str
+    indicators: tuple[str, ...]
+    share: float
+
+
+@dataclass(frozen=True)
+class ScriFramework:
+    """A validated SCRI framework."""
+
+    code: str
+    version: int
+    title: Texts
+    source: str
+    method: str
+    min_coverage: float
+    levels: tuple[Level, ...]
+    dimensions: tuple[Dimension, ...]
+    indicators: tuple[Indicator, ...]
+    subscores: tuple[SubScore, ...]
+    network_blend: NetworkBlend | None
+    file: str = ""
+
+    def dimension(self, code: str) -> Dimension | None:
+        return next((d for d in self.dimensions if d.code == code), None)
+
+    def indicator(self, code: str) -> Indicator | None:
+        return next((i for i in self.indicators if i.code == code), None)
+
+    def indicators_of(self, dimension: str) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if i.dimension == dimension)
+
+    @property
+    def constructs(self) -> tuple[str, ...]:
+        """Construct codes the framework scores (survey indicators and sub-scores), in file order."""
+        codes = [i.construct for i in self.indicators if i.construct]
+        codes += [c for s in self.subscores for c in s.constructs]
+        return tuple(dict.fromkeys(codes))
+
+    @property
+    def imported(self) -> tuple[Indicator, ...]:
+        """Indicators whose values are imported per city (infrastructure numbers and yes/no facts)."""
+        return tuple(i for i in self.indicators if i.source in ("infrastructure", "yesno"))
+
+    def check_value(self, code: str, value: Any) -> str | None:
+        """Why ``value`` cannot be imported for indicator ``code`` (unknown, out of range), or None."""
+        indicator = self.indicator(code)
+        if indicator is None or indicator.source not in ("infrastructure", "yesno"):
+            return f"{code!r} is not an imported indicator of the framework"
+        return indicator.check_value(value)
+
+    def level(self, score: float) -> str:
+        """The readiness level of a score (40 is medium, 60 is high)."""
+        chosen = self.levels[0].code
+        for level in self.levels:
+            if score >= level.lower:
+                chosen = level.code
+        return chosen
+
+    def to_plain(self) -> dict[str, Any]:
+        """Plain dicts and lists: what the analysis layer takes."""
+        return {
+            "code": self.code,
+            "version": self.version,
+            "method": self.method,
+            "min_coverage": self.min_coverage,
+            "levels": [{"code": lv.code, "from": lv.lower, "label": dict(lv.label)} for lv in self.levels],
+            "dimensions": [{"code": d.code, "weight": d.weight, "label": dict(d.label)} for d in self.dimensions],
+            "indicators": [
+                {
+                    "code": i.code,
+                    "dimension": i.dimension,
+                    "source": i.source,
+                    "construct": i.construct,
+                    "measure": i.measure,
+                    "direction": i.direction,
+                    "best": i.best,
+                    "worst": i.worst,
+                    "weight": i.weight,
+                    "min": i.min,
+                    "max": i.max,
+                    "unit": i.unit,
+                    "label": dict(i.label),
+                }
+                for i in self.indicators
+            ],
+            "subscores": [
+                {"code": s.code, "constructs": list(s.constructs), "label": dict(s.label)} for s in self.subscores
+            ],
+            "network_blend": None
+            if self.network_blend is None
+            else {
+                "construct": self.network_blend.construct,
+                "indicators": list(self.network_blend.indicators),
+                "share": self.network_blend.share,
+            },
+        }
+
+    def imeta(self) -> pd.DataFrame:
+        """The framework as a COINr ``iMeta`` table: indicators (level 1), dimensions (2) and the index (3)."""
+        rows = [
+            {
+                "iCode": i.code,
+                "iName": i.label.get("en", i.code),
+                "Level": 1,
+                "Parent": i.dimension,
+                "Type": "Indicator",
+                "Source": i.source,
+                "Reference": i.construct or i.measure,
+                "Direction": i.direction,
+                "Weight": i.weight,
+                "Goalpost_worst": i.worst,
+                "Goalpost_best": i.best,
+                "Unit": i.unit,
+                "Min": i.min,
+                "Max": i.max,
+            }
+            for i in self.indicators
+        ]
+        rows += [
+            {
+                "iCode": d.code,
+                "iName": d.label.get("en", d.code),
+                "Level": 2,
+                "Parent": self.code,
+                "Type": "Aggregate",
+                "Weight": d.weight,
+            }
+            for d in self.dimensions
+        ]
+        rows.append(
+            {
+                "iCode": self.code,
+                "iName": self.title.get("en", self.code),
+                "Level": 3,
+                "Parent": None,
+                "Type": "Aggregate",
+                "Weight": 1.0,
+            }
+        )
+        columns = [
+            "iCode",
+            "iName",
+            "Level",
+            "Parent",
+            "Type",
+            "Source",
+            "Reference",
+            "Direction",
+            "Weight",
+            "Goalpost_worst",
+            "Goalpost_best",
+            "Unit",
+            "Min",
+            "Max",
+        ]
+        return pd.DataFrame(rows, columns=columns)
+
+
+# --------------------------------------------------------------------------------------------- checking
+
+
+class _Checker:
+    def __init__(self, source: str):
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def problem(self, where: str | None, reason: str) -> None:
+        self.problems.append(Problem(self.source, where, reason))
+
+    def texts(self, value: Any, where: str | None, what: str = "label") -> Texts:
+        if not isinstance(value, dict):
+            self.problem(where, f"missing {what}: a mapping of kk, ru and en texts is required")
+            return {}
+        out: Texts = {}
+        for lang in LANGS:
+            text = value.get(lang)
+            if not isinstance(text, str) or not text.strip():
+                self.problem(where, f"missing translation: {what} in '{lang}'")
+            else:
+                out[lang] = text.strip()
+        for extra in sorted(set(map(str, value)) - set(LANGS)):
+            self.problem(where, f"{what} has an unknown language {extra!r} (use kk, ru, en)")
+        return out
+
+    def number(self, value: Any, where: str | None, what: str) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            self.problem(where, f"{what} must be a number, not {value!r}")
+            return None
+        return float(value)
+
+    def weight(self, value: Any, where: str) -> float | None:
+        weight = self.number(value, where, "weight")
+        if weight is not None and weight < 0:
+            self.problem(where, f"weight must not be negative (it is {weight:g})")
+            return None
+        return weight
+
+    def unknown_keys(self, data: dict, allowed: set[str], where: str | None) -> None:
+        for extra in sorted(set(map(str, data)) - allowed):
+            self.problem(where, f"unknown key {extra!r}")
+
+    # ------------------------------------------------------------------ parts
+
+    def framework(self, data: Any) -> ScriFramework | None:
+        if not isinstance(data, dict):
+            self.problem(None, "the file must be a mapping with code, version, title, dimensions and indicators")
+            return None
+        self.unknown_keys(data, TOP_KEYS, None)
+        code = data.get("code")
+        if not isinstance(code, str) or not CODE_RE.match(code):
+            self.problem(None, "code must be lower-case letters, digits and _")
+        version = data.get("version")
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            self.problem(None, "version must be a whole number of at least 1")
+        title = self.texts(data.get("title"), None, "title")
+        source = data.get("source", "")
+        if not isinstance(source, str):
+            self.problem(None, "source must be a text")
+            source = ""
+        method, min_coverage = self.aggregation(data.get("aggregation"))
+        levels = self.levels(data.get("levels"))
+        dimensions = self.dimensions(data.get("dimensions"))
+        indicators = self.indicators(data.get("indicators"), {d.code for d in dimensions})
+        for dim in dimensions:
+            own = [i for i in indicators if i.dimension == dim.code]
+            if not own:
+                self.problem(f"dimension {dim.code}", "has no indicator")
+            elif sum(i.weight for i in own) <= 0:
+                self.problem(f"dimension {dim.code}", "the weights of its indicators add up to 0")
+        if dimensions and sum(d.weight for d in dimensions) <= 0:
+            self.problem("dimensions", "the dimension weights add up to 0")
+        subscores = self.subscores(data.get("subscores"))
+        blend = self.network_blend(data.get("network_blend"), indicators)
+        if self.problems:
+            return None
+        return ScriFramework(
+            code=code,
+            version=version,
+            title=title,
+            source=" ".join(source.split()),
+            method=method,
+            min_coverage=min_coverage,
+            levels=tuple(levels),
+            dimensions=tuple(dimensions),
+            indicators=tuple(indicators),
+            subscores=tuple(subscores),
+            network_blend=blend,
+            file=self.source,
+        )
+
+    def aggregation(self, value: Any) -> tuple[str, float]:
+        method, coverage = "arithmetic", 2.0 / 3.0
+        if value is None:
+            return method, coverage
+        if not isinstance(value, dict):
+            self.problem("aggregation", "must be a mapping with method and min_coverage")
+            return method, coverage
+        self.unknown_keys(value, {"method", "min_coverage"}, "aggregation")
+        method = value.get("method", method)
+        if method not in METHODS:
+            self.problem("aggregation", f"method {method!r} is not one of {', '.join(METHODS)}")
+        raw = value.get("min_coverage", "2/3")
+        match = FRACTION_RE.match(raw) if isinstance(raw, str) else None
+        if match and float(match.group(2)) > 0:
+            coverage = float(match.group(1)) / float(match.group(2))
+        elif isinstance(raw, int | float) and not isinstance(raw, bool):
+            coverage = float(raw)
+        else:
+            self.problem("aggregation", f'min_coverage {raw!r} must be a number or a fraction such as "2/3"')
+        if not 0 < coverage <= 1:
+            self.problem("aggregation", f"min_coverage must lie in (0, 1], not {coverage:g}")
+        return method, coverage
+
+    def levels(self, value: Any) -> list[Level]:
+        if value is None:
+            return [
+                Level("low", 0.0, dict.fromkeys(LANGS, "low")),
+                Level("medium", 40.0, dict.fromkeys(LANGS, "medium")),
+                Level("high", 60.0, dict.fromkeys(LANGS, "high")),
+            ]
+        if not isinstance(value, list) or not value:
+            self.problem("levels", "must be a non-empty list of {code, from, label}")
+            return []
+        out: list[Level] = []
+        for index, item in enumerate(value, start=1):
+            where = f"level {index}"
+            if not isinstance(item, dict):
+                self.problem(where, "must be a mapping with code, from and label")
+                continue
+            self.unknown_keys(item, {"code", "from", "label"}, where)
+            code = item.get("code")
+            if not isinstance(code, str) or not CODE_RE.match(code):
+                self.problem(where, f"level code {code!r} must be lower-case letters, digits and _")
+                continue
+            where = f"level {code}"
+            lower = self.number(item.get("from"), where, "from")
+            label = self.texts(item.get("label"), where)
+            if lower is None:
+                continue
+            if out and lower <= out[-1].lower:
+                self.problem(where, f"from {lower:g} must be above the previous level's {out[-1].lower:g}")
+            if any(lv.code == code for lv in out):
+                self.problem(where, "level code is used twice")
+            out.append(Level(code, lower, label))
+        if out and out[0].lower > 0:
+            self.problem(f"level {out[0].code}", "the first level must start at 0 so that every score has a level")
+        return out
+
+    def dimensions(self, value: Any) -> list[Dimension]:
+        if not isinstance(value, list) or not value:
+            self.problem("dimensions", "must be a non-empty list of dimensions with code, weight and label")
+            return []
+        out: list[Dimension] = []
+        for index, item in enumerate(value, start=1):
+            where = f"dimension {index}"
+            if not isinstance(item, dict):
+                self.problem(where, "must be a mapping with code, weight and label")
+                continue
+            code = item.get("code")
+            if not isinstance(code, str) or not CODE_RE.match(code):
+                self.problem(where, f"dimension code {code!r} must be lower-case letters, digits and _")
+                continue
+            where = f"dimension {code}"
+            self.unknown_keys(item, DIMENSION_KEYS, where)
+            if any(d.code == code for d in out):
+                self.problem(where, "duplicate dimension code")
+                continue
+            weight = self.weight(item.get("weight", 1), where)
+            label = self.texts(item.get("label"), where)
+            out.append(Dimension(code, weight if weight is not None else 0.0, label))
+        return out
+
+    def indicators(self, value: Any, dimensions: set[str]) -> list[Indicator]:
+        if not isinstance(value, list) or not value:
+            self.problem("indicators", "must be a non-empty list of indicators")
+            return []
+        out: list[Indicator] = []
+        seen: set[str] = set()
+        used_constructs: dict[str, str] = {}
+        used_measures: dict[str, str] = {}
+        for index, item in enumerate(value, start=1):
+            where = f"indicator {index}"
+            if not isinstance(item, dict):
+                self.problem(where, "must be a mapping with code, dimension, source, direction, goalposts, weight")
+                continue
+            code = item.get("code")
+            if not isinstance(code, str) or not CODE_RE.match(code):
+                self.problem(where, f"indicator code {code!r} must be lower-case letters, digits and _")
+                continue
+            where = f"indicator {code}"
+            if code in seen:
+                self.problem(where, "duplicate indicator code")
+                continue
+            seen.add(code)
+            indicator = self.indicator(item, where, dimensions)
+            if indicator is None:
+                continue
+            if indicator.construct:
+                if indicator.construct in used_constructs:
+                    self.problem(
+                        where,
+                        f"construct {indicator.construct!r} is already used by indicator "
+                        f"{used_constructs[indicator.construct]} (it would count twice)",
+                    )
+                used_constructs.setdefault(indicator.construct, code)
+            if indicator.measure:
+                if indicator.measure in used_measures:
+                    self.problem(
+                        where,
+                        f"network measure {indicator.measure!r} is already used by indicator "
+                        f"{used_measures[indicator.measure]}",
+                    )
+                used_measures.setdefault(indicator.measure, code)
+            out.append(indicator)
+        return out
+
+    def indicator(self, item: dict, where: str, dimensions: set[str]) -> Indicator | None:
+        ok = True
+        self.unknown_keys(item, INDICATOR_KEYS, where)
+        dimension = item.get("dimension")
+        if dimension not in dimensions:
+            known = ", ".join(sorted(dimensions)) or "none defined"
+            self.problem(where, f"unknown dimension {dimension!r} (known: {known})")
+            ok = False
+        source = item.get("source")
+        construct = measure = None
+        if source not in SOURCES:
+            self.problem(where, f"source {source!r} is not one of {', '.join(SOURCES)}")
+            ok = False
+        if source == "survey":
+            construct = item.get("construct")
+            if construct not in CONSTRUCTS:
+                self.problem(where, f"unknown construct {construct!r} (known: {', '.join(CONSTRUCTS)})")
+                ok = False
+        elif "construct" in item:
+            self.problem(where, "only survey indicators name a construct")
+        if source == "network":
+            measure = item.get("measure")
+            if measure not in NETWORK_MEASURES:
+                self.problem(where, f"unknown network measure {measure!r} (known: {', '.join(NETWORK_MEASURES)})")
+                ok = False
+        elif "measure" in item:
+            self.problem(where, "only network indicators name a measure")
+        direction = item.get("direction", 1)
+        if isinstance(direction, bool) or direction not in (1, -1):
+            self.problem(where, f"direction must be 1 (more is better) or -1 (less is better), not {direction!r}")
+            ok = False
+        defaults = {"yesno": (1.0, 0.0), "survey": (100.0, 0.0)}.get(source, (None, None))
+        if "best" in item and "target" in item:
+            self.problem(where, "give best or target, not both")
+            ok = False
+        best_raw = item.get("best", item.get("target", defaults[0]))
+        worst_raw = item.get("worst", 0 if ("target" in item and direction == 1) else defaults[1])
+        best = self.number(best_raw, where, "best (or target)") if best_raw is not None else None
+        worst = self.number(worst_raw, where, "worst") if worst_raw is not None else None
+        if best_raw is None:
+            self.problem(where, "goalpost best (or target) is missing")
+        if worst_raw is None:
+            self.problem(where, "goalpost worst is missing")
+        if best is None or worst is None:
+            ok = False
+        elif best == worst:
+            self.problem(where, f"best and worst are both {best:g}; the goalposts must differ")
+            ok = False
+        elif direction in (1, -1) and (best - worst) * direction < 0:
+            way = "above" if direction == 1 else "below"
+            self.problem(where, f"direction {direction:+d} needs best {way} worst (best {best:g}, worst {worst:g})")
+            ok = False
+        weight = self.weight(item.get("weight", 1), where)
+        ok = ok and weight is not None
+        label = self.texts(item.get("label"), where)
+        unit = item.get("unit")
+        if not isinstance(unit, str) or not unit.strip():
+            self.problem(where, "unit is missing (for example '%', 'KZT per month', 'yes/no')")
+            unit = ""
+        note = item.get("note", "")
+        if not isinstance(note, str):
+            self.problem(where, "note must be a text")
+            note = ""
+        low = high = None
+        if source in ("infrastructure", "yesno"):
+            default_range = (0, 1) if source == "yesno" else (None, None)
+            low_raw, high_raw = item.get("min", default_range[0]), item.get("max", default_range[1])
+            if low_raw is None or high_raw is None:
+                self.problem(where, "an infrastructure indicator needs min and max (the valid input range)")
+                ok = False
+            else:
+                low = self.number(low_raw, where, "min")
+                high = self.number(high_raw, where, "max")
+                if low is None or high is None:
+                    ok = False
+                elif low >= high:
+                    self.problem(where, f"min {low:g} must be below max {high:g}")
+                    ok = False
+                elif best is not None and worst is not None:
+                    for name, post in (("best", best), ("worst", worst)):
+                        if not low <= post <= high:
+                            self.problem(
+                                where, f"goalpost {name} {post:g} lies outside the valid range {low:g}–{high:g}"
+                            )
+                            ok = False
+            if source == "yesno" and (low, high) != (0.0, 1.0) and low is not None:
+                self.problem(where, "a yes/no indicator takes 1 (yes) or 0 (no): min 0, max 1")
+                ok = False
+        elif "min" in item or "max" in item:
+            self.problem(where, "min and max are for imported (infrastructure, yes/no) indicators only")
+        if not ok or self.problems and any(p.question == where for p in self.problems):
+            return None
+        return Indicator(
+            code=item["code"],
+            dimension=dimension,
+            source=source,
+            direction=int(direction),
+            best=best,
+            worst=worst,
+            weight=weight,
+            label=label,
+            unit=unit.strip(),
+            construct=construct,
+            measure=measure,
+            min=low,
+            max=high,
+            note=" ".join(note.split()),
+        )
+
+    def subscores(self, value: Any) -> list[SubScore]:
+        if value is None:
+            return [
+                SubScore(code, constructs, {lang: code for lang in LANGS}) for code, constructs in DEFAULT_SUBSCORES
+            ]
+        if not isinstance(value, list):
+            self.problem("subscores", "must be a list of {code, constructs, label}")
+            return []
+        out: list[SubScore] = []
+        for index, item in enumerate(value, start=1):
+            where = f"subscore {index}"
+            if not isinstance(item, dict):
+                self.problem(where, "must be a mapping with code, constructs and label")
+                continue
+            code = item.get("code")
+            if not isinstance(code, str) or not CODE_RE.match(code):
+                self.problem(where, f"sub-score code {code!r} must be lower-case letters, digits and _")
+                continue
+            where = f"subscore {code}"
+            self.unknown_keys(item, {"code", "constructs", "label"}, where)
+            if any(s.code == code for s in out):
+                self.problem(where, "duplicate sub-score code")
+            constructs = item.get("constructs")
+            if not isinstance(constructs, list) or not constructs:
+                self.problem(where, "constructs must be a non-empty list of construct codes")
+                constructs = []
+            for construct in constructs:
+                if construct not in CONSTRUCTS:
+                    self.problem(where, f"unknown construct {construct!r} (known: {', '.join(CONSTRUCTS)})")
+            if len(set(constructs)) != len(constructs):
+                self.problem(where, "a construct is listed twice")
+            label = self.texts(item.get("label"), where)
+            out.append(SubScore(code, tuple(constructs), label))
+        return out
+
+    def network_blend(self, value: Any, indicators: list[Indicator]) -> NetworkBlend | None:
+        if value is None:
+            return None
+        where = "network_blend"
+        if not isinstance(value, dict):
+            self.problem(where, "must be a mapping with construct, indicators and share")
+            return None
+        self.unknown_keys(value, {"construct", "indicators", "share"}, where)
+        construct = value.get("construct")
+        if construct not in CONSTRUCTS:
+            self.problem(where, f"unknown construct {construct!r} (known: {', '.join(CONSTRUCTS)})")
+        codes = value.get("indicators")
+        network = {i.code for i in indicators if i.source == "network"}
+        if not isinstance(codes, list) or not codes:
+            self.problem(where, "indicators must be a non-empty list of network indicator codes")
+            codes = []
+        for code in codes:
+            if code not in network:
+                self.problem(
+                    where,
+                    f"{code!r} is not a network indicator of this framework "
+                    f"(network indicators: {', '.join(sorted(network)) or 'none'})",
+                )
+        share = self.number(value.get("share"), where, "share")
+        if share is not None and not 0 <= share <= 1:
+            self.problem(where, f"share must lie in [0, 1], not {share:g}")
+        return NetworkBlend(construct, tuple(codes), share if share is not None else 0.0)
+
+
+def parse_framework(text: str, source: str = "scri.yaml") -> ScriFramework:
+    """Parse and check framework YAML text; ``FrameworkError`` lists every problem.
+
+    Examples
+    --------
+    >>> parse_framework("code: x\\nversion: 1\\n", "x.yaml")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    instruments.frameworks.FrameworkError: x.yaml: missing title...
+    """
+    try:
+        data = read_yaml(text, source)
+    except InstrumentError as exc:
+        raise FrameworkError(exc.problems) from None
+    checker = _Checker(source)
+    framework = checker.framework(data)
+    if framework is None:
+        raise FrameworkError(checker.problems)
+    return framework
+
+
+def load_framework(path: str | Path | None = None) -> ScriFramework:
+    """Load a framework file (default: the built-in ``frameworks/scri.yaml``, read once and cached)."""
+    if path is None:
+        return _default_framework()
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FrameworkError([Problem(path.name, None, f"cannot be read: {exc}")]) from None
+    return parse_framework(text, path.name)
+
+
+@lru_cache(maxsize=1)
+def _default_framework() -> ScriFramework:
+    return parse_framework(DEFAULT_FRAMEWORK_FILE.read_text(encoding="utf-8"), DEFAULT_FRAMEWORK_FILE.name)
+
+
+# The stakeholder groups, re-exported for callers that validate sectors against the framework.
+STAKEHOLDER_GROUPS = GROUPS
