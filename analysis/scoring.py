@@ -375,7 +375,7 @@ def prepare_survey(
     w = _weights(frame, weights)
 
     group_names = tuple(g for g in GROUPS if (frame["group"] == g).any())
-    group_codes = pd.Categorical(frame["group"], categories=list(group_names)).codes.astype(np.int64)
+    group_codes = pd.Index(group_names).get_indexer(frame["group"]).astype(np.int64)
     has_column = positions >= 0
     item_group = checked["group"].to_numpy(dtype=object)
     explicit = "group" in items.columns
@@ -409,7 +409,7 @@ def prepare_survey(
             )
 
     constructs = tuple(dict.fromkeys(checked["construct"]))
-    item_construct = pd.Categorical(checked["construct"], categories=list(constructs)).codes.astype(np.int64)
+    item_construct = pd.Index(constructs).get_indexer(checked["construct"]).astype(np.int64)
     member = np.zeros((len(checked), len(constructs)))
     member[np.arange(len(checked)), item_construct] = 1.0
     construct_scores = np.full((len(frame), len(constructs)), np.nan)

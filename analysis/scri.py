@@ -421,7 +421,9 @@ def indicator_values(
             else:
                 value = float(v)
         rows.append({"code": code, "value": value, "year": year, "missing": missing})
-    return pd.DataFrame(rows, columns=["code", "value", "year", "missing"]).set_index("code")
+    out = pd.DataFrame(rows, columns=["code", "value", "year", "missing"])
+    out["missing"] = pd.Series([r["missing"] for r in rows], index=out.index, dtype=object)  # None, not NaN
+    return out.set_index("code")
 
 
 def compute_index(

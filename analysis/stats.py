@@ -175,7 +175,9 @@ def wilson_interval(p: float, n: float, confidence: float = 0.95) -> tuple[float
     z2n = z * z / n
     centre = (p + z2n / 2.0) / (1.0 + z2n)
     half = z / (1.0 + z2n) * math.sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0 if p == 0.0 else max(0.0, centre - half)  # exact at the edges, not 1e-17
+    high = 1.0 if p == 1.0 else min(1.0, centre + half)
+    return low, high
 
 
 def normal_interval(p: float, n: float, confidence: float = 0.95) -> tuple[float, float]:

@@ -134,6 +134,7 @@ def pooled_scores(table: pd.DataFrame, group_weights: Mapping[str, float] | None
             }
         )
     out = pd.DataFrame(rows, columns=["construct", "score", "n", "groups", "excluded", "missing"])
+    out["missing"] = pd.Series([r["missing"] for r in rows], index=out.index, dtype=object)  # None, not NaN
     return out.set_index("construct")
 
 

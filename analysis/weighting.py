@@ -103,7 +103,7 @@ def _targets(margins: Mapping, frame: pd.DataFrame, total: float | None) -> tupl
                 "rake only respondents whose categories are known"
             )
         labels = column.astype(str).to_numpy()
-        codes = pd.Categorical(labels, categories=cats).codes
+        codes = pd.Index(cats).get_indexer(labels)
         unknown = codes < 0
         if unknown.any():
             rows = column.index[unknown]

@@ -1,0 +1,309 @@
+"""score_round: the contract shape, JSON-readiness, weighting, network blend, change, ranking, errors."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import AnalysisError, rank_cities, score_cities, score_round
+from analysis.round_score import score_round_frames
+from analysis.synthetic import synthetic_round
+from instruments.frameworks import load_framework
+
+SIZES = {"residents": 124, "business": 24, "academia": 14, "civil_society": 16, "government": 18, "international": 3}
+GROUPS = ("residents", "business", "academia", "civil_society", "government", "international")
+
+
+@pytest.fixture(scope="module")
+def framework():
+    return load_framework()
+
+
+@pytest.fixture(scope="module")
+def frames():
+    return synthetic_round(SIZES, readiness=0.55, seed=2)
+
+
+@pytest.fixture(scope="module")
+def result(frames, framework):
+    return score_round(framework=framework, round_slug="shu-2025", city="Shu", **frames)
+
+
+def walk(value, path="result"):
+    """Yield (path, leaf) over a nested dict/list."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from walk(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from walk(v, f"{path}[{i}]")
+    else:
+        yield path, value
+
+
+def test_contract_shape(result, framework):
+    assert result["round"] == "shu-2025" and result["city"] == "Shu"
+    assert set(result["scri"]) >= {"score", "level", "coverage"}
+    assert result["scri"]["level"] in ("low", "medium", "high")
+    assert list(result["dimensions"]) == [d.code for d in framework.dimensions]
+    for dim in result["dimensions"].values():
+        assert set(dim) >= {"score", "weight", "coverage"}
+        assert dim["weight"] == pytest.approx(1 / 6, abs=1e-4)
+    assert list(result["groups"]) == list(GROUPS)
+    for group in result["groups"].values():
+        assert set(group) >= {"n", "n_effective", "completed", "target"}
+    trust = result["constructs"]["trust"]
+    assert set(trust["residents"]) >= {"score", "ci95", "n", "alpha"}
+    assert trust["international"] == {"suppressed": True, "n": 3}
+    assert set(result["subscores"]) == {"stakeholder_engagement", "governance"}
+    assert set(result["network"]) >= {"density", "ei_index", "nodes", "edges"}
+    assert set(result["sensitivity"]) >= {"score_p05", "score_p95"}
+
+
+def test_json_ready_without_nan_or_numpy_types(result):
+    text = json.dumps(result, allow_nan=False)
+    assert json.loads(text) == result
+    for path, leaf in walk(result):
+        assert leaf is None or isinstance(leaf, str | bool | int | float), path
+        if isinstance(leaf, float):
+            assert math.isfinite(leaf), path
+
+
+def test_every_none_has_a_reason(result):
+    """A None score is explained: a ``missing`` entry beside it (or a suppressed cell)."""
+    assert result["scri"]["score"] is not None
+    for code, indicator in result["indicators"].items():
+        if indicator["value"] is None:
+            assert indicator["missing"], code
+    for construct, cells in result["constructs"].items():
+        for group, cell in cells.items():
+            for key in ("score", "ci95", "alpha"):
+                if key in cell and cell[key] is None:
+                    assert key in cell["missing"], (construct, group, key)
+
+
+def test_scores_within_bounds_and_rounded(result):
+    assert 0 <= result["scri"]["score"] <= 100
+    assert result["sensitivity"]["score_p05"] <= result["scri"]["score"] <= result["sensitivity"]["score_p95"]
+    low, high = result["bootstrap"]["scri_ci95"]
+    assert low <= result["scri"]["score"] <= high
+    for cells in result["constructs"].values():
+        for cell in cells.values():
+            if "score" in cell:
+                assert 0 <= cell["ci95"][0] <= cell["score"] <= cell["ci95"][1] <= 100
+                assert cell["score"] == round(cell["score"], 1)
+
+
+def test_groups_block_uses_targets_and_counts(result, frames):
+    residents = result["groups"]["residents"]
+    assert residents["n"] == 124
+    assert residents["completed"] == frames["counts"]["residents"]["complete"]
+    assert residents["partial"] == frames["counts"]["residents"]["partial"]
+    assert residents["target"] == frames["targets"]["residents"]
+    assert residents["n_effective"] < 124  # raked to the census margins
+    assert result["weighting"]["method"] == "raking" and result["weighting"]["converged"] is True
+    assert result["groups"]["business"]["n_effective"] == 24.0  # not raked
+
+
+def test_subscores_follow_the_pooled_constructs_and_the_network_blend(result, framework):
+    pooled = {c: v["score"] for c, v in result["pooled"].items()}
+    details = result["subscore_details"]
+    gov = [pooled[c] for c in ("admin_capacity", "funding_consistency", "legal_clarity", "digital_governance")]
+    assert result["subscores"]["governance"] == pytest.approx(np.mean(gov), abs=0.06)
+    blend = details["network_blend"]
+    assert blend["share"] == 0.5
+    ic = details["stakeholder_engagement"]["constructs"]["intersectoral_coordination"]
+    assert ic == pytest.approx(0.5 * pooled["intersectoral_coordination"] + 0.5 * blend["network_score"], abs=0.06)
+    indicator = framework.indicator("network_density")
+    assert blend["network_score"] == pytest.approx(
+        (
+            indicator.normalise(result["network"]["density"])
+            + framework.indicator("network_ei_index").normalise(result["network"]["ei_index"])
+        )
+        / 2,
+        abs=0.2,
+    )
+    # the stakeholder-engagement dimension weights give the same blend as the sub-score
+    assert result["dimensions"]["stakeholder_engagement"]["score"] == pytest.approx(
+        result["subscores"]["stakeholder_engagement"], abs=0.11
+    )
+    assert details["governance"]["ci95"][0] <= result["subscores"]["governance"] <= details["governance"]["ci95"][1]
+
+
+def test_without_ties_the_network_is_missing_not_zero(frames, framework):
+    result = score_round(framework=framework, **{**frames, "ties": frames["ties"].iloc[:0]}, n_boot=0, n_draws=50)
+    assert result["network"]["density"] is None
+    assert result["network"]["missing"]["density"] == "no ties reported in this round"
+    assert result["indicators"]["network_density"]["missing"] == "no ties reported in this round"
+    ic = result["subscore_details"]["stakeholder_engagement"]["constructs"]["intersectoral_coordination"]
+    assert ic == result["pooled"]["intersectoral_coordination"]["score"]
+    no_question = score_round(framework=framework, **{**frames, "ties": None, "actors": None}, n_boot=0, n_draws=50)
+    assert no_question["network"]["missing"]["density"] == "the round has no ties question"
+
+
+def test_missing_indicators_lower_coverage_not_the_score(frames, framework):
+    few = frames["indicators"][frames["indicators"]["indicator"].isin(["pm25_annual_ugm3"])]
+    result = score_round(framework=framework, **{**frames, "indicators": few}, n_boot=0, n_draws=50)
+    assert result["dimensions"]["digital_infrastructure"]["score"] is None
+    assert (
+        "coverage" in result["dimensions"]["digital_infrastructure"]["missing"]
+        or "weight" in result["dimensions"]["digital_infrastructure"]["missing"]
+    )
+    assert result["dimensions"]["governance"]["score"] is not None  # survey constructs carry it
+    assert result["scri"]["score"] is None
+    assert "needed" in result["scri"]["missing"]
+
+
+def test_geometric_option_and_previous_round(frames, framework, result):
+    geo = score_round(
+        framework=framework, method="geometric", previous=result, round_slug="shu-2026", city="Shu", **frames
+    )
+    assert geo["scri"]["method"] == "geometric"
+    assert geo["scri"]["score"] <= result["scri"]["score"]
+    assert geo["scri"]["score"] == result["sensitivity"]["geometric_score"]
+    change = geo["change"]
+    assert change["previous_round"] == "shu-2025"
+    assert change["scri"] == pytest.approx(geo["scri"]["score"] - result["scri"]["score"], abs=0.051)
+    assert set(change["dimensions"]) == set(result["dimensions"])
+    assert change["subscores"] == {k: 0.0 for k in result["subscores"]}
+
+
+def test_seeded_results_are_reproducible(frames, framework, result):
+    again = score_round(framework=framework, round_slug="shu-2025", city="Shu", **frames)
+    assert again == result
+
+
+def test_framework_as_plain_dict_gives_the_same_result(frames, framework, result):
+    plain = score_round(framework=framework.to_plain(), round_slug="shu-2025", city="Shu", **frames)
+    assert plain == result
+
+
+def test_score_round_frames_reads_attributes(frames, framework):
+    class Frames:
+        round = "shu-2025"
+        city = "Shu"
+
+    bundle = Frames()
+    for key, value in frames.items():
+        setattr(bundle, key, value)
+    out = score_round_frames(bundle, framework, n_boot=0, n_draws=20)
+    assert out["round"] == "shu-2025" and out["groups"]["residents"]["n"] == 124
+
+
+def test_rank_cities_and_score_cities(framework):
+    rounds = []
+    for slug, city, readiness in (
+        ("shu-2025", "Shu", 0.55),
+        ("ayagoz-2025", "Ayagoz", 0.42),
+        ("shalkar-2025", "Shalkar", 0.36),
+    ):
+        rounds.append(
+            {**synthetic_round(SIZES, readiness=readiness, seed=hash(city) % 1000), "round_slug": slug, "city": city}
+        )
+    out = score_cities(rounds, framework, n_boot=0, n_draws=300)
+    ranking = out["ranking"]
+    assert [c["city"] for c in ranking["cities"]] == ["Shu", "Ayagoz", "Shalkar"]
+    assert [c["rank"] for c in ranking["cities"]] == [1, 2, 3]
+    for city in ranking["cities"]:
+        assert city["p05"] <= city["score"] <= city["p95"]
+        assert 0 <= city["rank_stability"] <= 1
+        assert city["rank_min"] <= city["rank"] <= city["rank_max"]
+    assert [r["rank"] for r in out["rounds"]] == [1, 2, 3]
+    again = rank_cities(out["rounds"], framework, n_draws=300)
+    assert again == ranking
+    json.dumps(out, allow_nan=False)
+
+
+def test_rank_cities_refuses_duplicates_and_foreign_objects(result, framework):
+    with pytest.raises(AnalysisError, match="same round given twice"):
+        rank_cities([result, copy.deepcopy(result)], framework)
+    with pytest.raises(AnalysisError, match="not a score_round result"):
+        rank_cities([{"city": "x"}], framework)
+    with pytest.raises(AnalysisError, match="at least one"):
+        rank_cities([], framework)
+
+
+# ------------------------------------------------------------------------------------------------ errors
+
+
+def test_no_responses(frames, framework):
+    with pytest.raises(AnalysisError, match="no complete responses"):
+        score_round(frames["responses"].iloc[:0], frames["answers"].iloc[:0], frames["items"], framework)
+
+
+def test_item_with_a_construct_the_framework_does_not_know(frames, framework):
+    items = frames["items"].copy()
+    items.iloc[0, items.columns.get_loc("construct")] = "happiness"
+    with pytest.raises(AnalysisError, match=r"feeds construct 'happiness', which the framework does not score"):
+        score_round(frames["responses"], frames["answers"], items, framework)
+
+
+def test_value_outside_1_k(frames, framework):
+    answers = frames["answers"].copy()
+    column = next(c for c in answers.columns if frames["items"].at[c, "kind"] == "likert")
+    answers.iloc[3, answers.columns.get_loc(column)] = 6
+    with pytest.raises(AnalysisError, match=rf"item '{column}': response\(s\) 4 have value\(s\) '6'"):
+        score_round(frames["responses"], answers, frames["items"], framework)
+
+
+def test_negative_weight(frames, framework):
+    responses = frames["responses"].assign(weight=1.0)
+    responses.loc[5, "weight"] = -1.0
+    with pytest.raises(AnalysisError, match=r"response\(s\) 6 have a missing, negative"):
+        score_round(responses, frames["answers"], frames["items"], framework)
+
+
+def test_out_of_range_indicator(frames, framework):
+    indicators = frames["indicators"].copy()
+    indicators.loc[indicators["indicator"] == "pm25_annual_ugm3", "value"] = -3
+    with pytest.raises(AnalysisError, match="'pm25_annual_ugm3': value -3 is outside"):
+        score_round(framework=framework, **{**frames, "indicators": indicators})
+
+
+def test_raking_problems_are_named(frames, framework):
+    margins = {"sex": {"male": 0.5, "female": 0.5}, "age_band": {"18_29": 0.5, "30_plus": 0.5}}
+    with pytest.raises(AnalysisError, match=r"weighting residents: census margin 'age_band'.*absent from the margins"):
+        score_round(framework=framework, **{**frames, "census_margins": margins})
+    with pytest.raises(AnalysisError, match="census margins name 'region'"):
+        score_round(framework=framework, **{**frames, "census_margins": {"region": {"n": 1}}})
+
+
+def test_residents_without_demographics_keep_the_mean_weight(frames, framework):
+    responses = frames["responses"].copy()
+    responses.loc[0, "sex"] = None
+    out = score_round(framework=framework, **{**frames, "responses": responses}, n_boot=0, n_draws=20)
+    assert out["weighting"]["unraked"] == 1 and out["weighting"]["raked"] == 123
+
+
+def test_unknown_actor_in_ties(frames, framework):
+    ties = frames["ties"].copy()
+    ties.loc[0, "alter"] = "mystery_org"
+    with pytest.raises(AnalysisError, match="'mystery_org'.*not an actor"):
+        score_round(framework=framework, **{**frames, "ties": ties})
+
+
+def test_bad_options(frames, framework):
+    with pytest.raises(AnalysisError, match="aggregation method"):
+        score_round(framework=framework, method="median", **frames)
+    with pytest.raises(AnalysisError, match="bootstrap"):
+        score_round(framework=framework, n_boot=-1, **frames)
+    with pytest.raises(AnalysisError, match="unknown group"):
+        score_round(framework=framework, **{**frames, "targets": {"students": 3}})
+
+
+def test_tiny_round_without_indicators(framework):
+    responses = pd.DataFrame({"response_id": [1, 2], "group": ["government", "government"]})
+    items = pd.DataFrame(
+        {"construct": ["admin_capacity"], "kind": ["yesno"], "k": [2], "reverse": [False]}, index=["government.cap"]
+    )
+    answers = pd.DataFrame({"government.cap": [1, np.nan]}, index=[1, 2])
+    out = score_round(responses, answers, items, framework)
+    assert out["constructs"]["admin_capacity"]["government"] == {"suppressed": True, "n": 1}
+    assert out["scri"]["score"] is None and out["subscores"] == {"stakeholder_engagement": None, "governance": None}
+    assert out["subscore_details"]["governance"]["missing"]
+    json.dumps(out, allow_nan=False)

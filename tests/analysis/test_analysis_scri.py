@@ -1,0 +1,264 @@
+"""SCRI normalisation, aggregation, coverage, levels, ranks and Monte Carlo sensitivity (methodology §5)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import (
+    AnalysisError,
+    aggregate,
+    compute_index,
+    framework_spec,
+    level_of,
+    monte_carlo,
+    normalise,
+    rank_scores,
+)
+from analysis.scri import indicator_values
+from instruments.frameworks import load_framework
+
+
+def small_spec(**extra):
+    return framework_spec(
+        {
+            "dimensions": [{"code": "env", "weight": 1}, {"code": "eco", "weight": 2}],
+            "indicators": [
+                {
+                    "code": "pm25",
+                    "dimension": "env",
+                    "source": "infrastructure",
+                    "best": 5,
+                    "worst": 35,
+                    "weight": 1,
+                    "min": 0,
+                    "max": 1000,
+                },
+                {
+                    "code": "green",
+                    "dimension": "env",
+                    "source": "infrastructure",
+                    "best": 16,
+                    "worst": 3,
+                    "weight": 1,
+                    "min": 0,
+                    "max": 1000,
+                },
+                {
+                    "code": "wage",
+                    "dimension": "eco",
+                    "source": "infrastructure",
+                    "best": 500,
+                    "worst": 150,
+                    "weight": 1,
+                    "min": 0,
+                    "max": 10000,
+                },
+                {
+                    "code": "sme",
+                    "dimension": "eco",
+                    "source": "infrastructure",
+                    "best": 100,
+                    "worst": 20,
+                    "weight": 1,
+                    "min": 0,
+                    "max": 1000,
+                },
+                {
+                    "code": "unemp",
+                    "dimension": "eco",
+                    "source": "infrastructure",
+                    "best": 3,
+                    "worst": 10,
+                    "weight": 1,
+                    "min": 0,
+                    "max": 100,
+                },
+            ],
+            **extra,
+        }
+    )
+
+
+def test_pm25_check_value():
+    assert round(normalise(18, best=5, worst=35), 2) == 56.67
+    assert round(load_framework().indicator("pm25_annual_ugm3").normalise(18), 2) == 56.67
+
+
+def test_normalisation_truncates_and_follows_direction():
+    assert normalise(2, best=5, worst=35) == 100.0
+    assert normalise(50, best=5, worst=35) == 0.0
+    assert normalise(75, best=100, worst=50) == 50.0
+    with pytest.raises(AnalysisError, match="differ"):
+        normalise(1, best=3, worst=3)
+
+
+def test_levels_at_the_edges():
+    assert [level_of(s) for s in (0, 39.9, 40, 43, 59.9, 60, 100)] == [
+        "low",
+        "low",
+        "medium",
+        "medium",
+        "medium",
+        "high",
+        "high",
+    ]
+    assert level_of(None) is None
+
+
+def test_weighted_arithmetic_mean_reweights_over_present_indicators():
+    assert aggregate([50.0, 70.0, 90.0], [1, 1, 2]) == (75.0, 1.0)
+    score, coverage = aggregate([50.0, np.nan, 90.0], [1, 1, 2])
+    assert score == pytest.approx(230 / 3) and coverage == 0.75
+
+
+def test_coverage_threshold_of_two_thirds():
+    # 2 of 3 equal weights present: exactly 2/3, kept
+    score, coverage = aggregate([40.0, 60.0, np.nan], [1, 1, 1])
+    assert score == 50.0 and coverage == pytest.approx(2 / 3)
+    # below 2/3: missing
+    score, coverage = aggregate([40.0, np.nan, np.nan], [1, 1, 1])
+    assert math.isnan(score) and coverage == pytest.approx(1 / 3)
+
+
+def test_geometric_option_penalises_imbalance():
+    arithmetic = aggregate([20.0, 80.0], [1, 1])[0]
+    geometric = aggregate([20.0, 80.0], [1, 1], method="geometric")[0]
+    assert geometric < arithmetic
+    assert aggregate([60.0, 60.0], [1, 1], method="geometric")[0] == pytest.approx(60.0)
+    assert aggregate([0.0, 0.0], [1, 1], method="geometric")[0] == pytest.approx(0.0)
+
+
+def test_compute_index_with_a_missing_dimension():
+    spec = small_spec()
+    out = compute_index(spec, {"pm25": 18, "green": None, "wage": 325, "sme": 60, "unemp": 6.5})
+    env = out["dimensions"]["env"]
+    assert env["score"] is None and env["coverage"] == 0.5
+    eco = out["dimensions"]["eco"]
+    assert eco["score"] == pytest.approx(50.0)
+    assert out["score"] == pytest.approx(50.0)  # env missing, eco carries 2/3 of the weight: kept
+    assert out["dimension_share"] == pytest.approx(2 / 3)
+    assert out["coverage"] == pytest.approx(2 / 3)
+    assert eco["weight"] == pytest.approx(2 / 3)
+
+
+def test_index_missing_when_too_few_dimensions():
+    out = compute_index(small_spec(), {"pm25": 18, "green": 10})
+    assert out["score"] is None
+    assert out["dimensions"]["eco"]["coverage"] == 0.0
+
+
+def test_index_coverage_counts_indicator_weight():
+    out = compute_index(small_spec(), {"pm25": 18, "green": 9.5, "wage": 325, "sme": 60, "unemp": None})
+    assert out["coverage"] == pytest.approx((1 * 1 + 2 * 2 / 3) / 3)
+
+
+def test_rank_ties_share_the_best_rank():
+    assert rank_scores({"a": 50, "b": 60, "c": 50, "d": None}) == {"a": 2, "b": 1, "c": 2, "d": None}
+
+
+def test_monte_carlo_is_seeded_and_brackets_the_nominal_score():
+    spec = small_spec()
+    table = pd.DataFrame(
+        {"pm25": [56.7, 20.0], "green": [50.0, 30.0], "wage": [50.0, 70.0], "sme": [40.0, 45.0], "unemp": [80.0, 10.0]},
+        index=["Shu", "Ayagoz"],
+    )
+    a = monte_carlo(spec, table, n_draws=1000, seed=7)
+    b = monte_carlo(spec, table, n_draws=1000, seed=7)
+    assert a == b
+    for city in table.index:
+        nominal = compute_index(spec, dict(zip(table.columns, normalised_back(spec, table.loc[city]), strict=True)))
+        assert a[city]["p05"] <= nominal["score"] <= a[city]["p95"]
+        assert 0 <= a[city]["rank_stability"] <= 1
+        assert 1 <= a[city]["rank_min"] <= a[city]["rank_max"] <= 2
+    c = monte_carlo(spec, table, n_draws=1000, seed=8)
+    assert c != a
+
+
+def normalised_back(spec, row):
+    """Raw values whose normalised scores are ``row`` (to feed compute_index)."""
+    best = spec.indicators["best"]
+    worst = spec.indicators["worst"]
+    return [worst[k] + row[k] / 100 * (best[k] - worst[k]) for k in row.index]
+
+
+def test_rank_stability_is_one_for_a_clear_leader():
+    spec = small_spec()
+    table = pd.DataFrame(
+        {"pm25": [90.0, 10.0], "green": [90.0, 10.0], "wage": [90.0, 10.0], "sme": [90.0, 10.0], "unemp": [90.0, 10.0]},
+        index=["A", "B"],
+    )
+    out = monte_carlo(spec, table)
+    assert out["A"]["rank"] == 1 and out["A"]["rank_stability"] == 1.0
+    assert out["B"]["rank"] == 2 and out["B"]["rank_min"] == 2
+
+
+def test_monte_carlo_noise_zero_reproduces_the_nominal_score():
+    spec = small_spec()
+    table = pd.DataFrame(
+        {"pm25": [56.7], "green": [50.0], "wage": [50.0], "sme": [40.0], "unemp": [80.0]}, index=["Shu"]
+    )
+    out = monte_carlo(spec, table, noise=0.0, n_draws=10)["Shu"]
+    assert out["p05"] == pytest.approx(out["p95"])
+
+
+def test_monte_carlo_rejects_bad_settings():
+    spec = small_spec()
+    table = pd.DataFrame({"pm25": [50.0]}, index=["x"])
+    with pytest.raises(AnalysisError, match="draws"):
+        monte_carlo(spec, table, n_draws=0)
+    with pytest.raises(AnalysisError, match="noise"):
+        monte_carlo(spec, table, noise=1.5)
+
+
+def test_indicator_values_checks_ranges_and_ignores_foreign_codes():
+    spec = framework_spec(load_framework())
+    frame = pd.DataFrame(
+        {
+            "indicator": ["broadband_households_pct", "refstd_thing", "broadband_households_pct"],
+            "value": [40, 99, 55],
+            "year": [2023, 2024, 2024],
+        }
+    )
+    values = indicator_values(spec, frame)
+    assert values.at["broadband_households_pct", "value"] == 55  # the latest year
+    assert values.at["broadband_households_pct", "year"] == 2024
+    assert values.at["mobile_4g_coverage_pct", "missing"] == "no value imported for this city"
+    bad = pd.DataFrame({"indicator": ["broadband_households_pct"], "value": [140], "year": [2024]})
+    with pytest.raises(AnalysisError, match=r"'broadband_households_pct': value 140 is outside its valid range 0–100"):
+        indicator_values(spec, bad)
+    bad = pd.DataFrame({"indicator": ["open_data_portal"], "value": [0.5], "year": [2024]})
+    with pytest.raises(AnalysisError, match=r"1 \(yes\) or 0 \(no\)"):
+        indicator_values(spec, bad)
+    bad = pd.DataFrame({"indicator": ["trust"], "value": [50], "year": [2024]})
+    with pytest.raises(AnalysisError, match="computed, not imported"):
+        indicator_values(spec, bad)
+
+
+def test_framework_spec_safety_net():
+    with pytest.raises(AnalysisError, match="best == worst"):
+        framework_spec(
+            {
+                "dimensions": [{"code": "a"}],
+                "indicators": [{"code": "x", "dimension": "a", "source": "infrastructure", "best": 1, "worst": 1}],
+            }
+        )
+    with pytest.raises(AnalysisError, match="unknown dimension"):
+        framework_spec(
+            {
+                "dimensions": [{"code": "a"}],
+                "indicators": [{"code": "x", "dimension": "b", "source": "infrastructure", "best": 1, "worst": 0}],
+            }
+        )
+    with pytest.raises(AnalysisError, match="negative weight"):
+        framework_spec(
+            {
+                "dimensions": [{"code": "a"}],
+                "indicators": [
+                    {"code": "x", "dimension": "a", "source": "infrastructure", "best": 1, "worst": 0, "weight": -1}
+                ],
+            }
+        )

@@ -1,0 +1,129 @@
+"""Statistics helpers against reference values (t table, Wilson, Cronbach's α, Kish)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import (
+    AnalysisError,
+    cronbach_alpha,
+    effective_n,
+    kish_deff,
+    normal_interval,
+    t_quantile,
+    weighted_mean_ci,
+    wilson_interval,
+)
+from analysis.stats import t_cdf
+
+# Two-sided 95 % Student t quantiles from printed tables (to 4 decimals).
+T_TABLE = {
+    1: 12.7062,
+    2: 4.3027,
+    3: 3.1824,
+    4: 2.7764,
+    5: 2.5706,
+    10: 2.2281,
+    20: 2.0860,
+    30: 2.0423,
+    60: 2.0003,
+    120: 1.9799,
+}
+
+
+@pytest.mark.parametrize(("df", "expected"), sorted(T_TABLE.items()))
+def test_t_quantile_matches_the_table(df, expected):
+    assert t_quantile(0.975, df) == pytest.approx(expected, abs=1e-4)
+
+
+def test_t_quantile_other_levels_and_fractional_df():
+    assert t_quantile(0.995, 10) == pytest.approx(3.1693, abs=1e-4)
+    assert t_quantile(0.95, 7) == pytest.approx(1.8946, abs=1e-4)
+    assert t_quantile(0.025, 10) == pytest.approx(-2.2281, abs=1e-4)
+    # fractional df lies between its integer neighbours and inverts the distribution function
+    q = t_quantile(0.975, 7.3)
+    assert t_quantile(0.975, 8) < q < t_quantile(0.975, 7)
+    assert t_cdf(q, 7.3) == pytest.approx(0.975, abs=1e-10)
+    assert t_quantile(0.975, 1e9) == pytest.approx(1.959964, abs=1e-6)
+
+
+@pytest.mark.parametrize("bad", [0.0, 1.0, -0.1, 1.5])
+def test_t_quantile_refuses_impossible_probabilities(bad):
+    with pytest.raises(AnalysisError, match="probability"):
+        t_quantile(bad, 10)
+
+
+def test_wilson_and_normal_check_values():
+    low, high = wilson_interval(0.5, 120)
+    assert (round(low, 5), round(high, 5)) == (0.41194, 0.58806)
+    low, high = normal_interval(0.5, 120)
+    assert round(0.5 - low, 5) == 0.08946 and round(high - 0.5, 5) == 0.08946
+
+
+def test_wilson_stays_inside_0_1_at_the_edges():
+    low, high = wilson_interval(0.0, 10)
+    assert low == 0.0 and 0 < high < 0.35
+    low, high = wilson_interval(1.0, 10)
+    assert high == 1.0 and 0.65 < low < 1
+
+
+def test_cronbach_alpha_check_value():
+    data = pd.DataFrame({"q1": [1, 2, 3, 4, 5], "q2": [2, 2, 3, 5, 5], "q3": [1, 3, 3, 4, 4]})
+    assert round(cronbach_alpha(data), 5) == 0.95376
+
+
+def test_cronbach_alpha_uses_complete_cases_only():
+    data = pd.DataFrame({"q1": [1, 2, 3, 4, 5, 1], "q2": [2, 2, 3, 5, 5, np.nan], "q3": [1, 3, 3, 4, 4, 5]})
+    assert round(cronbach_alpha(data), 5) == 0.95376
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pd.DataFrame({"q1": [1, 2, 3]}),  # one item
+        pd.DataFrame({"q1": [1, np.nan, 3], "q2": [np.nan, 2, 3]}),  # one complete case
+        pd.DataFrame({"q1": [3, 3, 3], "q2": [2, 2, 2]}),  # no variance
+    ],
+)
+def test_cronbach_alpha_undefined_is_none(data):
+    assert cronbach_alpha(data) is None
+
+
+def test_kish_design_effect_check_value():
+    weights = [10, 15, 10, 15, 20, 30]
+    assert round(kish_deff(weights), 2) == 1.17
+    assert round(effective_n(weights), 2) == 5.13
+    assert kish_deff([2, 2, 2]) == pytest.approx(1.0)
+
+
+def test_weighted_mean_ci_is_the_textbook_interval_with_equal_weights():
+    values = np.array([40.0, 55.0, 60.0, 70.0, 75.0])
+    out = weighted_mean_ci(values)
+    s = values.std(ddof=1)
+    half = t_quantile(0.975, 4) * s / math.sqrt(5)
+    assert out["mean"] == pytest.approx(values.mean())
+    assert out["ci"] == pytest.approx((values.mean() - half, values.mean() + half))
+    assert out["n"] == 5 and out["n_effective"] == pytest.approx(5)
+
+
+def test_weighted_mean_ci_is_scale_free_in_the_weights_and_ignores_missing():
+    values = [40.0, np.nan, 60.0, 80.0]
+    a = weighted_mean_ci(values, [1, 5, 2, 3])
+    b = weighted_mean_ci(values, [10, 7, 20, 30])
+    assert a["mean"] == pytest.approx(b["mean"])
+    assert a["ci"] == pytest.approx(b["ci"])
+    assert a["n"] == 3
+
+
+def test_weighted_mean_ci_without_spread_or_cases():
+    assert weighted_mean_ci([50.0])["ci"] is None
+    assert weighted_mean_ci([np.nan])["mean"] is None
+
+
+def test_negative_weights_are_refused():
+    with pytest.raises(AnalysisError, match="negative"):
+        weighted_mean_ci([1.0, 2.0], [1.0, -1.0])

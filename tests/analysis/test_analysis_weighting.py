@@ -1,0 +1,123 @@
+"""Raking to census margins, trimming and Kish's design effect."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import AnalysisError, rake, trim_weights
+
+SEX = list("mmmmff")
+AGE = list("yoyoyo")
+
+
+def sample():
+    return pd.DataFrame({"sex": SEX, "age": AGE}, index=[11, 12, 13, 14, 15, 16])
+
+
+def test_check_value_counts():
+    result = rake(sample(), {"sex": {"m": 50, "f": 50}, "age": {"y": 40, "o": 60}})
+    assert result.weights.round(9).tolist() == [10, 15, 10, 15, 20, 30]
+    assert result.weights.index.tolist() == [11, 12, 13, 14, 15, 16]
+    assert round(result.deff, 2) == 1.17
+    assert round(result.n_effective, 2) == 5.13
+    assert result.converged and result.trimmed == 0
+
+
+def test_check_value_shares_with_a_population_total():
+    result = rake(sample(), {"sex": {"m": 0.5, "f": 0.5}, "age": {"y": 0.4, "o": 0.6}}, total=100)
+    assert result.weights.round(9).tolist() == [10, 15, 10, 15, 20, 30]
+
+
+def test_shares_without_total_give_mean_weight_one():
+    result = rake(sample(), {"sex": {"m": 0.5, "f": 0.5}, "age": {"y": 0.4, "o": 0.6}})
+    assert result.weights.sum() == pytest.approx(6)
+    assert (result.weights / result.weights.sum()).round(9).tolist() == pytest.approx([0.1, 0.15, 0.1, 0.15, 0.2, 0.3])
+
+
+def test_margins_are_met_on_a_larger_sample():
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(
+        {
+            "sex": rng.choice(["m", "f"], 500, p=[0.3, 0.7]),
+            "age": rng.choice(["a", "b", "c", "d"], 500, p=[0.1, 0.2, 0.3, 0.4]),
+        }
+    )
+    margins = {"sex": {"m": 0.48, "f": 0.52}, "age": {"a": 0.27, "b": 0.30, "c": 0.24, "d": 0.19}}
+    result = rake(frame, margins)
+    w = result.weights
+    for variable, shares in margins.items():
+        got = w.groupby(frame[variable].to_numpy()).sum() / w.sum()
+        for category, share in shares.items():
+            assert got[category] == pytest.approx(share, abs=1e-5)
+    assert result.converged
+    assert result.deff > 1
+
+
+def test_trimming_caps_weights_and_rerakes():
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(
+        {"sex": rng.choice(["m", "f"], 300, p=[0.9, 0.1]), "age": rng.choice(["y", "o"], 300, p=[0.5, 0.5])}
+    )
+    margins = {"sex": {"m": 0.5, "f": 0.5}, "age": {"y": 0.5, "o": 0.5}}
+    untrimmed = rake(frame, margins, cap=None)
+    assert untrimmed.max_weight_ratio > 3
+    trimmed = rake(frame, margins, cap=3.0)
+    assert trimmed.max_weight_ratio <= 3.0 + 1e-6 or not trimmed.converged
+    assert trimmed.trimmed > 0
+
+
+def test_infeasible_cap_reports_not_converged_and_keeps_the_margins():
+    frame = pd.DataFrame({"sex": ["m"] * 19 + ["f"]})
+    result = rake(frame, {"sex": {"m": 0.5, "f": 0.5}}, cap=2.0)
+    assert not result.converged
+    assert result.weights.iloc[-1] / result.weights.sum() == pytest.approx(0.5)
+    assert result.summary()["converged"] is False
+
+
+def test_trim_weights_single_pass():
+    assert trim_weights(np.array([1.0, 1.0, 1.0, 13.0]), cap=2.0).tolist() == [1.0, 1.0, 1.0, 8.0]
+
+
+def test_category_absent_from_margins_names_the_respondent():
+    frame = sample()
+    frame.loc[13, "sex"] = "x"
+    with pytest.raises(AnalysisError, match=r"'sex'.*respondent\(s\) 13.*'x'.*absent from the margins"):
+        rake(frame, {"sex": {"m": 0.5, "f": 0.5}})
+
+
+def test_margin_category_without_respondents_is_an_error():
+    with pytest.raises(AnalysisError, match=r"no respondent in category\(ies\) 'other'"):
+        rake(sample(), {"sex": {"m": 0.4, "f": 0.4, "other": 0.2}})
+
+
+def test_margin_category_with_zero_share_and_no_respondents_is_fine():
+    result = rake(sample(), {"sex": {"m": 0.5, "f": 0.5, "other": 0}})
+    assert result.converged
+
+
+def test_missing_category_and_unknown_variable():
+    frame = sample()
+    frame.loc[12, "age"] = None
+    with pytest.raises(AnalysisError, match=r"respondent\(s\) 12 have no age"):
+        rake(frame, {"age": {"y": 0.5, "o": 0.5}})
+    with pytest.raises(AnalysisError, match="'region' has no column"):
+        rake(sample(), {"region": {"n": 1}})
+
+
+def test_counts_that_disagree_between_variables():
+    with pytest.raises(AnalysisError, match="same population"):
+        rake(sample(), {"sex": {"m": 50, "f": 50}, "age": {"y": 400, "o": 600}})
+
+
+def test_negative_start_weights_are_refused():
+    with pytest.raises(AnalysisError, match=r"non-negative.*14"):
+        rake(sample(), {"sex": {"m": 0.5, "f": 0.5}}, weights=np.array([1, 1, 1, -1, 1, 1.0]))
+
+
+def test_start_weights_are_respected():
+    # design weights already correct for sex: raking leaves them alone
+    start = np.array([1, 1, 1, 1, 2, 2.0])
+    result = rake(sample()[["sex"]], {"sex": {"m": 0.5, "f": 0.5}}, weights=start, total=8)
+    assert result.weights.tolist() == pytest.approx(start.tolist())
