@@ -134,9 +134,15 @@ def _percentiles(draws: np.ndarray, low: float = 2.5, high: float = 97.5) -> tup
 
 
 def _weights(
-    frame: pd.DataFrame, margins: Mapping | None, group: str, cap: float | None
+    frame: pd.DataFrame, margins: Mapping | None, group: str, cap: float | None, strict: bool = False
 ) -> tuple[pd.Series | None, dict[str, Any]]:
-    """Start weights (``weight`` column or 1) and, with margins, the raked weights of ``group``."""
+    """Start weights (``weight`` column or 1) and, with margins, the raked weights of ``group``.
+
+    Respondents of ``group`` whose category of a raking variable is missing or absent from the margins (for
+    example "prefer not to say") are not raked and keep the mean raked weight; they are counted in
+    ``unraked``. When the margins cannot be met (a category without respondents), the group stays unraked
+    and ``missing.raking`` says why; with ``strict`` both cases raise instead.
+    """
     if "weight" in frame.columns:
         weights = pd.to_numeric(frame["weight"], errors="coerce")
         bad = weights.isna() | ~np.isfinite(weights) | (weights < 0)
@@ -148,10 +154,13 @@ def _weights(
     else:
         weights = pd.Series(1.0, index=frame.index)
         info = {"method": "none"}
+    given = weights if info["method"] == "given" else None
     if not margins:
-        return weights if info["method"] == "given" else None, info
+        return given, info
     if group not in GROUPS:
         raise AnalysisError(f"the raking group {group!r} is not one of {', '.join(GROUPS)}")
+    if not isinstance(margins, Mapping):
+        raise AnalysisError("census margins must be a mapping {variable: {category: share or count}}")
     variables = list(margins)
     missing_columns = [v for v in variables if v not in frame.columns]
     if missing_columns:
@@ -160,9 +169,20 @@ def _weights(
             f"(columns: {quote_some(frame.columns)})"
         )
     in_group = (frame["group"] == group).to_numpy()
-    known = in_group & frame[variables].notna().all(axis=1).to_numpy()
-    info = {
-        "method": "raking",
+    known = in_group.copy()
+    outside: list[str] = []
+    for variable in variables:
+        column = frame[variable]
+        categories = {str(c) for c in (margins[variable] or {})} if isinstance(margins[variable], Mapping) else set()
+        listed = column.notna().to_numpy() & column.astype(str).isin(categories).to_numpy()
+        odd = in_group & column.notna().to_numpy() & ~listed
+        if odd.any():
+            found = column[odd].astype(str).value_counts()
+            outside += [f"{variable} {value!r} ({count})" for value, count in found.items()]
+        known &= listed
+    if strict:
+        known = in_group & frame[variables].notna().all(axis=1).to_numpy()
+    base = {
         "group": group,
         "variables": variables,
         "cap": cap,
@@ -170,26 +190,32 @@ def _weights(
         "unraked": int((in_group & ~known).sum()),
     }
     if not known.any():
-        info["method"] = "given" if "weight" in frame.columns else "none"
-        info["missing"] = {"raking": f"no respondent of {group} gave {' and '.join(variables)}; not raked"}
-        return weights if "weight" in frame.columns else None, info
+        reason = f"no respondent of {group} gave a category of {' and '.join(variables)} found in the margins"
+        return given, {**info, **base, "missing": {"raking": f"{reason}; not raked"}}
     try:
         result = rake(frame.loc[known, variables], margins, weights[known].to_numpy(), cap=cap)
     except AnalysisError as exc:
-        raise AnalysisError(f"weighting {group}: {exc}") from None
+        if strict:
+            raise AnalysisError(f"weighting {group}: {exc}") from None
+        return given, {**info, **base, "raked": 0, "missing": {"raking": f"not raked: {exc}"}}
+    info = {"method": "raking", **base}
     raked = weights.copy()
-    scale = result.weights.mean()
-    raked.loc[result.weights.index] = result.weights.to_numpy() / scale  # mean raked weight 1
-    # Respondents who did not give every raking variable keep the mean raked weight (1).
-    raked.loc[frame.index[in_group & ~known]] = 1.0
+    raked.loc[result.weights.index] = result.weights.to_numpy() / result.weights.mean()  # mean raked weight 1
+    raked.loc[frame.index[in_group & ~known]] = 1.0  # unraked respondents keep the mean raked weight
     info.update(result.summary())
     info["n_effective"] = _r(effective_n(raked[in_group].to_numpy()), 1)
     info["deff"] = _r(len(raked[in_group]) / effective_n(raked[in_group].to_numpy()), 3)
+    missing = {}
+    if outside:
+        missing["categories"] = "not in the census margins, so not raked (they keep the mean weight): " + ", ".join(
+            outside
+        )
     if not result.converged:
-        info["missing"] = {
-            "convergence": "the margins and the weight cap could not both be met; the margins hold "
-            "and some weights exceed the cap"
-        }
+        missing["convergence"] = (
+            "the margins and the weight cap could not both be met; the margins hold and some weights exceed the cap"
+        )
+    if missing:
+        info["missing"] = missing
     return raked, info
 
 
@@ -407,6 +433,7 @@ def score_round(
     census_margins: Mapping[str, Mapping[str, float]] | None = None,
     raking_group: str = "residents",
     weight_cap: float | None = DEFAULT_CAP,
+    strict_weighting: bool = False,
     group_weights: Mapping[str, float] | None = None,
     method: str | None = None,
     previous: Mapping[str, Any] | None = None,
@@ -438,6 +465,10 @@ def score_round(
         ``{variable: {category: share or count}}`` to rake ``raking_group`` (residents) to; None: no raking.
     raking_group, weight_cap
         Group that is raked and the weight cap (multiple of the mean weight; None: no trimming).
+    strict_weighting
+        Raise when a respondent's category is missing from the margins or a margin cannot be met; by
+        default such respondents are left unraked (mean weight), or the group unweighted, and
+        ``weighting.missing`` says so.
     group_weights
         Weights of the groups when constructs are pooled (default equal).
     method
@@ -489,7 +520,7 @@ def score_round(
     if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 0:
         raise AnalysisError(f"the number of bootstrap draws must be a whole number of 0 or more, not {n_boot!r}")
     frame = check_responses(responses)
-    weights, weighting = _weights(frame, census_margins, raking_group, weight_cap)
+    weights, weighting = _weights(frame, census_margins, raking_group, weight_cap, strict_weighting)
     prepared = prepare_survey(frame, answers, items, weights=weights, known_constructs=spec.constructs)
 
     table = mark_suppressed(group_construct_scores(prepared, confidence), k_min)

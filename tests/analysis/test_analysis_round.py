@@ -265,12 +265,31 @@ def test_out_of_range_indicator(frames, framework):
         score_round(framework=framework, **{**frames, "indicators": indicators})
 
 
-def test_raking_problems_are_named(frames, framework):
+def test_raking_problems_are_named_when_strict(frames, framework):
     margins = {"sex": {"male": 0.5, "female": 0.5}, "age_band": {"18_29": 0.5, "30_plus": 0.5}}
     with pytest.raises(AnalysisError, match=r"weighting residents: census margin 'age_band'.*absent from the margins"):
-        score_round(framework=framework, **{**frames, "census_margins": margins})
+        score_round(framework=framework, strict_weighting=True, **{**frames, "census_margins": margins})
     with pytest.raises(AnalysisError, match="census margins name 'region'"):
         score_round(framework=framework, **{**frames, "census_margins": {"region": {"n": 1}}})
+
+
+def test_categories_outside_the_margins_stay_unraked_and_are_reported(frames, framework):
+    responses = frames["responses"].copy()
+    responses.loc[[0, 1, 2], "sex"] = "prefer_not_to_say"
+    out = score_round(framework=framework, n_boot=0, n_draws=20, **{**frames, "responses": responses})
+    weighting = out["weighting"]
+    assert weighting["method"] == "raking" and weighting["unraked"] == 3 and weighting["raked"] == 121
+    assert "sex 'prefer_not_to_say' (3)" in weighting["missing"]["categories"]
+
+
+def test_margins_that_cannot_be_met_leave_the_group_unweighted(frames, framework):
+    margins = {"sex": {"male": 0.5, "female": 0.4, "other": 0.1}}
+    out = score_round(framework=framework, n_boot=0, n_draws=20, **{**frames, "census_margins": margins})
+    assert out["weighting"]["method"] == "none"
+    assert "no respondent in category(ies) 'other'" in out["weighting"]["missing"]["raking"]
+    assert out["groups"]["residents"]["n_effective"] == 124.0
+    with pytest.raises(AnalysisError, match="no respondent in category"):
+        score_round(framework=framework, strict_weighting=True, **{**frames, "census_margins": margins})
 
 
 def test_residents_without_demographics_keep_the_mean_weight(frames, framework):
