@@ -10,8 +10,9 @@ plain, JSON-ready dict (no numpy types, no NaN; a missing value is None beside a
   groups (equal group weights), naming the groups used and left out; ``items``: item-level cells under the
   all-or-nothing rule (see :mod:`analysis.suppression`);
 - ``subscores``: stakeholder engagement and governance (mean of their constructs' pooled scores; the
-  intersectoral coordination construct is blended with the network, see below), with bootstrap intervals in
-  ``subscore_details``;
+  intersectoral coordination construct is blended with the network, see below), with coverage, the
+  constructs, bootstrap intervals and the blend in ``subscore_details``. Like a dimension, a sub-score is
+  missing when fewer than 2/3 (``min_coverage``) of its constructs have a score;
 - ``network``: density, E-I index, nodes, edges, degree and betweenness per actor, sectors left out;
 - ``scri``, ``dimensions``, ``indicators``: the index, its dimensions and indicators with coverage;
 - ``sensitivity``: Monte Carlo over the weights (median, 5–95 %), the geometric-mean variant;
@@ -680,13 +681,16 @@ def score_round(
                 f"(at least {spec.min_coverage * 100:.1f} % needed)"
             )
         details[code] = entry
-    if spec.network_blend:
-        details["network_blend"] = {
-            "construct": spec.network_blend["construct"],
-            "share": _r(spec.network_blend["share"], 3),
-            "network_score": _r(network_part, 1),
-            "survey_score": _r(pooled_values.get(spec.network_blend["construct"]), 1),
-        }
+    blend = spec.network_blend
+    if blend:
+        for code, constructs_of in spec.subscores:
+            if blend["construct"] in constructs_of:
+                details[code]["network_blend"] = {
+                    "construct": blend["construct"],
+                    "share": _r(blend["share"], 3),
+                    "network_score": _r(network_part, 1),
+                    "survey_score": _r(pooled_values.get(blend["construct"]), 1),
+                }
     result["subscore_details"] = details
 
     result["network"] = {
@@ -832,7 +836,8 @@ def rank_cities(
     -------
     dict
         ``cities``: [{round, city, score, level, coverage, rank, median, p05, p95, rank_stability, rank_min,
-        rank_max}] sorted by rank; ``draws``, ``noise``, ``seed``, ``method``.
+        rank_max, rank_probabilities ({rank: share of draws})}] sorted by rank; ``draws``, ``noise``, ``seed``,
+        ``method``.
 
     Examples
     --------
@@ -887,6 +892,7 @@ def rank_cities(
                 "rank_stability": _r(m["rank_stability"], 3),
                 "rank_min": m["rank_min"],
                 "rank_max": m["rank_max"],
+                "rank_probabilities": {str(k): _r(v, 3) for k, v in m["rank_shares"].items()},
             }
         )
     cities.sort(key=lambda c: (c["rank"] is None, c["rank"] or 0, str(c["city"])))

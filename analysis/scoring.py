@@ -12,7 +12,9 @@ is asked of comes from the optional ``group`` column of ``items`` (empty: every 
 an item counts as asked of the groups in which at least one respondent answered it.
 
 A group's construct score is the weighted mean of its respondents' construct scores, with a t-interval on
-Kish's effective n, n, the effective n and Cronbach's α (on the item scores of the group's complete cases).
+Kish's effective n (clipped to 0–100), n, the effective n and Cronbach's α. α is computed, unweighted, on the
+0–100 item scores of the group's complete cases (listwise), so items on different scales (5-point and
+yes/no) enter on one metric; for items of one scale this equals α on the raw answers.
 
 Everything is computed on whole arrays (one pass per construct or cell, never one per respondent), on the
 respondents sorted by ``response_id`` so that the order of the input rows changes nothing.

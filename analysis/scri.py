@@ -4,8 +4,8 @@ Monte Carlo sensitivity over the weights.
 - Normalisation with fixed goalposts: ``y = (x − worst) / (best − worst) × 100`` truncated to [0, 100]
   (direction −1 simply has best < worst). Never min–max over the cities of a sample.
 - Aggregation: weighted arithmetic mean of the indicators present in a dimension, then of the dimensions
-  present. The geometric option takes the weighted geometric mean of the scores rescaled to 1–100
-  (``1 + 0.99 y``) and maps the result back to 0–100, so a zero no longer needs special care.
+  present. The geometric option (at both levels) takes the weighted geometric mean of the scores rescaled
+  to 1–100 (``1 + 0.99 y``) and maps the result back to 0–100, so a zero no longer needs special care.
 - Missing data: no imputation. A dimension's coverage is the weight share of its indicators present; below
   ``min_coverage`` (2/3) the dimension is missing. The index is missing when the dimensions present carry
   less than ``min_coverage`` of the dimension weight. The index's coverage is the share of the total
@@ -533,7 +533,8 @@ def monte_carlo(
     dict
         Per city: ``median``, ``p05``, ``p95``, ``mean``, ``missing_share`` (share of draws without an
         index), ``rank`` (nominal), ``rank_stability`` (share of draws with the nominal
-        rank), ``rank_min``, ``rank_max``. Unrounded; None where undefined.
+        rank), ``rank_min``, ``rank_max``, ``rank_shares`` ({rank: share of draws}). Unrounded; None where
+        undefined.
 
     Examples
     --------
@@ -588,6 +589,7 @@ def monte_carlo(
         # ranks among the cities given (a single city always ranks first)
         r = ranks[present[:, c], c]
         entry["rank"] = nominal_ranks[city]
+        entry["rank_shares"] = {int(k): float((r == k).mean()) for k in np.unique(r)} if len(r) else {}
         if len(r) and nominal_ranks[city] is not None:
             entry.update(
                 rank_stability=float((r == nominal_ranks[city]).mean()), rank_min=int(r.min()), rank_max=int(r.max())

@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from .loader import InstrumentError, Problem, read_yaml
-from .model import CONSTRUCTS, GROUPS, LANGS, Texts
+from .model import CONSTRUCTS, LANGS, Texts
 
 __all__ = [
     "DEFAULT_FRAMEWORK_FILE",
@@ -744,7 +744,3 @@ def load_framework(path: str | Path | None = None) -> ScriFramework:
 @lru_cache(maxsize=1)
 def _default_framework() -> ScriFramework:
     return parse_framework(DEFAULT_FRAMEWORK_FILE.read_text(encoding="utf-8"), DEFAULT_FRAMEWORK_FILE.name)
-
-
-# The stakeholder groups, re-exported for callers that validate sectors against the framework.
-STAKEHOLDER_GROUPS = GROUPS

@@ -115,7 +115,8 @@ def test_subscores_follow_the_pooled_constructs_and_the_network_blend(result, fr
     details = result["subscore_details"]
     gov = [pooled[c] for c in ("admin_capacity", "funding_consistency", "legal_clarity", "digital_governance")]
     assert result["subscores"]["governance"] == pytest.approx(np.mean(gov), abs=0.06)
-    blend = details["network_blend"]
+    blend = details["stakeholder_engagement"]["network_blend"]
+    assert "network_blend" not in details["governance"]
     assert blend["share"] == 0.5
     ic = details["stakeholder_engagement"]["constructs"]["intersectoral_coordination"]
     assert ic == pytest.approx(0.5 * pooled["intersectoral_coordination"] + 0.5 * blend["network_score"], abs=0.06)
@@ -213,6 +214,8 @@ def test_rank_cities_and_score_cities(framework):
         assert city["p05"] <= city["score"] <= city["p95"]
         assert 0 <= city["rank_stability"] <= 1
         assert city["rank_min"] <= city["rank"] <= city["rank_max"]
+        assert sum(city["rank_probabilities"].values()) == pytest.approx(1.0, abs=0.002)
+        assert city["rank_probabilities"].get(str(city["rank"])) == city["rank_stability"]
     assert [r["rank"] for r in out["rounds"]] == [1, 2, 3]
     again = rank_cities(out["rounds"], framework, n_draws=300)
     assert again == ranking
