@@ -59,5 +59,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(health_bp)
     register_error_handlers(app)
+    from .cli import register_cli
+
+    register_cli(app)
     register_security(app)
     return app

@@ -12,7 +12,7 @@ from .extensions import db, login_manager
 from .models import ApiToken, User
 from .models._base import utcnow
 
-TOKEN_PREFIX = "scri_"
+TOKEN_PREFIX = "scri_"  # noqa: S105 (a visible prefix, not a secret)
 
 
 def hash_token(token: str) -> str:

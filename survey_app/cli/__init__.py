@@ -30,13 +30,22 @@ def main(ctx: click.Context) -> None:
     ctx.obj = ScriptInfo(create_app=_create_app)
 
 
-def _register() -> None:
+def all_commands() -> list[click.Command]:
+    """Every command of the modules of this package, in module order."""
+    commands = []
     for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if module_info.name.startswith("_"):
             continue
         module = importlib.import_module(f"{__name__}.{module_info.name}")
-        for command in getattr(module, "commands", []):
-            main.add_command(command)
+        commands.extend(getattr(module, "commands", []))
+    return commands
 
 
-_register()
+def register_cli(app) -> None:
+    """Make the commands available as `flask --app survey_app ...` and to the test CLI runner."""
+    for command in all_commands():
+        app.cli.add_command(command)
+
+
+for _command in all_commands():
+    main.add_command(_command)

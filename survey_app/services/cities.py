@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..models import City
@@ -11,19 +11,15 @@ from .errors import ServiceError
 
 def find_city(name: str) -> City | None:
     """A city by slug or by its name in any language (case-insensitive)."""
-    key = (name or "").strip().lower()
+    key = (name or "").strip().casefold()
     if not key:
         return None
-    return db.session.scalar(
-        select(City).where(
-            or_(
-                func.lower(City.slug) == key,
-                func.lower(City.name_en) == key,
-                func.lower(City.name_ru) == key,
-                func.lower(City.name_kk) == key,
-            )
-        )
-    )
+    # Compared in Python: SQLite's lower() folds only ASCII, and Kazakh and Russian names are Cyrillic.
+    for city in db.session.scalars(select(City)):
+        if key in {city.slug.casefold(), city.name_en.casefold(), city.name_ru.casefold(),
+                   city.name_kk.casefold()}:
+            return city
+    return None
 
 
 def get_city(name: str) -> City:
