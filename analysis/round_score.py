@@ -351,6 +351,61 @@ def _bootstrap_pooled(
     return out
 
 
+def _bootstrap_block(
+    spec: FrameworkSpec,
+    prepared: PreparedSurvey,
+    table: pd.DataFrame,
+    group_weights: Mapping[str, float] | None,
+    normalised: pd.Series,
+    network_part: float,
+    method: str,
+    scri_score: float | None,
+    n_boot: int,
+    seed: int,
+) -> tuple[dict[str, Any], dict[str, tuple[float, float] | None]]:
+    """Percentile intervals (2.5–97.5 %) of the pooled constructs, sub-scores and SCRI over bootstrap draws.
+
+    Only the survey part varies; infrastructure values, the network and the weights stay fixed.
+    """
+    block: dict[str, Any] = {"draws": n_boot, "seed": seed}
+    if n_boot == 0:
+        block["missing"] = "no bootstrap draws requested"
+        return block, {}
+    unstable = f"fewer than {MIN_BOOT_SHARE:.0%} of the draws give a value"
+    missing: dict[str, str] = {}
+    draws = _bootstrap_pooled(prepared, table, group_weights, n_boot, seed)
+    constructs = {}
+    for construct, values in draws.items():
+        interval = _percentiles(values)
+        constructs[construct] = _pair(*interval) if interval else None
+        if interval is None:
+            missing[f"constructs.{construct}"] = unstable
+    block["constructs"] = constructs
+    subs = {code: _percentiles(s["score"]) for code, s in _subscores(spec, draws, network_part).items()}
+    block["subscores"] = {code: (_pair(*v) if v else None) for code, v in subs.items()}
+    missing.update({f"subscores.{code}": unstable for code, v in subs.items() if v is None})
+    x = np.repeat(normalised.to_numpy()[None, :], n_boot, axis=0)
+    for j in np.flatnonzero((spec.indicators["source"] == "survey").to_numpy()):
+        row = spec.indicators.iloc[j]
+        if row["construct"] in draws and not math.isnan(normalised.iloc[j]):
+            x[:, j] = normalise(draws[row["construct"]], row["best"], row["worst"])
+    scores = _index_core(
+        x,
+        spec.indicators["weight"].to_numpy()[None, :],
+        spec.dimensions["weight"].to_numpy()[None, :],
+        spec.membership,
+        method,
+        spec.min_coverage,
+    )["score"][0]
+    interval = _percentiles(scores) if scri_score is not None else None
+    block["scri_ci95"] = _pair(*interval) if interval else None
+    if interval is None:
+        missing["scri_ci95"] = "the index is missing" if scri_score is None else unstable
+    if missing:
+        block["missing"] = missing
+    return block, subs
+
+
 # --------------------------------------------------------------------------------------------- the round
 
 
@@ -632,39 +687,9 @@ def score_round(
     if item_details:
         result["items"] = _items_block(prepared, table, k_min, confidence)
 
-    # bootstrap
-    boot_block: dict[str, Any] = {"draws": n_boot, "seed": seed}
-    boot_subs: dict[str, tuple[float, float] | None] = {}
-    if n_boot > 0:
-        draws = _bootstrap_pooled(prepared, table, group_weights, n_boot, seed)
-        boot_block["constructs"] = {c: (list(_percentiles(v)) if _percentiles(v) else None) for c, v in draws.items()}
-        sub_draws = _subscores(spec, draws, network_part)
-        for code, s in sub_draws.items():
-            boot_subs[code] = _percentiles(s["score"])
-        boot_block["subscores"] = {c: (list(v) if v else None) for c, v in boot_subs.items()}
-        survey_rows = spec.indicators["source"] == "survey"
-        x = np.repeat(index["normalised"].to_numpy()[None, :], n_boot, axis=0)
-        for j in np.flatnonzero(survey_rows.to_numpy()):
-            row = spec.indicators.iloc[j]
-            if row["construct"] in draws and not math.isnan(index["normalised"].iloc[j]):
-                x[:, j] = normalise(draws[row["construct"]], row["best"], row["worst"])
-        scores = _index_core(
-            x,
-            spec.indicators["weight"].to_numpy()[None, :],
-            spec.dimensions["weight"].to_numpy()[None, :],
-            spec.membership,
-            method,
-            spec.min_coverage,
-        )["score"][0]
-        interval = _percentiles(scores) if scri_score is not None else None
-        boot_block["scri_ci95"] = list(interval) if interval else None
-        boot_block = {
-            k: (_round_intervals(v) if k in ("constructs", "subscores", "scri_ci95") else v)
-            for k, v in boot_block.items()
-        }
-    else:
-        boot_block["missing"] = "no bootstrap draws requested"
-    result["bootstrap"] = boot_block
+    result["bootstrap"], boot_subs = _bootstrap_block(
+        spec, prepared, table, group_weights, index["normalised"], network_part, method, scri_score, n_boot, seed
+    )
 
     result["subscores"] = {code: _r(s["score"][0]) for code, s in subs.items()}
     details = {}
@@ -735,14 +760,6 @@ def score_round(
     }
     result["k_min"] = k_min
     return _plain(result)
-
-
-def _round_intervals(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, Mapping):
-        return {k: _round_intervals(v) for k, v in value.items()}
-    return _pair(value[0], value[1])
 
 
 def _items_block(prepared: PreparedSurvey, table: pd.DataFrame, k_min: int, confidence: float) -> dict[str, Any]:

@@ -30,7 +30,7 @@ respondents sorted by ``response_id`` so that the order of the input rows change
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -269,7 +269,6 @@ class PreparedSurvey:
     constructs: tuple[str, ...]
     item_construct: np.ndarray  # (p,) index into constructs
     construct_scores: np.ndarray  # (n, K) respondent construct scores, NaN missing
-    extra: dict = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -449,7 +448,6 @@ def prepare_survey(
         constructs=constructs,
         item_construct=item_construct,
         construct_scores=construct_scores,
-        extra={"responses": frame},
     )
 
 
