@@ -360,6 +360,7 @@ def _bootstrap_block(
     network_part: float,
     method: str,
     scri_score: float | None,
+    point_subscores: Mapping[str, float | None],
     n_boot: int,
     seed: int,
 ) -> tuple[dict[str, Any], dict[str, tuple[float, float] | None]]:
@@ -383,7 +384,9 @@ def _bootstrap_block(
     block["constructs"] = constructs
     subs = {code: _percentiles(s["score"]) for code, s in _subscores(spec, draws, network_part).items()}
     block["subscores"] = {code: (_pair(*v) if v else None) for code, v in subs.items()}
-    missing.update({f"subscores.{code}": unstable for code, v in subs.items() if v is None})
+    for code, v in subs.items():
+        if v is None:
+            missing[f"subscores.{code}"] = "the sub-score is missing" if point_subscores.get(code) is None else unstable
     x = np.repeat(normalised.to_numpy()[None, :], n_boot, axis=0)
     for j in np.flatnonzero((spec.indicators["source"] == "survey").to_numpy()):
         row = spec.indicators.iloc[j]
@@ -688,7 +691,17 @@ def score_round(
         result["items"] = _items_block(prepared, table, k_min, confidence)
 
     result["bootstrap"], boot_subs = _bootstrap_block(
-        spec, prepared, table, group_weights, index["normalised"], network_part, method, scri_score, n_boot, seed
+        spec,
+        prepared,
+        table,
+        group_weights,
+        index["normalised"],
+        network_part,
+        method,
+        scri_score,
+        {code: _r(sub["score"][0]) for code, sub in subs.items()},
+        n_boot,
+        seed,
     )
 
     result["subscores"] = {code: _r(s["score"][0]) for code, s in subs.items()}

@@ -324,3 +324,31 @@ def test_tiny_round_without_indicators(framework):
     assert out["scri"]["score"] is None and out["subscores"] == {"stakeholder_engagement": None, "governance": None}
     assert out["subscore_details"]["governance"]["missing"]
     json.dumps(out, allow_nan=False)
+
+
+def test_round_without_scored_items_still_scores_the_network(framework):
+    responses = pd.DataFrame({"response_id": range(1, 7), "group": ["business"] * 6})
+    items = pd.DataFrame(columns=["construct", "kind", "k", "reverse"])
+    actors = pd.DataFrame({"code": ["a", "b", "c"], "sector": ["business", "government", "academia"]})
+    ties = pd.DataFrame(
+        {"response_id": [1, 2], "ego": ["a", "a"], "alter": ["b", "c"], "frequency": ["weekly", "rarely"]}
+    )
+    out = score_round(responses, pd.DataFrame(index=range(1, 7)), items, framework, ties=ties, actors=actors)
+    assert out["constructs"] == {}
+    assert out["pooled"]["trust"]["missing"] == "the construct is not asked in this round"
+    assert out["network"]["density"] == 0.667 and out["network"]["ei_index"] == 1.0
+    assert out["bootstrap"]["missing"]["subscores.governance"] == "the sub-score is missing"
+    json.dumps(out, allow_nan=False)
+
+
+@pytest.mark.parametrize("dtype", ["object", "Int64", "float64"])
+def test_answer_dtypes_and_text_response_ids(framework, dtype):
+    ids = [f"r{i}" for i in range(1, 7)]
+    responses = pd.DataFrame({"response_id": ids, "group": ["business"] * 6})
+    items = pd.DataFrame(
+        {"construct": ["trust"], "kind": ["likert"], "k": [5], "reverse": [False]}, index=["business.t"]
+    )
+    answers = pd.DataFrame({"business.t": [1, None, 3, 4, 5, 2]}, index=ids).astype(dtype)
+    out = score_round(responses, answers, items, framework, n_boot=10, n_draws=10)
+    assert out["constructs"]["trust"]["business"]["score"] == 50.0
+    assert out["constructs"]["trust"]["business"]["n"] == 5
