@@ -1,2 +1,194 @@
-"""Routes (filled in by the reports feature)."""
-from . import bp  # noqa: F401
+"""Results pages and governance assessment PDFs.
+
+Console (login, city-scoped): `/console/rounds/<slug>/results` (dashboard), `/console/rounds/<slug>/report.pdf`,
+`POST /console/rounds/<slug>/publish`, `/console/compare?rounds=a,b`, `/console/compare.pdf?rounds=a,b`.
+Public (only once published): `/results/<slug>` and `/results/<slug>/report.pdf`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..errors import abort_with
+from ..extensions import db
+from ..i18n import current_language
+from ..services.errors import ServiceError
+from . import bp, pdf, services
+from .context import city_context, comparison_context
+
+LANGS = ("kk", "ru", "en")
+
+
+def _k_min() -> int:
+    return int(current_app.config.get("SCRI_K_MIN", 5))
+
+
+def _report_lang() -> str:
+    """`?lang=` of a PDF link (kk, ru or en), else the page language."""
+    lang = request.args.get("lang", "")
+    return lang if lang in LANGS else current_language()
+
+
+def _round_or_404(slug: str):
+    try:
+        return services.visible_round(current_user, slug)
+    except services.NotVisible:
+        abort(404)
+
+
+def _result_or_none(round_):
+    """The round's result, or None when it has nothing to score yet (no complete responses, ...)."""
+    try:
+        return services.round_result(round_)
+    except ServiceError as exc:
+        current_app.logger.info("no result for round %s: %s", round_.slug, exc)
+        return None
+
+
+def _result_or_409(round_):
+    result = _result_or_none(round_)
+    if result is None:
+        abort_with(409, _("No results yet"), _("This round has no results to report yet: it needs complete "
+                                               "responses (and indicators) before it can be scored."))
+    return result
+
+
+def _unavailable(round_, **extra):
+    return render_template("reports/unavailable.html", round_slug=round_.slug, year=round_.year,
+                           city=round_.city.name(current_language()), **extra)
+
+
+def _pdf_response(data: bytes, filename: str) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _filename(*parts: str, lang: str) -> str:
+    safe = "-".join("".join(ch for ch in p if ch.isalnum() or ch in "-_") for p in parts if p)
+    return f"scri-{safe or 'report'}-{lang}.pdf"
+
+
+# ------------------------------------------------------------------------------------------------ console
+
+
+@bp.get("/console/rounds/<slug>/results")
+@login_required
+def round_results(slug: str):
+    """The results dashboard of one round: the same sections as the PDF, with downloads and publishing."""
+    round_ = _round_or_404(slug)
+    result = _result_or_none(round_)
+    if result is None:
+        return _unavailable(round_, console=True)
+    context = city_context(result, current_language(), generated=date.today(), k_min=_k_min())
+    return render_template("reports/dashboard.html", c=context, slug=round_.slug,
+                           published=bool(round_.results_published),
+                           can_publish=services.can_publish(current_user, round_), langs=LANGS)
+
+
+@bp.get("/console/rounds/<slug>/report.pdf")
+@login_required
+def round_report_pdf(slug: str):
+    """The governance assessment PDF of one round in `?lang=kk|ru|en`."""
+    round_ = _round_or_404(slug)
+    result = _result_or_409(round_)
+    lang = _report_lang()
+    data = pdf.city_report_pdf(result, lang, generated=date.today())
+    return _pdf_response(data, _filename(round_.slug, lang=lang))
+
+
+@bp.post("/console/rounds/<slug>/publish")
+@login_required
+def publish_results(slug: str):
+    """Publish (`published=1`) or withdraw (`published=0`) the round's results; coordinator of the city or admin."""
+    round_ = _round_or_404(slug)
+    if not services.can_publish(current_user, round_):
+        abort(403)
+    wanted = request.form.get("published", "")
+    if wanted not in ("0", "1"):
+        abort(400)
+    changed = services.set_results_published(round_, wanted == "1", actor=current_user)
+    db.session.commit()
+    if changed:
+        flash(_("The results are now public.") if wanted == "1" else _("The results are no longer public."),
+              "success")
+    return redirect(url_for(".round_results", slug=round_.slug))
+
+
+def _compared_rounds():
+    try:
+        slugs = services.parse_slugs(request.args.get("rounds"))
+    except ServiceError:
+        abort_with(400, _("Choose rounds to compare"),
+                   _("Give two or more rounds in the address, for example ?rounds=shu-2025,ayagoz-2025."))
+    try:
+        return services.visible_rounds(current_user, slugs)
+    except services.NotVisible:
+        abort(404)
+
+
+def _comparison_or_409(rounds):
+    try:
+        return services.comparison(rounds)
+    except ServiceError as exc:
+        current_app.logger.info("no comparison: %s", exc)
+        abort_with(409, _("No results yet"), _("At least one of these rounds has no results to report yet: "
+                                               "each needs complete responses before the cities can be compared."))
+
+
+@bp.get("/console/compare")
+@login_required
+def compare():
+    """Several cities side by side (`?rounds=a,b,c`)."""
+    rounds = _compared_rounds()
+    results, compared = _comparison_or_409(rounds)
+    context = comparison_context(results, compared, current_language(), generated=date.today(), k_min=_k_min())
+    return render_template("reports/compare.html", c=context, rounds_param=",".join(r.slug for r in rounds),
+                           langs=LANGS)
+
+
+@bp.get("/console/compare.pdf")
+@login_required
+def compare_pdf():
+    """The comparative PDF of several cities (`?rounds=a,b,c&lang=kk|ru|en`)."""
+    rounds = _compared_rounds()
+    results, compared = _comparison_or_409(rounds)
+    lang = _report_lang()
+    data = pdf.comparison_report_pdf(results, compared, lang, generated=date.today())
+    return _pdf_response(data, _filename("compare", *[r.slug for r in rounds], lang=lang))
+
+
+# ------------------------------------------------------------------------------------------------- public
+
+
+def _published_or_404(slug: str):
+    round_ = services.published_round(slug)
+    if round_ is None:
+        abort(404)
+    return round_
+
+
+@bp.get("/results/<slug>")
+def public_results(slug: str):
+    """The published results of a round: aggregates only, withheld cells stay withheld; 404 until published."""
+    round_ = _published_or_404(slug)
+    result = _result_or_none(round_)
+    if result is None:
+        return _unavailable(round_, console=False)
+    context = city_context(result, current_language(), generated=date.today(), k_min=_k_min(), public=True)
+    return render_template("reports/public.html", c=context, slug=round_.slug, langs=LANGS)
+
+
+@bp.get("/results/<slug>/report.pdf")
+def public_report_pdf(slug: str):
+    """The governance assessment PDF of a published round."""
+    round_ = _published_or_404(slug)
+    result = _result_or_409(round_)
+    lang = _report_lang()
+    data = pdf.city_report_pdf(result, lang, generated=date.today(), public=True)
+    return _pdf_response(data, _filename(round_.slug, lang=lang))

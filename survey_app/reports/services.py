@@ -1,0 +1,127 @@
+"""Results of rounds for the reports: who may see which round, the result dicts, publishing.
+
+Views and the CLI call these small functions; the scores themselves come from `scoring.round_result` and
+`scoring.city_comparison` (the analysis layer behind `scri score`).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import SurveyRound, User
+from ..services import audit
+from ..services.errors import ServiceError
+
+MAX_COMPARED = 8
+
+
+class NotVisible(ServiceError):
+    """The round does not exist or belongs to a city the account may not see (answered as 404)."""
+
+
+def find_round(slug: str) -> SurveyRound | None:
+    """The round with this slug, or None."""
+    slug = (slug or "").strip().lower()
+    if not slug or len(slug) > 64:
+        return None
+    return db.session.scalar(select(SurveyRound).where(SurveyRound.slug == slug))
+
+
+def visible_round(user: User, slug: str) -> SurveyRound:
+    """The round if the account may see its city (admins see all); NotVisible otherwise, for a 404."""
+    round_ = find_round(slug)
+    if round_ is None or user is None or not getattr(user, "is_authenticated", False):
+        raise NotVisible(f"unknown round {slug!r}")
+    if not user.can_see_city(round_.city_id):
+        raise NotVisible(f"unknown round {slug!r}")
+    return round_
+
+
+def parse_slugs(text: str | None) -> list[str]:
+    """`a,b,c` → ['a', 'b', 'c'] (blanks and repeats dropped); a clear error for none or too many."""
+    slugs: list[str] = []
+    for part in (text or "").split(","):
+        part = part.strip().lower()
+        if part and part not in slugs:
+            slugs.append(part)
+    if len(slugs) < 2:
+        raise ServiceError("give at least two rounds to compare, e.g. shu-2025,ayagoz-2025")
+    if len(slugs) > MAX_COMPARED:
+        raise ServiceError(f"at most {MAX_COMPARED} rounds can be compared at once")
+    return slugs
+
+
+def visible_rounds(user: User, slugs: list[str]) -> list[SurveyRound]:
+    """Every listed round, each checked like visible_round."""
+    return [visible_round(user, slug) for slug in slugs]
+
+
+def can_publish(user: User, round_: SurveyRound) -> bool:
+    """Admins, and coordinators of the round's city, may publish its results."""
+    return bool(user is not None and getattr(user, "is_authenticated", False)
+                and user.can_change_city(round_.city_id))
+
+
+def set_results_published(round_: SurveyRound, published: bool, actor: User | None = None) -> bool:
+    """Publish or withdraw the round's results on the public page; audit-logged. Returns True if changed."""
+    published = bool(published)
+    if bool(round_.results_published) == published:
+        return False
+    round_.results_published = published
+    audit.record("round.results_published" if published else "round.results_withdrawn", user=actor, obj=round_,
+                 details={"slug": round_.slug, "published": published})
+    return True
+
+
+def published_round(slug: str) -> SurveyRound | None:
+    """The round if its results are published, else None (the public page then answers 404)."""
+    round_ = find_round(slug)
+    return round_ if round_ is not None and round_.results_published else None
+
+
+def _scoring():
+    try:
+        return importlib.import_module(f"{__package__}.scoring")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.endswith("reports.scoring"):
+            raise ServiceError("scores cannot be computed: the scoring module is not installed") from None
+        raise
+
+
+def round_result(round_: SurveyRound) -> dict[str, Any]:
+    """The result dict of a round (the `scri score` shape plus labels, network graph, refstd, annex)."""
+    result = _scoring().round_result(round_)
+    if not isinstance(result, Mapping):
+        raise ServiceError(f"no result could be computed for round {round_.slug!r}")
+    return dict(result)
+
+
+def comparison(rounds: list[SurveyRound]) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The result dict of each round and the comparison across them (ranks and their stability)."""
+    scoring = _scoring()
+    compared = scoring.city_comparison(rounds)
+    compared = dict(compared) if isinstance(compared, Mapping) else {}
+    results = _results_of(compared, rounds)
+    if results is None:
+        results = [round_result(r) for r in rounds]
+    return results, compared or None
+
+
+def _results_of(compared: Mapping, rounds: list[SurveyRound]) -> list[dict[str, Any]] | None:
+    """The per-round result dicts when city_comparison already carries them (so nothing is computed twice)."""
+    found = compared.get("results", compared.get("rounds"))
+    if isinstance(found, Mapping):
+        items = [found.get(r.slug) for r in rounds]
+    elif isinstance(found, list):
+        by_round = {item.get("round"): item for item in found if isinstance(item, Mapping)}
+        items = [by_round.get(r.slug) for r in rounds]
+    else:
+        return None
+    if all(isinstance(item, Mapping) and item.get("dimensions") is not None for item in items):
+        return [dict(item) for item in items]
+    return None
