@@ -68,16 +68,20 @@ class InstrumentError(ValueError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """A safe loader that refuses anchors and aliases (no YAML bombs)."""
+_FastSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def compose_node(self, parent, index):  # noqa: D401
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.constructor.ConstructorError(
-                None, None, "aliases (*name) are not allowed in definition files", event.start_mark
-            )
-        return super().compose_node(parent, index)
+
+def _refuse_aliases(data: Any) -> None:
+    """Refuse anchors and aliases (YAML bombs): an alias makes the loader share one container twice."""
+    seen: set[int] = set()
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict | list):
+            if id(node) in seen:
+                raise InstrumentError([Problem("", None, "aliases (*name) are not allowed in definition files")])
+            seen.add(id(node))
+            stack.extend(node.values() if isinstance(node, dict) else node)
 
 
 def read_yaml(text: str, source: str) -> Any:
@@ -85,12 +89,17 @@ def read_yaml(text: str, source: str) -> Any:
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise InstrumentError([Problem(source, None, f"file is larger than {MAX_FILE_BYTES // 1024} KB")])
     try:
-        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
+        data = yaml.load(text, Loader=_FastSafeLoader)  # noqa: S506 (the safe loader, in C when available)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InstrumentError([Problem(source, None, f"not valid YAML{where}: {reason}")]) from None
+    try:
+        _refuse_aliases(data)
+    except InstrumentError:
+        raise InstrumentError([Problem(source, None, "aliases (*name) are not allowed in definition files")]) from None
+    return data
 
 
 @lru_cache(maxsize=1)

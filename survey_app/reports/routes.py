@@ -17,8 +17,7 @@ from ..errors import abort_with
 from ..extensions import db
 from ..i18n import current_language
 from ..services.errors import ServiceError
-from . import bp, pdf, services
-from .context import city_context, comparison_context
+from . import bp, services
 
 LANGS = ("kk", "ru", "en")
 
@@ -85,6 +84,8 @@ def round_results(slug: str):
     result = _result_or_none(round_)
     if result is None:
         return _unavailable(round_, console=True)
+    from .context import city_context  # charts load matplotlib: only when a page is drawn
+
     context = city_context(result, current_language(), generated=date.today(), k_min=_k_min())
     return render_template("reports/dashboard.html", c=context, slug=round_.slug,
                            published=bool(round_.results_published),
@@ -98,6 +99,8 @@ def round_report_pdf(slug: str):
     round_ = _round_or_404(slug)
     result = _result_or_409(round_)
     lang = _report_lang()
+    from . import pdf  # WeasyPrint loads in about a second: only when a PDF is asked for
+
     data = pdf.city_report_pdf(result, lang, generated=date.today())
     return _pdf_response(data, _filename(round_.slug, lang=lang))
 
@@ -147,6 +150,8 @@ def compare():
     """Several cities side by side (`?rounds=a,b,c`)."""
     rounds = _compared_rounds()
     results, compared = _comparison_or_409(rounds)
+    from .context import comparison_context  # charts load matplotlib: only when a page is drawn
+
     context = comparison_context(results, compared, current_language(), generated=date.today(), k_min=_k_min())
     return render_template("reports/compare.html", c=context, rounds_param=",".join(r.slug for r in rounds),
                            langs=LANGS)
@@ -159,6 +164,8 @@ def compare_pdf():
     rounds = _compared_rounds()
     results, compared = _comparison_or_409(rounds)
     lang = _report_lang()
+    from . import pdf  # WeasyPrint loads in about a second: only when a PDF is asked for
+
     data = pdf.comparison_report_pdf(results, compared, lang, generated=date.today())
     return _pdf_response(data, _filename("compare", *[r.slug for r in rounds], lang=lang))
 
@@ -180,6 +187,8 @@ def public_results(slug: str):
     result = _result_or_none(round_)
     if result is None:
         return _unavailable(round_, console=False)
+    from .context import city_context  # charts load matplotlib: only when a page is drawn
+
     context = city_context(result, current_language(), generated=date.today(), k_min=_k_min(), public=True)
     return render_template("reports/public.html", c=context, slug=round_.slug, langs=LANGS)
 
@@ -190,5 +199,7 @@ def public_report_pdf(slug: str):
     round_ = _published_or_404(slug)
     result = _result_or_409(round_)
     lang = _report_lang()
+    from . import pdf  # WeasyPrint loads in about a second: only when a PDF is asked for
+
     data = pdf.city_report_pdf(result, lang, generated=date.today(), public=True)
     return _pdf_response(data, _filename(round_.slug, lang=lang))
