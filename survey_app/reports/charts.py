@@ -134,7 +134,7 @@ def radar_chart(labels: Sequence[str], values: Sequence[float | None], *,
         return _svg(fig)
 
 
-def _circle(steps: int = 180) -> list[float]:
+def _circle(steps: int = 96) -> list[float]:
     return [2 * math.pi * i / steps for i in range(steps + 1)]
 
 
@@ -205,7 +205,7 @@ def interval_chart(panels: Sequence[IntervalPanel], *, axis_label: str = "",
             ax.set_ylim(-0.6, max(1, len(rows)) - 0.4)
             ax.set_xlim(0, 112)
             ax.set_xticks([0, 20, 40, 60, 80, 100])
-            ax.tick_params(axis="x", labelsize=6.5, labelbottom=True)
+            ax.tick_params(axis="x", labelsize=6.5)
             ax.tick_params(axis="y", length=0)
             ax.set_title(wrap(panel.title, 34 if columns == 2 else 80), loc="left", fontsize=7.5, fontweight="bold",
                          pad=3)
@@ -227,7 +227,9 @@ def network_chart(nodes: Sequence[dict], edges: Sequence[dict], *, sector_labels
                   text: str = "path") -> str:
     """The stakeholder network: nodes coloured by sector and sized by degree, a fixed-seed layout, a legend.
 
-    `nodes`: [{code, label, sector, degree}], `edges`: [{source, target, weight}].
+    `nodes`: [{code, label, sector, degree, key?}], `edges`: [{source, target, weight}]. A node with a `key`
+    (a short number) shows the key inside its circle and the report lists the keys with the full names, so
+    long organisation names never overlap in the picture; without a key the label is written under the node.
     """
     with _style(text):
         graph = nx.Graph()
@@ -236,7 +238,7 @@ def network_chart(nodes: Sequence[dict], edges: Sequence[dict], *, sector_labels
         for edge in edges:
             if edge["source"] in graph and edge["target"] in graph and edge["source"] != edge["target"]:
                 graph.add_edge(edge["source"], edge["target"], weight=edge.get("weight") or 1)
-        fig = Figure(figsize=(6.6, 4.4))
+        fig = Figure(figsize=(6.6, 4.0))
         ax = fig.add_subplot()
         ax.set_axis_off()
         if graph.number_of_nodes():
@@ -247,22 +249,27 @@ def network_chart(nodes: Sequence[dict], edges: Sequence[dict], *, sector_labels
             for a, b, data in sorted(((min(u, v), max(u, v), d) for u, v, d in graph.edges(data=True)),
                                      key=lambda e: (e[0], e[1])):
                 (x1, y1), (x2, y2) = positions[a], positions[b]
-                ax.plot([x1, x2], [y1, y2], color="#9aa4ae", linewidth=0.6 + 2.2 * data.get("weight", 1) / top,
+                ax.plot([x1, x2], [y1, y2], color="#b4bcc4", linewidth=0.5 + 2.0 * data.get("weight", 1) / top,
                         zorder=1, solid_capstyle="round")
             for code in sorted(graph.nodes):
                 node = by_code.get(code, {})
                 x, y = positions[code]
                 degree = float(node.get("degree") or 0)
                 colour = sector_colours.get(node.get("sector"), other_colour)
-                ax.scatter([x], [y], s=70 + 420 * degree, color=colour, edgecolors="white", linewidths=1.2,
-                           zorder=2)
-                ax.annotate(wrap(node.get("label") or code, 18), (x, y), textcoords="offset points",
-                            xytext=(0, -7 - 7 * degree), ha="center", va="top", fontsize=6.5, color=INK,
-                            zorder=3, linespacing=1.0)
+                key = node.get("key")
+                size = (150 if key else 70) + 380 * degree
+                ax.scatter([x], [y], s=size, color=colour, edgecolors="white", linewidths=1.2, zorder=2)
+                if key:
+                    ax.text(x, y, str(key), ha="center", va="center_baseline", fontsize=7, fontweight="bold",
+                            color="white", zorder=3)
+                else:
+                    ax.annotate(wrap(node.get("label") or code, 18), (x, y), textcoords="offset points",
+                                xytext=(0, -7 - 7 * degree), ha="center", va="top", fontsize=6.5, color=INK,
+                                zorder=3, linespacing=1.0)
             xs = [p[0] for p in positions.values()]
             ys = [p[1] for p in positions.values()]
-            ax.set_xlim(min(xs) - 0.3, max(xs) + 0.3)
-            ax.set_ylim(min(ys) - 0.35, max(ys) + 0.15)
+            ax.set_xlim(min(xs) - 0.15, max(xs) + 0.15)
+            ax.set_ylim(min(ys) - 0.15, max(ys) + 0.12)
         present = []
         for node in nodes:
             if node.get("sector") not in present:

@@ -400,6 +400,11 @@ class _City:
             {"label": _("Organisations and sectors"), "value": self.f.integer(net.get("nodes")), "hint": ""},
             {"label": _("Ties"), "value": self.f.integer(net.get("edges")), "hint": ""},
         ]
+        order = list(labels.SECTOR_COLOURS)
+        nodes.sort(key=lambda n: (order.index(n["sector"]) if n["sector"] in order else len(order),
+                                  -n["degree"], n["label"]))
+        for key, node in enumerate(nodes, start=1):
+            node["key"] = key
         central = sorted((n for n in nodes if n["betweenness"] is not None), key=lambda n: (-n["betweenness"],
                                                                                             n["label"]))[:3]
         chart = ""
@@ -415,7 +420,9 @@ class _City:
         else:
             isolated_text = ""
         available = bool(nodes) or any(num(net.get(k)) is not None for k in ("density", "nodes", "edges"))
-        return {"available": available, "measures": measures, "chart": chart, "isolated": isolated,
+        key = [{"key": n["key"], "label": n["label"], "sector": group_label(n["sector"]) if n["sector"] else "",
+                "degree": self.f.number(n["degree"], 2)} for n in nodes]
+        return {"available": available, "measures": measures, "chart": chart, "isolated": isolated, "key": key,
                 "isolated_text": isolated_text,
                 "central": [{"label": n["label"], "sector": group_label(n["sector"]) if n["sector"] else "",
                              "betweenness": self.f.number(n["betweenness"], 2)} for n in central]}
