@@ -180,6 +180,14 @@ def interval_chart(panels: Sequence[IntervalPanel], *, axis_label: str = "",
         grid_rows = max(1, math.ceil(len(panels) / columns))
         fig = Figure(figsize=(6.8, grid_rows * (n_rows * 0.24 + 0.55) + 0.3))
         axes = fig.subplots(grid_rows, columns, sharex=True, sharey=True, squeeze=False)
+        # The axes share their ticks: set them once (each set_ticks call rebuilds every tick of the axis).
+        first = axes[0][0]
+        first.set_xlim(0, 112)
+        first.set_xticks([0, 20, 40, 60, 80, 100])
+        first.set_ylim(-0.6, n_rows - 0.4)
+        labels = panels[0].rows if panels else []
+        first.set_yticks(list(range(len(labels)))[::-1])
+        first.set_yticklabels([wrap(r.label, 22) for r in labels], fontsize=7)
         for index, ax in enumerate(axes.flat):
             if index >= len(panels):
                 ax.set_visible(False)
@@ -189,24 +197,23 @@ def interval_chart(panels: Sequence[IntervalPanel], *, axis_label: str = "",
             ys = list(range(len(rows)))[::-1]
             for low, high, colour in BAND_COLOURS:
                 ax.axvspan(low, high, color=colour, zorder=0, linewidth=0)
+            shown = [(y, row) for y, row in zip(ys, rows, strict=True) if row.score is not None]
+            ranged = [(y, row) for y, row in shown if row.low is not None and row.high is not None]
+            if ranged:
+                ax.hlines([y for y, _ in ranged], [max(0, r.low) for _, r in ranged],
+                          [min(100, r.high) for _, r in ranged], colors=ACCENT, linewidth=2.4, alpha=0.45, zorder=2)
+            if shown:
+                ax.plot([r.score for _, r in shown], [y for y, _ in shown], linestyle="none", marker="o",
+                        color=ACCENT, markersize=4.5, zorder=3)
             for y, row in zip(ys, rows, strict=True):
                 if row.score is None:
                     ax.text(2, y, wrap(row.note, 34), va="center", ha="left", fontsize=6.5, color=MUTED,
                             style="italic", linespacing=0.95)
                     continue
-                if row.low is not None and row.high is not None:
-                    ax.plot([max(0, row.low), min(100, row.high)], [y, y], color=ACCENT, linewidth=2.4,
-                            solid_capstyle="butt", alpha=0.45, zorder=2)
-                ax.plot([row.score], [y], marker="o", color=ACCENT, markersize=4.5, zorder=3)
                 end = min(row.high if row.high is not None else row.score, 100)
                 ax.text(end + 2, y, (number or _fmt)(row.score), va="center", ha="left", fontsize=6.5, color=INK)
-            ax.set_yticks(ys)
-            ax.set_yticklabels([wrap(r.label, 22) for r in rows], fontsize=7)
-            ax.set_ylim(-0.6, max(1, len(rows)) - 0.4)
-            ax.set_xlim(0, 112)
-            ax.set_xticks([0, 20, 40, 60, 80, 100])
             ax.tick_params(axis="x", labelsize=6.5)
-            ax.tick_params(axis="y", length=0)
+            ax.tick_params(axis="y", length=0, labelsize=7)
             ax.set_title(wrap(panel.title, 34 if columns == 2 else 80), loc="left", fontsize=7.5, fontweight="bold",
                          pad=3)
             for side in ("top", "right"):
@@ -215,7 +222,7 @@ def interval_chart(panels: Sequence[IntervalPanel], *, axis_label: str = "",
             for ax in axes[-1]:
                 if ax.get_visible():
                     ax.set_xlabel(axis_label, fontsize=6.8, color=MUTED)
-        fig.subplots_adjust(hspace=0.6, wspace=0.08)
+        fig.subplots_adjust(hspace=0.45, wspace=0.08)
         return _svg(fig)
 
 

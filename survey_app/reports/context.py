@@ -786,6 +786,9 @@ def _comparison(results: list[Mapping], comparison: Mapping, lang: str, generate
                                share=f.share(stability))
         else:
             stability_text = _("stability not computed")
+        rank_min, rank_max = num(info.get("rank_min")), num(info.get("rank_max"))
+        rank_range = (f"{f.integer(rank_min)}–{f.integer(rank_max)}"
+                      if rank_min is not None and rank_max is not None and rank_min != rank_max else "")
         cities.append({
             "round": str(r.get("round") or ""),
             "name": city_name(r, lang),
@@ -801,6 +804,7 @@ def _comparison(results: list[Mapping], comparison: Mapping, lang: str, generate
             "rank": f.integer(rank) if rank is not None else "—",
             "rank_value": rank,
             "stability": f.share(stability) if stability is not None else f.no_data,
+            "rank_range": rank_range,
             "stability_text": stability_text,
             "engagement": f.number(mapping(r.get("subscores")).get("stakeholder_engagement")),
             "governance": f.number(mapping(r.get("subscores")).get("governance")),

@@ -313,6 +313,8 @@ def comparison(results: list[dict] | None = None) -> dict:
         cities.append({"round": r["round"], "city": r["city"], "rank": rank,
                        "rank_probabilities": stability.get(r["round"], {rank: 1.0}),
                        "rank_stability": stability.get(r["round"], {rank: 1.0}).get(rank, 1.0),
+                       "rank_min": min(stability.get(r["round"], {rank: 1.0})),
+                       "rank_max": max(stability.get(r["round"], {rank: 1.0})),
                        "scri": r["scri"], "score_p05": r["sensitivity"]["score_p05"],
                        "score_p95": r["sensitivity"]["score_p95"]})
     return {"rounds": [r["round"] for r in results], "cities": cities,

@@ -187,3 +187,19 @@ def test_a_real_round_without_responses_is_not_an_error(client, login, seed_roun
     response = client.get("/console/rounds/shu-2025/results?lang=ru")
     assert response.status_code == 200
     assert "Результатов пока нет" in response.get_data(as_text=True)
+
+
+def test_public_page_is_gzipped_and_the_dashboard_with_its_form_is_not(app, client, login, shu_coordinator,
+                                                                       fixture_scores):
+    import gzip
+
+    _publish(app, "shu-2025")
+    response = client.get("/results/shu-2025?lang=kk", headers={"Accept-Encoding": "gzip, deflate"})
+    assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    html = gzip.decompress(response.data).decode("utf-8")
+    assert "Шу" in html and "43,1" in html
+    assert "Content-Encoding" not in client.get("/results/shu-2025?lang=kk").headers  # not asked for
+    login(client, shu_coordinator)
+    response = client.get("/console/rounds/shu-2025/results?lang=en", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in response.headers and "csrf_token" in response.get_data(as_text=True)
