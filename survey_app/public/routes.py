@@ -1,2 +1,302 @@
-"""Routes (filled in by the feature that owns this blueprint)."""
-from . import bp  # noqa: F401
+"""The respondent's questionnaire: `/s/<round-slug>/<group>` (see the public contract)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from ..errors import abort_with
+from ..i18n import current_language
+from ..services import ratelimit
+from . import bp
+from . import services as svc
+from .questions import field_names, form_value, parse_answer
+
+DEVICE_COOKIE = "scri_device"
+CONTROL_FIELDS = {"csrf_token", "action", "submission_id", "t"}
+
+
+@bp.before_request
+def limit_form_size():
+    """Questionnaire pages accept small bodies only (uploads go to the console)."""
+    limit = current_app.config["SCRI_MAX_FORM_BYTES"]
+    if request.method == "POST" and (request.content_length or 0) > limit:
+        abort(413)
+
+
+@bp.get("/")
+def index():
+    return render_template("public/index.html")
+
+
+def _resume_cookie(group: str) -> str:
+    return f"scri_resume_{group}"
+
+
+def _cookie_path(slug: str, group: str) -> str:
+    return f"/s/{slug}/{group}"
+
+
+def _survey(slug: str, group: str) -> svc.Survey:
+    try:
+        return svc.load_survey(slug, group)
+    except svc.RespondentError as exc:
+        _refuse(exc)
+
+
+def _refuse(exc: svc.RespondentError):
+    messages = {
+        "unknown": (_("Survey not found"),
+                    _("This survey does not exist or is not open yet. Please check the link.")),
+        "closed": (_("Survey closed"),
+                   _("This survey is closed and no longer accepts answers. Thank you for your interest.")),
+        "token_missing": (_("Invitation needed"),
+                          _("This questionnaire is answered by invitation only. "
+                            "Please open the personal link you received.")),
+        "token_unknown": (_("Invitation not recognised"),
+                          _("This invitation link is not valid. Please check that you copied the whole link, "
+                            "or ask the city coordinator for a new one.")),
+        "token_used": (_("Invitation already used"),
+                       _("This invitation has already been used to answer the questionnaire. "
+                         "Each invitation can be used once.")),
+        "mismatch": (_("Bad request"), _("The form does not belong to this questionnaire.")),
+    }
+    title, message = messages.get(exc.reason, messages["unknown"])
+    abort_with(exc.status, title, message)
+
+
+def _current(survey: svc.Survey):
+    return svc.find_response(survey, request.cookies.get(_resume_cookie(survey.group.group)))
+
+
+def _with_resume_cookie(response, survey: svc.Survey, token: str):
+    response.set_cookie(_resume_cookie(survey.group.group), token, max_age=60 * 60 * 24 * 90,
+                        path=_cookie_path(survey.round.slug, survey.group.group), httponly=True, samesite="Lax",
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
+
+
+def _device_key() -> str | None:
+    key = request.cookies.get(DEVICE_COOKIE, "")
+    return key if 20 <= len(key) <= 100 else None
+
+
+def _with_device_cookie(response):
+    if _device_key() is None:
+        response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(32), max_age=60 * 60 * 24 * 365 * 2, path="/s/",
+                            httponly=True, samesite="Lax",
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
+
+
+def _rate_limit() -> None:
+    limit = current_app.config["SCRI_SUBMIT_RATE_LIMIT"]
+    if not ratelimit.hit("submit", ratelimit.client_address(request), limit):
+        abort(429)
+
+
+def _section_url(survey: svc.Survey, number: int) -> str:
+    return url_for("public.section", slug=survey.round.slug, group=survey.group.group, number=number)
+
+
+def _next_step(survey: svc.Survey, response) -> str:
+    if response.status == "complete":
+        return url_for("public.thanks", slug=survey.round.slug, group=survey.group.group)
+    count = len(survey.instrument.sections)
+    if response.current_section >= count:
+        return url_for("public.review", slug=survey.round.slug, group=survey.group.group)
+    return _section_url(survey, response.current_section + 1)
+
+
+@bp.route("/s/<slug>/<group>", methods=["GET", "POST"])
+def start(slug: str, group: str):
+    """The consent page; accepting it creates the response (once, even if sent twice)."""
+    survey = _survey(slug, group)
+    response = _current(survey)
+    if response is not None:
+        return redirect(_next_step(survey, response))
+    if svc.device_has_answered(survey, _device_key()):
+        return render_template("public/message.html", survey=survey, title=_("Thank you, you have already answered"),
+                               message=_("Answers from this device have already been received for this survey."))
+    token = request.values.get("t") or None
+    if request.method == "POST":
+        _rate_limit()
+        if request.form.get("consent") != "yes":
+            return _consent_page(survey, token, request.form.get("submission_id") or svc.new_submission_id(),
+                                 error=_("Please confirm that you agree to take part."))
+        submission_id = request.form.get("submission_id", "")
+        if not 16 <= len(submission_id) <= 64:
+            abort(400)
+        try:
+            response, resume = svc.start_response(survey, submission_id, current_language(), token)
+        except svc.RespondentError as exc:
+            _refuse(exc)
+        if survey.group.access == "invitation" and token:
+            invitation = svc.db.session.get(svc.Invitation, response.invitation_id) if response.invitation_id else None
+            found = invitation or _invitation_for_token(token)
+            if found is not None:
+                session.setdefault("invitations", {})[str(response.id)] = found.id
+                session.modified = True
+        return _with_resume_cookie(redirect(_section_url(survey, 1)), survey, resume)
+    if survey.group.access == "invitation":
+        try:
+            svc.check_invitation(survey, token)
+        except svc.RespondentError as exc:
+            _refuse(exc)
+    return _with_device_cookie(make_response(_consent_page(survey, token, svc.new_submission_id())))
+
+
+def _invitation_for_token(token: str):
+    from sqlalchemy import select
+
+    from ..auth import hash_token
+
+    return svc.db.session.scalar(select(svc.Invitation).where(svc.Invitation.token_hash == hash_token(token)))
+
+
+def _consent_page(survey: svc.Survey, token: str | None, submission_id: str, error: str | None = None):
+    return render_template("public/consent.html", survey=survey, token=token, submission_id=submission_id,
+                           error=error, sections=len(survey.instrument.sections))
+
+
+@bp.get("/s/<slug>/<group>/resume/<token>")
+def resume(slug: str, group: str, token: str):
+    """A resume link: restores the response in this browser and continues where it stopped."""
+    survey = _survey(slug, group)
+    response = svc.find_response(survey, token)
+    if response is None:
+        abort_with(404, _("Resume link not recognised"),
+                   _("This resume link is not valid for this survey. You can start the questionnaire again."))
+    return _with_resume_cookie(redirect(_next_step(survey, response)), survey, token)
+
+
+def _questions_context(survey: svc.Survey, section, answers: dict, form: MultiDict | None, errors: dict):
+    """Plain data for rendering one section."""
+    values: dict[str, list[str]] = {}
+    if form is not None:
+        for name in form:
+            values[name] = form.getlist(name)
+    else:
+        for question in section.questions:
+            values.update(form_value(question, answers.get(question.code)))
+    earlier = {code: value for code, value in answers.items()
+               if code not in {q.code for q in section.questions}}
+    shown = dict(earlier)
+    items = []
+    for question in section.questions:
+        is_visible = svc.visible(question, shown)
+        if question.code in answers and is_visible:
+            shown[question.code] = answers[question.code]
+        items.append({
+            "q": question,
+            "visible": is_visible,
+            "values": values,
+            "error": errors.get(question.code),
+            "relevant_json": json.dumps(question.relevant_tree, ensure_ascii=False) if question.relevant_tree else "",
+        })
+    return items, json.dumps(earlier, ensure_ascii=False)
+
+
+@bp.route("/s/<slug>/<group>/p/<int:number>", methods=["GET", "POST"])
+def section(slug: str, group: str, number: int):
+    """One section per page; answers are saved at every page."""
+    survey = _survey(slug, group)
+    response = _current(survey)
+    if response is None:
+        return redirect(url_for("public.start", slug=slug, group=group))
+    if response.status == "complete":
+        return redirect(url_for("public.thanks", slug=slug, group=group))
+    sections = survey.instrument.sections
+    if not 1 <= number <= len(sections) or number > response.current_section + 1:
+        return redirect(_next_step(survey, response))
+    current = sections[number - 1]
+    answers = svc.stored_answers(response, survey.instrument)
+    if request.method == "GET":
+        return _section_page(survey, response, number, answers, None, {})
+    _rate_limit()
+    allowed = set(CONTROL_FIELDS)
+    for question in current.questions:
+        allowed |= field_names(question)
+    if any(name not in allowed for name in request.form):
+        abort_with(400, _("Unexpected answer"), _("The form contained answers to questions this page does not ask. "
+                                                  "Please reload the page and try again."))
+    action = request.form.get("action", "next")
+    merged = {k: v for k, v in answers.items() if k not in {q.code for q in current.questions}}
+    errors: dict[str, str] = {}
+    for question in current.questions:
+        if not svc.visible(question, merged):
+            continue
+        value, error = parse_answer(question, request.form)
+        if error:
+            errors[question.code] = error
+        elif value is not None:
+            merged[question.code] = value
+        elif question.required and action != "back":
+            errors[question.code] = _("This question needs an answer.")
+    if errors:
+        return _section_page(survey, response, number, merged, request.form, errors), 422
+    svc.save_answers(response, survey.instrument, merged, number if action != "back" else number - 1)
+    if action == "back":
+        return redirect(_section_url(survey, number - 1) if number > 1 else
+                        url_for("public.start", slug=slug, group=group))
+    if number == len(sections):
+        return redirect(url_for("public.review", slug=slug, group=group))
+    return redirect(_section_url(survey, number + 1))
+
+
+def _section_page(survey, response, number, answers, form, errors):
+    current = survey.instrument.sections[number - 1]
+    items, earlier_json = _questions_context(survey, current, answers, form, errors)
+    return render_template("public/section.html", survey=survey, section=current, number=number,
+                           total=len(survey.instrument.sections), items=items, errors=errors,
+                           earlier_json=earlier_json, resume_url=_resume_url(survey))
+
+
+def _resume_url(survey: svc.Survey) -> str | None:
+    token = request.cookies.get(_resume_cookie(survey.group.group))
+    if not token:
+        return None
+    return url_for("public.resume", slug=survey.round.slug, group=survey.group.group, token=token, _external=True)
+
+
+@bp.route("/s/<slug>/<group>/review", methods=["GET", "POST"])
+def review(slug: str, group: str):
+    """The last step: a summary and the submit button (a repeated submit makes one response)."""
+    survey = _survey(slug, group)
+    response = _current(survey)
+    if response is None:
+        return redirect(url_for("public.start", slug=slug, group=group))
+    if response.status == "complete":
+        return redirect(url_for("public.thanks", slug=slug, group=group))
+    answers = svc.stored_answers(response, survey.instrument)
+    gap = svc.missing_required(survey.instrument, answers)
+    if request.method == "POST":
+        _rate_limit()
+        if gap is not None:
+            return redirect(_section_url(survey, gap + 1))
+        invitation_id = (session.get("invitations") or {}).get(str(response.id))
+        if not svc.complete_response(survey, response, _device_key(), invitation_id):
+            return render_template("public/message.html", survey=survey,
+                                   title=_("Thank you, you have already answered"),
+                                   message=_("Answers from this device have already been received for this survey."))
+        return redirect(url_for("public.thanks", slug=slug, group=group))
+    summary = []
+    for index, sec in enumerate(survey.instrument.sections, start=1):
+        asked = [q for q in sec.questions if svc.visible(q, answers)]
+        summary.append({"number": index, "title": sec.title, "answered": sum(q.code in answers for q in asked),
+                        "asked": len(asked)})
+    return render_template("public/review.html", survey=survey, summary=summary, gap=gap,
+                           total=len(survey.instrument.sections), resume_url=_resume_url(survey))
+
+
+@bp.get("/s/<slug>/<group>/thanks")
+def thanks(slug: str, group: str):
+    survey = _survey(slug, group)
+    response = _current(survey)
+    if response is None or response.status != "complete":
+        return redirect(url_for("public.start", slug=slug, group=group))
+    return render_template("public/thanks.html", survey=survey)

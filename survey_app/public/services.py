@@ -1,0 +1,214 @@
+"""Respondent-side database changes: start, save a page, complete; tokens, resume links and device claims."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from instruments.model import Instrument as InstrumentDef
+from instruments.model import Question
+from instruments.relevance import evaluate
+
+from ..auth import hash_token
+from ..extensions import db
+from ..models import Answer, DeviceClaim, Invitation, Response, RoundGroup, SurveyRound
+from ..models._base import utcnow
+from ..services.answers import decode, encode
+from ..services.instruments import instrument_definition
+from ..services.rounds import apply_schedule
+
+
+class RespondentError(Exception):
+    """Why a respondent cannot go on: an HTTP status and a reason code the page explains."""
+
+    def __init__(self, status: int, reason: str):
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+@dataclass
+class Survey:
+    """A round and one of its groups, ready to be answered."""
+
+    round: SurveyRound
+    group: RoundGroup
+    instrument: InstrumentDef
+
+
+def load_survey(slug: str, group: str) -> Survey:
+    """The open round and group, or RespondentError 404 (unknown, draft) / 410 (closed)."""
+    round_ = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == slug))
+    if round_ is None:
+        raise RespondentError(404, "unknown")
+    if apply_schedule(round_):
+        db.session.commit()
+    if round_.status == "draft":
+        raise RespondentError(404, "unknown")
+    if round_.status in ("closed", "archived"):
+        raise RespondentError(410, "closed")
+    round_group = round_.group(group)
+    if round_group is None:
+        raise RespondentError(404, "unknown")
+    return Survey(round_, round_group, instrument_definition(round_group.instrument))
+
+
+def new_submission_id() -> str:
+    """A fresh id the first page echoes, so a repeated first POST makes one response."""
+    return secrets.token_urlsafe(24)
+
+
+def check_invitation(survey: Survey, token: str | None) -> Invitation | None:
+    """For invitation-only groups: the unused invitation behind a token, or RespondentError 403."""
+    if survey.group.access != "invitation":
+        return None
+    if not token or len(token) > 200:
+        raise RespondentError(403, "token_missing")
+    invitation = db.session.scalar(select(Invitation).where(
+        Invitation.token_hash == hash_token(token), Invitation.round_id == survey.round.id,
+        Invitation.group == survey.group.group))
+    if invitation is None or invitation.revoked_at is not None:
+        raise RespondentError(403, "token_unknown")
+    if invitation.used_at is not None or invitation.started_at is not None:
+        raise RespondentError(403, "token_used")
+    return invitation
+
+
+def device_has_answered(survey: Survey, device_key: str | None) -> bool:
+    """True when this device already completed this open-link survey."""
+    if survey.group.access != "open" or not device_key:
+        return False
+    return db.session.scalar(select(DeviceClaim.id).where(
+        DeviceClaim.round_id == survey.round.id, DeviceClaim.group == survey.group.group,
+        DeviceClaim.device_hash == hash_token(device_key))) is not None
+
+
+def resume_token(submission_id: str) -> str:
+    """The resume token of a response: an HMAC of its submission id, so a repeated first page gets the same one."""
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"resume|{submission_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def start_response(survey: Survey, submission_id: str, language: str, token: str | None) -> tuple[Response, str]:
+    """Create the response (or return the one this submission id already made) and its new resume token."""
+    existing = db.session.scalar(select(Response).where(Response.client_submission_id == submission_id))
+    resume = resume_token(submission_id)
+    if existing is not None:
+        if existing.round_id != survey.round.id or existing.group != survey.group.group:
+            raise RespondentError(400, "mismatch")
+        return existing, resume
+    invitation = check_invitation(survey, token)
+    response = Response(round_id=survey.round.id, group=survey.group.group,
+                        instrument_id=survey.group.instrument_id, language=language, status="partial",
+                        client_submission_id=submission_id, resume_token_hash=hash_token(resume),
+                        current_section=0)
+    if invitation is not None:
+        invitation.started_at = utcnow()
+        if not survey.round.anonymous:
+            response.invitation_id = invitation.id
+    db.session.add(response)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same first page sent twice at once
+        db.session.rollback()
+        return start_response(survey, submission_id, language, None)
+    return response, resume
+
+
+def find_response(survey: Survey, resume_token: str | None) -> Response | None:
+    """The response a resume token belongs to, in this round and group."""
+    if not resume_token or len(resume_token) > 200:
+        return None
+    return db.session.scalar(select(Response).where(
+        Response.resume_token_hash == hash_token(resume_token), Response.round_id == survey.round.id,
+        Response.group == survey.group.group))
+
+
+def stored_answers(response: Response, instrument: InstrumentDef) -> dict[str, Any]:
+    """question code → typed value of a response's saved answers."""
+    rows = db.session.execute(select(Answer.question_code, Answer.value_num, Answer.value_text, Answer.value_json)
+                              .where(Answer.response_id == response.id)).all()
+    return {code: decode(instrument.question(code), num, text, js) for code, num, text, js in rows}
+
+
+def visible(question: Question, answers: dict[str, Any]) -> bool:
+    """Whether a question is asked, given the answers so far."""
+    return question.relevant_tree is None or evaluate(question.relevant_tree, answers)
+
+
+def relevant_answers(instrument: InstrumentDef, answers: dict[str, Any]) -> dict[str, Any]:
+    """Answers in questionnaire order with those to questions that are no longer asked dropped."""
+    kept: dict[str, Any] = {}
+    for question in instrument.questions:
+        if question.code in answers and visible(question, kept):
+            kept[question.code] = answers[question.code]
+    return kept
+
+
+def save_answers(response: Response, instrument: InstrumentDef, answers: dict[str, Any], section: int) -> None:
+    """Replace the stored answers by `answers` (after skip logic) in one transaction."""
+    kept = relevant_answers(instrument, answers)
+    db.session.execute(delete(Answer).where(Answer.response_id == response.id))
+    for code, value in kept.items():
+        db.session.add(Answer(response_id=response.id, question_code=code,
+                              **encode(instrument.question(code), value)))
+    response.current_section = max(response.current_section, section)
+    response.updated_at = utcnow()
+    db.session.commit()
+
+
+def missing_required(instrument: InstrumentDef, answers: dict[str, Any]) -> int | None:
+    """Index of the first section with a required, asked and unanswered question (None: all done)."""
+    shown: dict[str, Any] = {}
+    for index, section in enumerate(instrument.sections):
+        for question in section.questions:
+            if not visible(question, shown):
+                continue
+            if question.code in answers:
+                shown[question.code] = answers[question.code]
+            elif question.required:
+                return index
+    return None
+
+
+def complete_response(survey: Survey, response: Response, device_key: str | None,
+                      invitation_id: int | None) -> bool:
+    """Mark the response complete (idempotent); False when this device already completed the survey."""
+    if response.status == "complete":
+        return True
+    if survey.group.access == "open" and device_key:
+        db.session.add(DeviceClaim(round_id=survey.round.id, group=survey.group.group,
+                                   device_hash=hash_token(device_key), response_id=response.id))
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            db.session.refresh(response)
+            if response.status == "complete":  # the same submit arrived twice at once
+                return True
+            owner = db.session.scalar(select(DeviceClaim.response_id).where(
+                DeviceClaim.round_id == survey.round.id, DeviceClaim.group == survey.group.group,
+                DeviceClaim.device_hash == hash_token(device_key)))
+            if owner != response.id:
+                return False
+    updated = db.session.execute(
+        Response.__table__.update()
+        .where(Response.id == response.id, Response.status == "partial")
+        .values(status="complete", submitted_at=utcnow(), current_section=len(survey.instrument.sections))
+    )
+    if updated.rowcount and invitation_id:
+        invitation = db.session.get(Invitation, invitation_id)
+        if invitation is not None and invitation.round_id == survey.round.id:
+            invitation.used_at = utcnow()
+    db.session.commit()
+    db.session.refresh(response)
+    return True

@@ -1,0 +1,92 @@
+/* Skip logic in the browser (the server applies the same rules) and small conveniences.
+   Conditions arrive as parsed trees in data-relevant; nothing is ever evaluated as code. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form.survey-form");
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+  document.querySelectorAll("button[data-once]").forEach(function (button) {
+    button.form.addEventListener("submit", function () { setTimeout(function () { button.disabled = true; }, 0); });
+  });
+  document.querySelectorAll("textarea[data-counter]").forEach(function (area) {
+    var out = document.getElementById(area.getAttribute("data-counter"));
+    var update = function () { out.textContent = area.value.length + " / " + area.maxLength; };
+    area.addEventListener("input", update);
+  });
+  if (!form) { return; }
+  var earlier = {};
+  try { earlier = JSON.parse(form.getAttribute("data-earlier") || "{}"); } catch (e) { earlier = {}; }
+
+  function present(v) { return v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0) && !(typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0); }
+  function isNum(v) { return typeof v === "number"; }
+  function compare(op, left, right) {
+    if (isNum(right)) {
+      if (typeof left === "string") { left = parseFloat(left.replace(",", ".")); if (isNaN(left)) { return false; } }
+      if (!isNum(left)) { return false; }
+    } else if (typeof left !== "string") {
+      if (!isNum(left)) { return false; }
+      left = String(left);
+    }
+    switch (op) {
+      case "==": return left === right;
+      case "!=": return left !== right;
+      case "<": return isNum(right) && left < right;
+      case "<=": return isNum(right) && left <= right;
+      case ">": return isNum(right) && left > right;
+      case ">=": return isNum(right) && left >= right;
+    }
+    return false;
+  }
+  function evaluate(t, a) {
+    switch (t[0]) {
+      case "or": return evaluate(t[1], a) || evaluate(t[2], a);
+      case "and": return evaluate(t[1], a) && evaluate(t[2], a);
+      case "not": return !evaluate(t[1], a);
+      case "answered": return present(a[t[1]]);
+    }
+    var v = a[t[0] === "cmp" ? t[2] : t[1]];
+    if (!present(v)) { return false; }
+    if (t[0] === "cmp") { return !(typeof v === "object") && compare(t[1], v, t[3]); }
+    if (t[0] === "in") { return !(typeof v === "object") && t[2].some(function (x) { return compare("==", v, x); }); }
+    if (t[0] === "contains") {
+      if (Array.isArray(v)) { return v.map(String).indexOf(String(t[2])) >= 0; }
+      if (typeof v === "object") { return Object.prototype.hasOwnProperty.call(v, String(t[2])); }
+    }
+    return false;
+  }
+  function valueOf(block) {
+    var code = block.getAttribute("data-code");
+    var checked = block.querySelectorAll("input:checked");
+    var boxes = block.querySelectorAll("input[type=checkbox]");
+    if (boxes.length) { return Array.prototype.map.call(checked, function (i) { return i.value; }); }
+    var radios = block.querySelectorAll("input[type=radio]");
+    if (radios.length) {
+      if (!checked.length) { return undefined; }
+      var n = Number(checked[0].value);
+      return block.querySelector(".scale") && !isNaN(n) ? n : checked[0].value;
+    }
+    var selects = block.querySelectorAll("select");
+    if (selects.length) {
+      var ties = {};
+      selects.forEach(function (s) { if (s.value) { ties[s.name.slice(code.length + 2)] = s.value; } });
+      return ties;
+    }
+    var field = block.querySelector("input, textarea");
+    if (!field || field.value.trim() === "") { return undefined; }
+    if (field.getAttribute("inputmode")) { var x = parseFloat(field.value.replace(",", ".")); return isNaN(x) ? field.value : x; }
+    return field.value;
+  }
+  function refresh() {
+    var answers = Object.assign({}, earlier);
+    form.querySelectorAll(".question[data-code]").forEach(function (block) {
+      var tree = block.getAttribute("data-relevant");
+      var show = true;
+      if (tree) { try { show = evaluate(JSON.parse(tree), answers); } catch (e) { show = true; } }
+      block.hidden = !show;
+      if (show) { var v = valueOf(block); if (present(v)) { answers[block.getAttribute("data-code")] = v; } }
+    });
+  }
+  form.addEventListener("change", refresh);
+  form.addEventListener("input", refresh);
+  refresh();
+})();

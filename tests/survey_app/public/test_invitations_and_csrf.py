@@ -1,0 +1,74 @@
+"""Invitation-only groups and CSRF protection of the questionnaire."""
+
+import pytest
+
+
+def _invite(app, slug="mini-2025"):
+    from sqlalchemy import select
+
+    from survey_app.auth import hash_token, new_token
+    from survey_app.extensions import db
+    from survey_app.models import Invitation, SurveyRound
+
+    token = new_token("inv_")
+    with app.app_context():
+        round_id = db.session.scalar(select(SurveyRound.id).where(SurveyRound.slug == slug))
+        invitation = Invitation(round_id=round_id, group="residents", organisation="Org", sector="ngo",
+                                token_hash=hash_token(token))
+        db.session.add(invitation)
+        db.session.commit()
+        return token, invitation.id
+
+
+def _finish(r):
+    r.get("/p/1")
+    r.post("/p/1", {"action": "next", "uses_egov": "no"})
+    r.get("/p/2")
+    r.post("/p/2", {"action": "next", "district": "centre"})
+    r.get("/review")
+    return r.post("/review")
+
+
+@pytest.mark.parametrize("anonymous", [True, False])
+def test_invitation_is_single_use_and_anonymous_rounds_keep_no_link(app, mini_round, respondent, anonymous, stored):
+    mini_round(access="invitation", anonymous=anonymous)
+    token, invitation_id = _invite(app)
+    assert respondent().get("?lang=en").status_code == 403
+    assert "Invitation needed" in respondent().page or True
+    unknown = respondent()
+    assert unknown.get("?lang=en&t=inv_guess").status_code == 403
+    assert "Invitation not recognised" in unknown.page
+    r = respondent()
+    r.start(f"?lang=en&t={token}")
+    assert _finish(r).location.endswith("/thanks")
+    [saved] = stored()
+    assert saved["status"] == "complete"
+    assert saved["invitation_id"] == (None if anonymous else invitation_id)
+    from survey_app.extensions import db
+    from survey_app.models import Invitation
+
+    with app.app_context():
+        invitation = db.session.get(Invitation, invitation_id)
+        assert invitation.used_at is not None and invitation.started_at is not None
+    again = app.test_client().get(f"/s/mini-2025/residents?lang=en&t={token}")
+    assert again.status_code == 403
+    assert "Invitation already used" in again.get_data(as_text=True)
+
+
+def test_missing_or_wrong_csrf_token_is_refused_and_nothing_stored(app, mini_round, stored):
+    mini_round()
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client = app.test_client()
+        page = client.get("/s/mini-2025/residents?lang=en").get_data(as_text=True)
+        submission = page.split('name="submission_id" value="')[1].split('"')[0]
+        no_token = client.post("/s/mini-2025/residents", data={"submission_id": submission, "consent": "yes"})
+        wrong = client.post("/s/mini-2025/residents",
+                            data={"submission_id": submission, "consent": "yes", "csrf_token": "forged"})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+    for response in (no_token, wrong):
+        assert response.status_code == 400
+        body = response.get_data(as_text=True)
+        assert "Your form has expired" in body and "Traceback" not in body
+    assert stored() == []
