@@ -221,12 +221,6 @@ def _indicators(city_id: int, readiness: float, year: int, seed: int) -> int:
     return added
 
 
-def _users_available() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("survey_app.services.users") is not None
-
-
 def _accounts(city_ids: dict[str, int]) -> list[str]:
     """Demo accounts (development only): an admin and a coordinator for Ayagoz."""
     from .services.users import create_user
@@ -275,7 +269,11 @@ def load_demo(seed: int = 2025, now: datetime | None = None) -> list[str]:
             added_ind = _indicators(city.id, readiness, year, seed)
             db.session.commit()
             summary.append(f"{slug}: {round_.status}, {added} responses and {added_ind} indicator values added")
-    if _users_available():
+    from flask import current_app
+
+    if current_app.config.get("SCRI_ENV") == "production":
+        summary.append("No demo accounts in production: create one with scri users create.")
+    else:
         summary.append("Demo accounts (development only):")
         summary.extend(_accounts(city_ids))
     db.session.commit()

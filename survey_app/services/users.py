@@ -1,0 +1,82 @@
+"""Accounts: create, authenticate (argon2, throttled), API tokens."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import ROLES, City, User
+from ..models._base import utcnow
+from . import audit
+from .errors import ServiceError
+
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,185}\.[^@\s]{2,63}$")
+MIN_PASSWORD = 10
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+_hasher = PasswordHasher()
+# A hash to verify against when the e-mail is unknown, so both cases take the same time.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def create_user(email: str, password: str, role: str, city_ids: list[int] | None = None, actor=None) -> User:
+    """A new account; coordinators and viewers are scoped to the given cities."""
+    email = (email or "").strip().lower()
+    if not EMAIL_RE.match(email):
+        raise ServiceError(f"{email!r} is not a valid e-mail address")
+    if role not in ROLES:
+        raise ServiceError(f"role must be one of {', '.join(ROLES)}")
+    if len(password or "") < MIN_PASSWORD:
+        raise ServiceError(f"the password must have at least {MIN_PASSWORD} characters")
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise ServiceError(f"an account for {email} already exists")
+    cities = [db.session.get(City, cid) for cid in (city_ids or [])]
+    if role != "admin" and not cities:
+        raise ServiceError("a coordinator or viewer needs at least one city (--city NAME)")
+    user = User(email=email, password_hash=hash_password(password), role=role, cities=[c for c in cities if c])
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.create", user=actor, obj=user, details={"email": email, "role": role})
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password; failures count towards a temporary lock."""
+    email = (email or "").strip().lower()
+    user = db.session.scalar(select(User).where(User.email == email)) if email else None
+    if user is None or not user.active:
+        try:
+            _hasher.verify(_DUMMY_HASH, password or "")
+        except VerificationError:
+            pass
+        return None
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        return None
+    try:
+        _hasher.verify(user.password_hash, password or "")
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILURES:
+            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+            user.failed_logins = 0
+        audit.record("login.failure", user=user)
+        db.session.commit()
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    audit.record("login.success", user=user)
+    db.session.commit()
+    return user
