@@ -64,3 +64,13 @@ def init_auth(app: Flask) -> None:
     login_manager.login_view = "console.login"
     login_manager.session_protection = "strong"
     login_manager.login_message = None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import redirect, request, url_for
+
+        from .errors import render_error
+
+        if request.path.startswith("/api/"):
+            return render_error(401)
+        return redirect(url_for("console.login", next=request.full_path if request.query_string else request.path))

@@ -108,6 +108,33 @@ def close_round(round_: SurveyRound, actor=None) -> SurveyRound:
     return round_
 
 
+def archive_round(round_: SurveyRound, actor=None) -> SurveyRound:
+    """Archive a closed round: kept for reports and comparisons, no longer listed as active."""
+    if round_.status == "open":
+        raise ServiceError(f"close round {round_.slug!r} before archiving it")
+    round_.status = "archived"
+    audit.record("round.archive", user=actor, obj=round_)
+    return round_
+
+
+def clone_round(round_: SurveyRound, actor=None) -> SurveyRound:
+    """A draft copy of a round for the next year: same groups, instruments, access and targets."""
+    year = round_.year + 1
+    base = re.sub(r"-?\d{4}$", "", round_.slug) or round_.slug
+    slug, n = f"{base}-{year}", 2
+    while db.session.scalar(select(SurveyRound.id).where(SurveyRound.slug == slug)) is not None:
+        slug, n = f"{base}-{year}-{n}", n + 1
+    copy = SurveyRound(city_id=round_.city_id, slug=slug, title=round_.title, year=year, status="draft",
+                       anonymous=round_.anonymous, cloned_from_id=round_.id)
+    for g in round_.groups:
+        copy.groups.append(RoundGroup(group=g.group, position=g.position, instrument_id=g.instrument_id,
+                                      access=g.access, target_n=g.target_n))
+    db.session.add(copy)
+    db.session.flush()
+    audit.record("round.clone", user=actor, obj=copy, details={"from": round_.slug})
+    return copy
+
+
 def apply_schedule(round_: SurveyRound, now: datetime | None = None) -> bool:
     """Open or close a round whose scheduled date has passed; returns True when the status changed."""
     now = now or utcnow()

@@ -1,0 +1,61 @@
+"""Live monitoring figures of a round: per group started, completed, target, median time, per day."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Response, SurveyRound
+
+
+def monitor(round_: SurveyRound) -> dict:
+    """Plain data for the monitor table, its chart and the JSON endpoint."""
+    rows = db.session.execute(
+        select(Response.group, Response.status, Response.started_at, Response.submitted_at)
+        .where(Response.round_id == round_.id)).all()
+    groups = {}
+    per_day: Counter = Counter()
+    for g in round_.groups:
+        groups[g.group] = {"group": g.group, "access": g.access, "target": g.target_n, "started": 0,
+                           "completed": 0, "partial": 0, "durations": []}
+    for group, status, started, submitted in rows:
+        info = groups.setdefault(group, {"group": group, "access": "", "target": 0, "started": 0, "completed": 0,
+                                         "partial": 0, "durations": []})
+        info["started"] += 1
+        if status == "complete":
+            info["completed"] += 1
+            if submitted and started:
+                info["durations"].append((submitted - started).total_seconds() / 60)
+            if submitted:
+                per_day[submitted.date().isoformat()] += 1
+        else:
+            info["partial"] += 1
+    out = []
+    for info in groups.values():
+        durations = info.pop("durations")
+        info["median_minutes"] = round(statistics.median(durations), 1) if durations else None
+        info["completion_pct"] = round(100 * info["completed"] / info["target"], 1) if info["target"] else None
+        out.append(info)
+    days = sorted(per_day.items())
+    total = {"started": sum(i["started"] for i in out), "completed": sum(i["completed"] for i in out),
+             "partial": sum(i["partial"] for i in out), "target": sum(i["target"] for i in out)}
+    return {"round": round_.slug, "status": round_.status, "groups": out, "total": total,
+            "per_day": [{"day": d, "completed": n} for d, n in days]}
+
+
+def day_chart(per_day: list[dict], width: int = 600, height: int = 120) -> dict:
+    """Bars of completed responses per day, as plain geometry for an inline SVG."""
+    if not per_day:
+        return {"bars": [], "width": width, "height": height, "max": 0}
+    top = max(d["completed"] for d in per_day)
+    step = width / len(per_day)
+    bars = []
+    for i, d in enumerate(per_day):
+        h = (height - 20) * d["completed"] / top if top else 0
+        bars.append({"x": round(i * step + 1, 1), "y": round(height - 16 - h, 1), "w": round(max(step - 2, 1), 1),
+                     "h": round(h, 1), "day": d["day"], "n": d["completed"]})
+    return {"bars": bars, "width": width, "height": height, "max": top,
+            "first": per_day[0]["day"], "last": per_day[-1]["day"]}
