@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    SelectChoice,
     DateTimeLocalField,
     EmailField,
     IntegerField,
@@ -56,7 +57,7 @@ def add_group_fields(form_class: type[FlaskForm]) -> type[FlaskForm]:
     for group in GROUPS:
         setattr(form_class, f"use_{group}", BooleanField(GROUP_LABELS[group], default=True))
         setattr(form_class, f"access_{group}", SelectField(
-            _l("Access"), choices=[("open", _l("Open link")), ("invitation", _l("Invitation only"))],
+            _l("Access"), choices=[SelectChoice("open", _l("Open link")), SelectChoice("invitation", _l("Invitation only"))],
             default="open" if group == "residents" else "invitation"))
         setattr(form_class, f"target_{group}", IntegerField(
             _l("Target number of responses"), default=120 if group == "residents" else 20,
@@ -71,5 +72,5 @@ class InvitationForm(FlaskForm):
     group = SelectField(_l("Stakeholder group"), validators=[InputRequired()])
     count = IntegerField(_l("Number of blank invitations"), default=10, validators=[Optional(), NumberRange(1, 1000)])
     upload = FileField(_l("Or a list of organisations (CSV or XLSX: organisation, sector, email)"))
-    output = SelectField(_l("Download as"), choices=[("csv", _l("CSV list of links")),
-                                                     ("pdf", _l("Printable sheet with QR codes (PDF)"))])
+    output = SelectField(_l("Download as"), choices=[SelectChoice("csv", _l("CSV list of links")),
+                                                     SelectChoice("pdf", _l("Printable sheet with QR codes (PDF)"))])

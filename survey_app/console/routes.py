@@ -9,6 +9,7 @@ from flask import Response, flash, jsonify, redirect, render_template, request, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from instruments.model import GROUPS
 
@@ -90,7 +91,7 @@ def round_new():
         abort_with(403)
     round_services.ensure_builtin_instruments()
     form = RoundForm()
-    form.city_id.choices = [(c.id, c.name(_lang())) for c in cities]
+    form.city_id.choices = [SelectChoice(c.id, c.name(_lang())) for c in cities]
     if request.method == "GET":
         from ..models._base import utcnow
 
@@ -176,7 +177,7 @@ def _invitation_form(round_) -> InvitationForm | None:
     if not groups:
         return None
     form = InvitationForm()
-    form.group.choices = [(g, GROUP_LABELS[g]) for g in groups]
+    form.group.choices = [SelectChoice(g, GROUP_LABELS[g]) for g in groups]
     return form
 
 

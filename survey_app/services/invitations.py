@@ -49,7 +49,8 @@ def rows_from_table(frame) -> list[dict[str, str]]:
             problems.append(f"row {row_number}: {email!r} is not an e-mail address")
         rows.append({"organisation": organisation, "sector": _clean(record.get("sector"))[:120], "email": email})
     if problems:
-        raise ServiceError("; ".join(problems[:20]) + (f"; … and {len(problems) - 20} more" if len(problems) > 20 else ""))
+        more = f"; … and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise ServiceError("; ".join(problems[:20]) + more)
     if not rows:
         raise ServiceError("the file has no organisations")
     if len(rows) > MAX_PER_BATCH:
