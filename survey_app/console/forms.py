@@ -7,11 +7,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    SelectChoice,
     DateTimeLocalField,
     EmailField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
 )
@@ -57,7 +57,8 @@ def add_group_fields(form_class: type[FlaskForm]) -> type[FlaskForm]:
     for group in GROUPS:
         setattr(form_class, f"use_{group}", BooleanField(GROUP_LABELS[group], default=True))
         setattr(form_class, f"access_{group}", SelectField(
-            _l("Access"), choices=[SelectChoice("open", _l("Open link")), SelectChoice("invitation", _l("Invitation only"))],
+            _l("Access"),
+            choices=[SelectChoice("open", _l("Open link")), SelectChoice("invitation", _l("Invitation only"))],
             default="open" if group == "residents" else "invitation"))
         setattr(form_class, f"target_{group}", IntegerField(
             _l("Target number of responses"), default=120 if group == "residents" else 20,
