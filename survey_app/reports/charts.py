@@ -139,7 +139,7 @@ def _circle(steps: int = 96) -> list[float]:
 
 
 def _polygon(ax, angles: Sequence[float], values: Sequence[float | None], colour: str, dashed: bool = False):
-    points = [(a, v) for a, v in zip(angles, values, strict=True) if v is not None]
+    points = [(a, min(100.0, max(0.0, v))) for a, v in zip(angles, values, strict=True) if v is not None]
     if not points:
         return
     xs = [p[0] for p in points] + [points[0][0]]

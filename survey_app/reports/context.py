@@ -68,7 +68,10 @@ class Formats:
         if value is None:
             return self.no_data
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(round(value, digits) + 0.0, format=pattern, locale=self.lang)
+        try:
+            return format_decimal(round(value, digits) + 0.0, format=pattern, locale=self.lang)
+        except (ArithmeticError, ValueError):  # absurdly large values: plain digits rather than a crash
+            return f"{value:.{digits}f}"
 
     def signed(self, value: Any, digits: int = 1) -> str:
         value = num(value)
@@ -344,7 +347,7 @@ class _City:
             for g in groups:
                 cell = cells_raw.get(g)
                 glabel = group_label(g)
-                if cell is None:
+                if not isinstance(cell, Mapping):
                     cells.append({"group": g, "score": self.f.no_data, "ci": "", "n": "", "withheld": False,
                                   "missing": True})
                     panel.rows.append(charts.IntervalRow(glabel, note=_("no data")))

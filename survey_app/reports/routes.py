@@ -54,11 +54,8 @@ def _report_lang() -> str:
     return lang if lang in LANGS else current_language()
 
 
-def _round_or_404(slug: str):
-    try:
-        return services.visible_round(current_user, slug)
-    except services.NotVisible:
-        abort(404)
+def _round_or_404(slug: str, change: bool = False):
+    return services.visible_round(current_user, slug, change=change)
 
 
 def _result_or_none(round_):
@@ -109,8 +106,10 @@ def round_results(slug: str):
     from .context import city_context  # charts load matplotlib: only when a page is drawn
 
     context = city_context(result, current_language(), generated=date.today(), k_min=_k_min())
+    others = services.comparable_rounds(current_user, round_)
+    compare_rounds = ",".join([round_.slug, *(r.slug for r in others)]) if others else ""
     return render_template("reports/dashboard.html", c=context, slug=round_.slug,
-                           published=bool(round_.results_published),
+                           published=bool(round_.results_published), compare_rounds=compare_rounds,
                            can_publish=services.can_publish(current_user, round_), langs=LANGS)
 
 
@@ -131,9 +130,7 @@ def round_report_pdf(slug: str):
 @login_required
 def publish_results(slug: str):
     """Publish (`published=1`) or withdraw (`published=0`) the round's results; coordinator of the city or admin."""
-    round_ = _round_or_404(slug)
-    if not services.can_publish(current_user, round_):
-        abort(403)
+    round_ = _round_or_404(slug, change=True)
     wanted = request.form.get("published", "")
     if wanted not in ("0", "1"):
         abort(400)
@@ -151,10 +148,7 @@ def _compared_rounds():
     except ServiceError:
         abort_with(400, _("Choose rounds to compare"),
                    _("Give two or more rounds in the address, for example ?rounds=shu-2025,ayagoz-2025."))
-    try:
-        return services.visible_rounds(current_user, slugs)
-    except services.NotVisible:
-        abort(404)
+    return services.visible_rounds(current_user, slugs)
 
 
 def _comparison_or_409(rounds):

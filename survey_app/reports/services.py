@@ -7,39 +7,40 @@ Views and the CLI call these small functions; the scores themselves come from `s
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
 
+from ..errors import abort_with
 from ..extensions import db
 from ..models import SurveyRound, User
 from ..services import audit
 from ..services.errors import ServiceError
 
 MAX_COMPARED = 8
-
-
-class NotVisible(ServiceError):
-    """The round does not exist or belongs to a city the account may not see (answered as 404)."""
+SLUG_CHARS = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 def find_round(slug: str) -> SurveyRound | None:
     """The round with this slug, or None."""
     slug = (slug or "").strip().lower()
-    if not slug or len(slug) > 64:
+    if not SLUG_CHARS.match(slug):  # also keeps NUL bytes and the like away from the database
         return None
     return db.session.scalar(select(SurveyRound).where(SurveyRound.slug == slug))
 
 
-def visible_round(user: User, slug: str) -> SurveyRound:
-    """The round if the account may see its city (admins see all); NotVisible otherwise, for a 404."""
-    round_ = find_round(slug)
-    if round_ is None or user is None or not getattr(user, "is_authenticated", False):
-        raise NotVisible(f"unknown round {slug!r}")
-    if not user.can_see_city(round_.city_id):
-        raise NotVisible(f"unknown round {slug!r}")
-    return round_
+def visible_round(user: User, slug: str, change: bool = False) -> SurveyRound:
+    """The round if the account may see its city (admins see all), through the console's city-scoped
+    permissions: an unknown or foreign round aborts with 404, and with change=True a round the account may
+    not change aborts with 403."""
+    from ..services.permissions import get_round_for
+
+    slug = (slug or "").strip().lower()
+    if not SLUG_CHARS.match(slug) or user is None or not getattr(user, "is_authenticated", False):
+        abort_with(404)
+    return get_round_for(user, slug, change=change)
 
 
 def parse_slugs(text: str | None) -> list[str]:
@@ -57,8 +58,17 @@ def parse_slugs(text: str | None) -> list[str]:
 
 
 def visible_rounds(user: User, slugs: list[str]) -> list[SurveyRound]:
-    """Every listed round, each checked like visible_round."""
+    """Every listed round, each checked like visible_round (404 for any the account may not see)."""
     return [visible_round(user, slug) for slug in slugs]
+
+
+def comparable_rounds(user: User, round_: SurveyRound) -> list[SurveyRound]:
+    """Rounds of the same year in other cities that the account may see (for a comparison link)."""
+    rows = db.session.scalars(
+        select(SurveyRound).where(SurveyRound.year == round_.year, SurveyRound.city_id != round_.city_id)
+        .order_by(SurveyRound.slug)
+    ).unique()
+    return [r for r in rows if user.can_see_city(r.city_id)][: MAX_COMPARED - 1]
 
 
 def can_publish(user: User, round_: SurveyRound) -> bool:

@@ -6,6 +6,8 @@ import re
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from survey_app.reports.context import Formats, city_context, comparison_context, level_of
 from survey_app.reports.values import construct_mean, num
@@ -131,3 +133,49 @@ def test_comparison_ranks_and_stability(app_ctx, results):
     context = comparison_context(res, None, "ru", generated=DAY, with_charts=False)
     assert [c["rank"] for c in context["ranked"]] == ["1", "2", "3"]
     assert context["ranked"][0]["stability"] == "нет данных"
+
+
+_values = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-5, 200),
+                    st.text(max_size=5), st.booleans())
+_cells = st.one_of(_values, st.fixed_dictionaries({}, optional={
+    "score": _values, "ci95": st.one_of(_values, st.lists(_values, max_size=3)), "n": _values,
+    "suppressed": st.booleans(), "alpha": _values}))
+_results = st.fixed_dictionaries({}, optional={
+    "scri": st.one_of(_values, st.fixed_dictionaries({}, optional={"score": _values, "level": st.text(max_size=8),
+                                                                     "coverage": _values})),
+    "dimensions": st.one_of(_values, st.dictionaries(st.sampled_from(["governance", "economic_potential", "x"]),
+                                                     st.one_of(_values, st.fixed_dictionaries({}, optional={
+                                                         "score": _values, "coverage": _values, "weight": _values,
+                                                         "label": st.one_of(_values, st.fixed_dictionaries(
+                                                             {"en": st.text(max_size=10)}))})), max_size=3)),
+    "constructs": st.dictionaries(st.sampled_from(["trust", "legal_clarity"]),
+                                  st.dictionaries(st.sampled_from(["residents", "academia", "nobody"]), _cells,
+                                                  max_size=3), max_size=2),
+    "network": st.one_of(_values, st.fixed_dictionaries({}, optional={"density": _values,
+                                                                       "isolated_sectors": st.lists(_values,
+                                                                                                    max_size=2)})),
+    "refstd": st.one_of(_values, st.fixed_dictionaries({}, optional={"ct_percent": _values, "areas": st.dictionaries(
+        st.sampled_from(["health", "ict", "moon"]), _values, max_size=2)})),
+    "previous": st.one_of(_values, st.fixed_dictionaries({}, optional={"round": _values, "scri": st.fixed_dictionaries(
+        {}, optional={"score": _values})})),
+    "sensitivity": st.one_of(_values, st.fixed_dictionaries({}, optional={"score_p05": _values, "score_p95": _values})),
+})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(result=_results, lang=st.sampled_from(["kk", "ru", "en"]))
+def test_any_partial_result_gives_plain_text_without_nan(app_ctx, result, lang):
+    context = city_context(result, lang, generated=DAY, with_charts=False)
+    _plain(context)
+    assert not NAN.search(json.dumps(context, ensure_ascii=False))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(results=st.lists(_results, max_size=3), lang=st.sampled_from(["kk", "ru", "en"]))
+def test_any_partial_results_compare_without_nan(app_ctx, results, lang):
+    for i, result in enumerate(results):
+        result["round"] = f"r{i}"
+    context = comparison_context(results, {"ranking": {"cities": [{"round": "r0", "rank": 1, "rank_stability": 0.5}]}},
+                                 lang, generated=DAY, with_charts=False)
+    _plain(context)
+    assert not NAN.search(json.dumps(context, ensure_ascii=False))

@@ -203,3 +203,17 @@ def test_public_page_is_gzipped_and_the_dashboard_with_its_form_is_not(app, clie
     login(client, shu_coordinator)
     response = client.get("/console/rounds/shu-2025/results?lang=en", headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in response.headers and "csrf_token" in response.get_data(as_text=True)
+
+
+def test_dashboard_links_to_a_comparison_of_the_visible_cities(client, login, seed_rounds, make_user, fixture_scores):
+    both = make_user("viewer", [seed_rounds["shu-2025"], seed_rounds["shalkar-2025"]])
+    login(client, both)
+    html = client.get("/console/rounds/shu-2025/results?lang=en").get_data(as_text=True)
+    assert "/console/compare?rounds=shu-2025,shalkar-2025" in html and "ayagoz" not in html.split("compare?")[1][:60]
+
+
+def test_junk_slugs_are_404_never_500(app, client, login, seed_rounds, make_user, fixture_scores):
+    login(client, make_user("admin"))
+    for junk in ("%00", "..%2f..%2fetc", "a" * 300, "%3Cscript%3E", "shu-2025%00"):
+        for path in (f"/console/rounds/{junk}/results", f"/results/{junk}", f"/console/compare?rounds={junk},x"):
+            assert client.get(path).status_code == 404, path
