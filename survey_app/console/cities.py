@@ -1,0 +1,114 @@
+"""Cities: names, region, population and the census margins used to weight residents' answers."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import FloatField, IntegerField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..errors import abort_with
+from ..extensions import db
+from ..services import audit
+from ..services.permissions import get_city_for, visible_cities
+from . import MENU, bp
+
+# The categories of the residents' questionnaire (questions sex and age_band).
+MARGIN_SETS = {
+    "sex": (("male", _l("Men")), ("female", _l("Women"))),
+    "age_band": (("18_29", "18–29"), ("30_44", "30–44"), ("45_59", "45–59"), ("60_plus", _l("60 and over"))),
+}
+MARGIN_LABELS = {"sex": _l("Sex"), "age_band": _l("Age band")}
+TOLERANCE = 0.01
+if not any(entry[0] == "console.cities" for entry in MENU):
+    MENU.append(("console.cities", _l("Cities"), False))
+
+
+class CityForm(FlaskForm):
+    name_kk = StringField(_l("Name in Kazakh"), validators=[DataRequired(), Length(max=120)])
+    name_ru = StringField(_l("Name in Russian"), validators=[DataRequired(), Length(max=120)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
+    region = StringField(_l("Region"), validators=[Optional(), Length(max=120)])
+    population = IntegerField(_l("Population"), validators=[Optional(), NumberRange(0, 100_000_000)])
+
+
+def _add_margin_fields(form_class: type[FlaskForm]) -> None:
+    for variable, categories in MARGIN_SETS.items():
+        for code, label in categories:
+            setattr(form_class, f"m_{variable}_{code}", FloatField(
+                label, validators=[Optional(), NumberRange(0, 1, message=_l("A share from 0 to 1."))]))
+
+
+_add_margin_fields(CityForm)
+
+
+def _form_for(city, formdata=None) -> CityForm:
+    form = CityForm(formdata=formdata, prefix=f"c{city.id}")
+    if formdata is None:
+        for name in ("name_kk", "name_ru", "name_en", "region", "population"):
+            getattr(form, name).data = getattr(city, name)
+        margins = city.census_margins or {}
+        for variable, categories in MARGIN_SETS.items():
+            for code, _label in categories:
+                getattr(form, f"m_{variable}_{code}").data = (margins.get(variable) or {}).get(code)
+    return form
+
+
+def _margins(form: CityForm) -> tuple[dict | None, list[str]]:
+    """The census margins of the form, or the reasons they are refused (each set sums to 1 ± 0.01)."""
+    margins, errors = {}, []
+    for variable, categories in MARGIN_SETS.items():
+        values = {code: getattr(form, f"m_{variable}_{code}").data for code, _label in categories}
+        given = [v for v in values.values() if v is not None]
+        if not given:
+            continue
+        if len(given) != len(values):
+            errors.append(_("%(set)s: give a share for every category, or none.", set=MARGIN_LABELS[variable]))
+            continue
+        total = sum(given)
+        if abs(total - 1) > TOLERANCE:
+            errors.append(_("%(set)s: the shares add up to %(total)s; they must add up to 1 (± 0.01).",
+                            set=MARGIN_LABELS[variable], total=f"{total:.3f}"))
+            continue
+        margins[variable] = values
+    return (margins or None), errors
+
+
+@bp.route("/cities", methods=["GET", "POST"])
+@login_required
+def cities():
+    rows = visible_cities(current_user)
+    forms = {}
+    errors: dict[int, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        if not current_user.is_admin:
+            abort_with(403)
+        city = get_city_for(current_user, request.form.get("city_id", type=int) or 0, change=True)
+        form = _form_for(city, request.form)
+        if form.validate_on_submit():
+            margins, problems = _margins(form)
+            if not problems:
+                before = {"name_en": city.name_en, "population": city.population, "margins": city.census_margins}
+                for name in ("name_kk", "name_ru", "name_en", "region"):
+                    setattr(city, name, (getattr(form, name).data or "").strip())
+                city.population = form.population.data
+                city.census_margins = margins
+                audit.record("city.update", user=current_user, obj=city, city_id=city.id,
+                             details={"before": before, "after": {"name_en": city.name_en,
+                                                                  "population": city.population,
+                                                                  "margins": margins}})
+                db.session.commit()
+                flash(_("%(city)s is saved.", city=city.name_en), "success")
+                return redirect(url_for("console.cities"))
+            errors[city.id] = problems
+        forms[city.id] = form
+        status = 422
+    if current_user.is_admin:
+        for city in rows:
+            forms.setdefault(city.id, _form_for(city))
+    return render_template("console/cities.html", rows=rows, forms=forms, errors=errors, sets=MARGIN_SETS,
+                           set_labels=MARGIN_LABELS, can_edit=current_user.is_admin), status

@@ -1,0 +1,152 @@
+"""Console questionnaires: list, upload (YAML or XLSForm), preview as a respondent sees it, approve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from sqlalchemy import select
+
+from instruments.loader import MAX_FILE_BYTES, InstrumentError, Problem, load_instrument_text
+from instruments.xlsform import MAX_XLSX_BYTES, load_xlsform_bytes
+
+from ..errors import abort_with
+from ..extensions import db
+from ..models import Instrument
+from ..services import audit
+from ..services.errors import ServiceError
+from ..services.instruments import ensure_builtin_instruments, instrument_definition, store_instrument
+from . import bp
+from .forms import EmptyForm
+
+YAML_SUFFIXES = (".yaml", ".yml")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+PREVIEW_LANGS = ("kk", "ru", "en")
+
+
+class InstrumentUploadForm(FlaskForm):
+    upload = FileField(_l("Questionnaire file (YAML or XLSForm .xlsx)"))
+
+
+def _can_manage() -> bool:
+    return current_user.role in ("admin", "coordinator")
+
+
+def _rows() -> list[Instrument]:
+    return list(db.session.scalars(select(Instrument).order_by(Instrument.group, Instrument.code,
+                                                               Instrument.version.desc())))
+
+
+def _page(form: InstrumentUploadForm, problems: list[Problem] | None = None, filename: str = "", status: int = 200):
+    problems = problems or []
+    missing = [p for p in problems if p.reason.startswith("missing translation")]
+    others = [p for p in problems if not p.reason.startswith("missing translation")]
+    return render_template("console/instruments.html", rows=_rows(), form=form, action_form=EmptyForm(),
+                           can_manage=_can_manage(), problems=others, missing=missing,
+                           filename=filename), status
+
+
+@bp.get("/instruments")
+@login_required
+def instruments():
+    ensure_builtin_instruments()
+    db.session.commit()
+    return _page(InstrumentUploadForm())
+
+
+def _read_upload(storage) -> tuple[str, object]:
+    """(file name, Instrument) of an uploaded definition; InstrumentError lists its problems."""
+    name = Path(storage.filename or "upload").name
+    suffix = Path(name).suffix.lower()
+    if suffix in YAML_SUFFIXES:
+        data = storage.stream.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise InstrumentError([Problem(name, None, f"file is larger than {MAX_FILE_BYTES // 1024} KB")])
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InstrumentError([Problem(name, None, "not a UTF-8 text file")]) from None
+        return name, load_instrument_text(text, name)
+    if suffix in XLSX_SUFFIXES:
+        data = storage.stream.read(MAX_XLSX_BYTES + 1)
+        return name, load_xlsform_bytes(data, name)
+    raise InstrumentError([Problem(name, None, "choose a .yaml or .xlsx file")])
+
+
+@bp.post("/instruments/upload")
+@login_required
+def instrument_upload():
+    if not _can_manage():
+        abort_with(403)
+    form = InstrumentUploadForm()
+    if not form.validate_on_submit():
+        abort_with(400)
+    storage = form.upload.data
+    if storage is None or not getattr(storage, "filename", ""):
+        flash(_("Choose a file to upload."), "error")
+        return _page(form, status=422)
+    try:
+        name, definition = _read_upload(storage)
+    except InstrumentError as exc:
+        return _page(form, exc.problems, Path(storage.filename).name, status=422)
+    try:
+        row = store_instrument(definition, source="upload", approved=False, user_id=current_user.id)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _page(form, status=422)
+    audit.record("instrument.upload", user=current_user, obj=row,
+                 details={"file": name, "code": row.code, "version": row.version, "group": row.group,
+                          "hash": row.content_hash[:12]})
+    db.session.commit()
+    flash(_("%(code)s version %(version)s is stored. Check the preview, then approve it for use in rounds.",
+            code=row.code, version=row.version), "success")
+    return redirect(url_for("console.instrument_preview", instrument_id=row.id, lang=request.args.get("lang")))
+
+
+def _instrument(instrument_id: int) -> Instrument:
+    row = db.session.get(Instrument, instrument_id)
+    if row is None:
+        abort_with(404)
+    return row
+
+
+@bp.get("/instruments/<int:instrument_id>/preview")
+@login_required
+def instrument_preview(instrument_id: int):
+    row = _instrument(instrument_id)
+    try:
+        definition = instrument_definition(row)
+    except ServiceError:
+        abort_with(409)
+    sections = [
+        {"section": section,
+         "items": [{"q": q, "visible": True, "values": {}, "error": None, "relevant_json": ""}
+                   for q in section.questions]}
+        for section in definition.sections
+    ]
+    return render_template("console/instrument_preview.html", row=row, instrument=definition, sections=sections,
+                           langs=PREVIEW_LANGS, form=EmptyForm(), can_manage=_can_manage())
+
+
+@bp.post("/instruments/<int:instrument_id>/approve")
+@login_required
+def instrument_approve(instrument_id: int):
+    if not _can_manage():
+        abort_with(403)
+    row = _instrument(instrument_id)
+    if not EmptyForm().validate_on_submit():
+        abort_with(400)
+    if not row.approved:
+        row.approved = True
+        audit.record("instrument.approve", user=current_user, obj=row,
+                     details={"code": row.code, "version": row.version, "group": row.group})
+        db.session.commit()
+        flash(_("%(code)s version %(version)s is approved and can be used in new rounds.",
+                code=row.code, version=row.version), "success")
+    return redirect(url_for("console.instruments"))
