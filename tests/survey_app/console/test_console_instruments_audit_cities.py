@@ -1,0 +1,142 @@
+"""Questionnaire upload → preview → approve, the audit log page and the cities page."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from survey_app.extensions import db
+from survey_app.models import AuditEvent, City, Instrument
+from survey_app.services.instruments import latest_instrument
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "instruments"))
+from test_xlsform import SURVEY, workbook  # noqa: E402
+
+CSRF = re.compile(r'name="((?:[a-z0-9]+-)?csrf_token)"[^>]*value="([^"]+)"')
+
+
+def _token(client, path="/console/instruments"):
+    return CSRF.search(client.get(path).get_data(as_text=True)).group(2)
+
+
+def _upload(client, data: bytes, name: str):
+    token = _token(client)
+    return client.post("/console/instruments/upload?lang=en", content_type="multipart/form-data",
+                       data={"csrf_token": token, "upload": (io.BytesIO(data), name)})
+
+
+def test_upload_preview_and_approve_an_xlsform(app, two_cities, login):
+    client = login(two_cities["users"]["coordinator"])
+    response = _upload(client, workbook(), "residents.xlsx")
+    assert response.status_code == 302 and "/preview" in response.location
+    for lang, text in (("kk", "Әкімдікке сенемін"), ("ru", "Я доверяю акимату"), ("en", "I trust the akimat")):
+        page = client.get(response.location.split("?")[0] + f"?lang={lang}").get_data(as_text=True)
+        assert text in page and "<fieldset disabled" in page
+        assert 'name="trust_akimat"' in page and 'name="age"' in page
+    with app.app_context():
+        row = db.session.scalar(select(Instrument).where(Instrument.code == "residents_x"))
+        assert (row.source, row.approved) == ("upload", False)
+        row_id = row.id
+    listing = client.get("/console/instruments?lang=en").get_data(as_text=True)
+    assert "residents_x" in listing and "awaiting approval" in listing
+    token = _token(client)
+    assert client.post(f"/console/instruments/{row_id}/approve", data={"csrf_token": token}).status_code == 302
+    with app.app_context():
+        row = db.session.get(Instrument, row_id)
+        assert row.approved
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+        assert {"instrument.upload", "instrument.approve"} <= actions
+        assert latest_instrument("residents") is not None
+
+
+def test_problems_are_listed_and_nothing_is_stored(app, two_cities, login):
+    client = login(two_cities["users"]["admin"])
+    survey = [list(r) for r in SURVEY]
+    survey[4][2] = ""
+    survey[2][0] = "select_one nowhere"
+    with app.app_context():
+        before = db.session.scalar(select(db.func.count(Instrument.id)))
+    response = _upload(client, workbook(survey=survey), "bad.xlsx")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Missing translations" in page and "trust_akimat" in page
+    assert "missing translation: label in &#39;kk&#39;" in page
+    assert "uses_egov" in page and "is not on the choices sheet" in page
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(Instrument.id))) == before
+
+
+def test_yaml_upload_and_a_viewer_may_not_upload(app, two_cities, login):
+    text = Path("instruments/definitions/business.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"^code: \w+", "code: business_local", text, count=1, flags=re.M)
+    viewer = login(two_cities["users"]["viewer"])
+    token = _token(viewer)
+    denied = viewer.post("/console/instruments/upload", content_type="multipart/form-data",
+                         data={"csrf_token": token, "upload": (io.BytesIO(text.encode()), "b.yaml")})
+    assert denied.status_code == 403
+    admin = login(two_cities["users"]["admin"])
+    response = _upload(admin, text.encode(), "business.yaml")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    assert _upload(admin, b"code: [", "broken.yaml").status_code == 422
+    assert "choose a .yaml or .xlsx file" in _upload(admin, b"x", "a.txt").get_data(as_text=True)
+
+
+def test_audit_log_is_for_admins_and_escapes_details(app, two_cities, login):
+    from survey_app.services import audit
+
+    with app.app_context():
+        for i in range(60):
+            audit.record("bulk.event", actor="x@y.kz", city_id=two_cities["a"], details={"i": i})
+        db.session.flush()
+        audit.record("test.event", actor="x@y.kz", city_id=two_cities["b"], details={"note": "<script>x</script>"})
+        db.session.commit()
+    for role in ("coordinator", "viewer"):
+        assert login(two_cities["users"][role]).get("/console/audit").status_code == 403
+    admin = login(two_cities["users"]["admin"])
+    page = admin.get("/console/audit?lang=en").get_data(as_text=True)
+    assert "<script>x</script>" not in page and "&lt;script&gt;" in page
+    assert "Page 1 of 2" in page
+    filtered = admin.get(f"/console/audit?city={two_cities['b']}&lang=en").get_data(as_text=True)
+    assert "test.event" in filtered and "bulk.event</code>" not in filtered
+    by_action = admin.get("/console/audit?action=bulk.event&page=2").get_data(as_text=True)
+    assert "test.event</code>" not in by_action and "bulk.event</code>" in by_action
+
+
+def _city_form(client, city_id):
+    page = client.get("/console/cities").get_data(as_text=True)
+    token = re.search(rf'name="c{city_id}-csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    prefix = f"c{city_id}-"
+    data = {"city_id": str(city_id), prefix + "csrf_token": token, prefix + "name_kk": "Шу", prefix + "name_ru": "Шу",
+            prefix + "name_en": "Shu", prefix + "region": "Zhambyl", prefix + "population": "37000"}
+    return prefix, data
+
+
+def test_cities_margins_are_validated_and_audited(app, two_cities, login):
+    admin = login(two_cities["users"]["admin"])
+    a = two_cities["a"]
+    prefix, data = _city_form(admin, a)
+    bad = dict(data, **{prefix + "m_sex_male": "0.6", prefix + "m_sex_female": "0.6"})
+    response = admin.post("/console/cities?lang=en", data=bad)
+    assert response.status_code == 422 and "must add up to 1" in response.get_data(as_text=True)
+    partial = dict(data, **{prefix + "m_age_band_18_29": "0.5"})
+    assert "every category" in admin.post("/console/cities?lang=en", data=partial).get_data(as_text=True)
+    out_of_range = dict(data, **{prefix + "m_sex_male": "1.5", prefix + "m_sex_female": "-0.5"})
+    assert admin.post("/console/cities?lang=en", data=out_of_range).status_code == 422
+    good = dict(data, **{prefix + "m_sex_male": "0.48", prefix + "m_sex_female": "0.525",
+                         prefix + "m_age_band_18_29": "0.3", prefix + "m_age_band_30_44": "0.3",
+                         prefix + "m_age_band_45_59": "0.2", prefix + "m_age_band_60_plus": "0.2"})
+    assert admin.post("/console/cities", data=good).status_code == 302
+    with app.app_context():
+        city = db.session.get(City, a)
+        assert city.census_margins["sex"] == {"male": 0.48, "female": 0.525}
+        assert city.census_margins["age_band"]["60_plus"] == 0.2
+        assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "city.update"))
+    coordinator = login(two_cities["users"]["coordinator"])
+    page = coordinator.get("/console/cities?lang=en").get_data(as_text=True)
+    assert "Shu" in page and "Aksu" not in page and "<form method=\"post\" action=\"/console/cities\"" not in page
+    own = dict(good, csrf_token=_token(coordinator, "/console/cities"))
+    assert coordinator.post("/console/cities", data=own).status_code == 403
