@@ -142,9 +142,14 @@ def publish_results(slug: str):
     return redirect(url_for(".round_results", slug=round_.slug))
 
 
+def _rounds_param() -> str:
+    """`?rounds=a,b` or `?rounds=a&rounds=b` (the chooser's checkboxes) as one comma-separated text."""
+    return ",".join(request.args.getlist("rounds"))
+
+
 def _compared_rounds():
     try:
-        slugs = services.parse_slugs(request.args.get("rounds"))
+        slugs = services.parse_slugs(_rounds_param())
     except ServiceError:
         abort_with(400, _("Choose rounds to compare"),
                    _("Give two or more rounds in the address, for example ?rounds=shu-2025,ayagoz-2025."))
@@ -163,7 +168,13 @@ def _comparison_or_409(rounds):
 @bp.get("/console/compare")
 @login_required
 def compare():
-    """Several cities side by side (`?rounds=a,b,c`)."""
+    """Several cities side by side (`?rounds=a,b,c`); without rounds, a form to choose them."""
+    if not _rounds_param().strip(", "):
+        from ..services.permissions import visible_rounds
+
+        choices = [{"slug": r.slug, "city": r.city.name(current_language()), "year": r.year, "status": r.status}
+                   for r in visible_rounds(current_user)]
+        return render_template("reports/compare_choose.html", choices=choices)
     rounds = _compared_rounds()
     results, compared = _comparison_or_409(rounds)
     from .context import comparison_context  # charts load matplotlib: only when a page is drawn

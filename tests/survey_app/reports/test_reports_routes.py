@@ -217,3 +217,12 @@ def test_junk_slugs_are_404_never_500(app, client, login, seed_rounds, make_user
     for junk in ("%00", "..%2f..%2fetc", "a" * 300, "%3Cscript%3E", "shu-2025%00"):
         for path in (f"/console/rounds/{junk}/results", f"/results/{junk}", f"/console/compare?rounds={junk},x"):
             assert client.get(path).status_code == 404, path
+
+
+def test_compare_without_rounds_offers_a_choice(client, login, seed_rounds, make_user, fixture_scores):
+    login(client, make_user("viewer", [seed_rounds["shu-2025"], seed_rounds["ayagoz-2025"]]))
+    html = client.get("/console/compare?lang=en").get_data(as_text=True)
+    assert 'name="rounds" value="shu-2025"' in html and 'name="rounds" value="ayagoz-2025"' in html
+    assert "shalkar-2025" not in html
+    response = client.get("/console/compare?rounds=shu-2025&rounds=ayagoz-2025&lang=en")
+    assert response.status_code == 200 and "Rank stability" in response.get_data(as_text=True)
