@@ -60,6 +60,8 @@ def add_group_fields(form_class: type[FlaskForm]) -> type[FlaskForm]:
             _l("Access"),
             choices=[SelectChoice("open", _l("Open link")), SelectChoice("invitation", _l("Invitation only"))],
             default="open" if group == "residents" else "invitation"))
+        setattr(form_class, f"instrument_{group}", SelectField(_l("Questionnaire"), coerce=int, choices=[],
+                                                               validate_choice=False))
         setattr(form_class, f"target_{group}", IntegerField(
             _l("Target number of responses"), default=120 if group == "residents" else 20,
             validators=[InputRequired(), NumberRange(0, 100000)]))

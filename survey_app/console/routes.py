@@ -92,6 +92,11 @@ def round_new():
     round_services.ensure_builtin_instruments()
     form = RoundForm()
     form.city_id.choices = [SelectChoice(c.id, c.name(_lang())) for c in cities]
+    available = _instrument_choices()
+    for group in GROUPS:
+        field = getattr(form, f"instrument_{group}")
+        field.choices = [SelectChoice(row.id, f"{row.code} v{row.version}" + ("" if row.source == "builtin" else " ↑"))
+                         for row in sorted(available.get(group, []), key=lambda r: (r.source != "builtin", -r.version))]
     if request.method == "GET":
         from ..models._base import utcnow
 
@@ -107,6 +112,7 @@ def round_new():
                     city, form.slug.data, groups, year=form.year.data, title=form.title.data or "",
                     targets={g: getattr(form, f"target_{g}").data for g in groups},
                     access={g: getattr(form, f"access_{g}").data for g in groups},
+                    instruments=_chosen_instruments(form, groups, available),
                     anonymous=form.anonymous.data,
                     opens_at=_aware(form.opens_at.data), closes_at=_aware(form.closes_at.data), actor=current_user)
                 db.session.commit()
@@ -119,6 +125,19 @@ def round_new():
                 return redirect(url_for("console.round_detail", slug=round_.slug))
     return render_template("console/round_new.html", form=form, groups=GROUPS), (
         422 if request.method == "POST" else 200)
+
+
+def _chosen_instruments(form, groups, available) -> dict[str, Instrument]:
+    """The approved instrument picked for each group (a tampered id falls back to an error, not a guess)."""
+    chosen = {}
+    for group in groups:
+        picked = getattr(form, f"instrument_{group}").data
+        if picked:
+            row = next((r for r in available.get(group, []) if r.id == picked), None)
+            if row is None:
+                raise ServiceError(_("Choose one of the offered questionnaires."))
+            chosen[group] = row
+    return chosen
 
 
 def _aware(value):

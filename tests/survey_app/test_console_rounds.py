@@ -70,6 +70,8 @@ def test_coordinator_creates_opens_invites_and_closes_a_round(app, client, make_
         form.update({f"access_{group}": "invitation", f"target_{group}": 10})
     created = client.post("/console/rounds/new", data=form)
     assert created.status_code == 302 and created.location.endswith("/console/rounds/shu-2026")
+    tampered = dict(form, slug="shu-2027", instrument_residents=999999)
+    assert client.post("/console/rounds/new", data=tampered).status_code == 422
     page = client.get("/console/rounds/shu-2026?lang=en").get_data(as_text=True)
     assert "draft" in page and "/s/shu-2026/residents" in page
     token = CSRF.search(page).group(1)
