@@ -5,7 +5,7 @@ a text, update and compile it from the project folder:
 
     pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
         -o /tmp/reports.pot survey_app/reports templates/reports
-    pybabel update -i /tmp/reports.pot -d survey_app/reports/translations --no-location
+    pybabel update -i /tmp/reports.pot -d survey_app/reports/translations
     pybabel compile -d survey_app/reports/translations --statistics
 
 then translate the new or fuzzy entries (no entry may stay fuzzy) and refresh the HTML snapshots
