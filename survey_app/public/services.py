@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from instruments.model import Instrument as InstrumentDef
-from instruments.model import Question
+from instruments.model import GROUPS, Question
 from instruments.relevance import evaluate
 
 from ..auth import hash_token
@@ -23,7 +23,7 @@ from ..models import Answer, DeviceClaim, Invitation, Response, RoundGroup, Surv
 from ..models._base import utcnow
 from ..services.answers import decode, encode
 from ..services.instruments import instrument_definition
-from ..services.rounds import apply_schedule
+from ..services.rounds import SLUG_RE, apply_schedule
 
 
 class RespondentError(Exception):
@@ -46,6 +46,8 @@ class Survey:
 
 def load_survey(slug: str, group: str) -> Survey:
     """The open round and group, or RespondentError 404 (unknown, draft) / 410 (closed)."""
+    if group not in GROUPS or not SLUG_RE.match(slug or ""):  # also keeps NUL bytes away from the database
+        raise RespondentError(404, "unknown")
     round_ = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == slug))
     if round_ is None:
         raise RespondentError(404, "unknown")

@@ -179,6 +179,8 @@ def test_the_same_device_cannot_complete_an_open_survey_twice(app, mini_round, r
 def test_closed_unknown_and_draft_rounds(app, mini_round, respondent, make_round, runner):
     mini_round()
     assert respondent("nope-2025").get().status_code == 404
+    assert respondent("%00", "%00").get().status_code == 404
+    assert respondent("mini-2025", "resid\x00ents").get().status_code == 404
     assert respondent("mini-2025", "business").get().status_code == 404
     make_round(slug="draft-2025", status="draft")
     assert respondent("draft-2025").get().status_code == 404
