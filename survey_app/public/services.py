@@ -13,8 +13,8 @@ from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from instruments.model import Instrument as InstrumentDef
 from instruments.model import GROUPS, Question
+from instruments.model import Instrument as InstrumentDef
 from instruments.relevance import evaluate
 
 from ..auth import hash_token
