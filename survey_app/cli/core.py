@@ -28,8 +28,8 @@ def init_command() -> None:
         upgrade_schema()
     except Exception as exc:  # database unreachable, permissions...
         raise UserError(f"could not prepare the database: {str(exc).splitlines()[0]}") from None
-    from ..services.instruments import ensure_builtin_instruments
     from ..extensions import db
+    from ..services.instruments import ensure_builtin_instruments
 
     ensure_builtin_instruments()
     db.session.commit()
