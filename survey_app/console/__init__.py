@@ -38,4 +38,4 @@ def console_helpers():
             "round_links": round_links}
 
 
-from . import audit, cities, instruments, routes  # noqa: E402, F401
+from . import audit, cities, exports, indicators, instruments, routes  # noqa: E402, F401

@@ -1,0 +1,49 @@
+"""`scri export --round SLUG --format csv|xlsx -o PATH`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from ..services import exports
+from ..services import rounds as round_services
+from ._util import UserError, user_errors
+
+
+@click.command("export")
+@click.option("--round", "slug", required=True, help="Slug of the round.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), required=True)
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="File to write.")
+@click.option("--partial", is_flag=True, help="Include unfinished (partial) responses.")
+@with_appcontext
+@user_errors
+def export_command(slug: str, fmt: str, output: Path, partial: bool) -> None:
+    """Responses of a round, one row per response (xlsx adds a codebook sheet)."""
+    round_ = round_services.get_round(slug)
+    folder = output.resolve().parent
+    if not folder.is_dir():
+        raise UserError(f"folder {folder} does not exist")
+    if output.is_dir():
+        raise UserError(f"{output} is a folder; give a file name")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".scri-export-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if fmt == "csv":
+                for chunk in exports.csv_chunks(round_, partial):
+                    fh.write(chunk.encode("utf-8"))
+            else:
+                with exports.xlsx_file(round_, partial) as handle:
+                    shutil.copyfileobj(handle, fh)
+        os.replace(tmp, output)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {output} ({output.stat().st_size // 1024} KB)")
+
+
+commands = [export_command]
