@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config as config_module
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, csrf, db, login_manager
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TRANSLATION_DIRECTORIES = ";".join(
@@ -17,8 +17,11 @@ TRANSLATION_DIRECTORIES = ";".join(
 )
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """Create the app; `config` overrides settings read from the environment (used by tests)."""
+def create_app(config: dict | None = None, *, migrations: bool = True) -> Flask:
+    """Create the app; `config` overrides settings read from the environment (used by tests).
+
+    With migrations=False, Flask-Migrate is bound only when a command needs the schema (faster start).
+    """
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -30,11 +33,12 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from .database import configure_engine_events
+    from .database import configure_engine_events, init_migrations
     from .i18n import select_locale, setup_i18n
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    if migrations:
+        init_migrations(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -27,3 +27,24 @@ def configure_engine_events() -> None:
         return
     event.listen(Engine, "connect", _sqlite_pragmas)
     _configured = True
+
+
+def init_migrations(app) -> None:
+    """Bind Flask-Migrate (Alembic loads in about half a second, so commands that need no schema skip it)."""
+    if "migrate" in app.extensions:
+        return
+    from pathlib import Path
+
+    from flask_migrate import Migrate
+
+    from .extensions import db
+
+    Migrate(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"), render_as_batch=True)
+
+
+def upgrade_schema(app) -> None:
+    """Create or upgrade the schema through the migrations (inside an app context)."""
+    from flask_migrate import upgrade
+
+    init_migrations(app)
+    upgrade(directory=app.extensions["migrate"].directory)

@@ -18,7 +18,7 @@ def _create_app():
     from .. import create_app
 
     try:
-        return create_app()
+        return create_app(migrations=False)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
 

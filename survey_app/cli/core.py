@@ -15,9 +15,9 @@ from ._util import UserError, user_errors
 
 def upgrade_schema() -> None:
     """Create or upgrade the database schema through the migrations."""
-    from flask_migrate import upgrade
+    from ..database import upgrade_schema as upgrade
 
-    upgrade(directory=current_app.extensions["migrate"].directory)
+    upgrade(current_app)
 
 
 @click.command("init")
