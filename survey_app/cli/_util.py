@@ -27,11 +27,17 @@ def user_errors(func):
     def wrapper(*args, **kwargs):
         from ..extensions import db
 
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
         try:
             return func(*args, **kwargs)
         except ServiceError as exc:
             db.session.rollback()
             raise UserError(str(exc)) from None
+        except (OperationalError, ProgrammingError) as exc:
+            db.session.rollback()
+            reason = str(exc.orig).splitlines()[0] if getattr(exc, "orig", None) else type(exc).__name__
+            raise UserError(f"the database is not ready ({reason}); run: scri init") from None
 
     return wrapper
 

@@ -126,3 +126,15 @@ def test_instruments_validate_lists_every_problem(tmp_path, runner):
     assert "q1: unknown scale 'nope'" in result.output
     assert "q2: min must be less than max" in result.output
     assert "q2: relevant refers to 'q9', which is not an earlier question" in result.output
+
+
+def test_commands_on_a_database_without_schema_say_to_run_init(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from survey_app.cli import main
+
+    monkeypatch.setenv("SCRI_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    result = CliRunner().invoke(main, ["rounds", "list"])
+    assert result.exit_code == 2
+    assert "run: scri init" in result.output and "Traceback" not in result.output
