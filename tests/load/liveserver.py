@@ -90,16 +90,17 @@ class LiveServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"scri serve exited with {self.process.returncode}:\n{self.log_tail()}")
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                 conn.request("GET", "/healthz")
                 response = conn.getresponse()
                 response.read()
-                conn.close()
                 if response.status == 200:
                     return
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 pass
+            finally:
+                conn.close()
             time.sleep(0.1)
         raise RuntimeError(f"scri serve did not answer /healthz within {self.startup_timeout:.0f} s:\n"
                            f"{self.log_tail()}")

@@ -34,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -70,17 +70,39 @@ class Outcome:
 
 
 def is_thank_you(page) -> bool:
-    """The page after the final submit: no questionnaire form any more."""
-    if page.status != 200:
-        return False
-    form = page.post_form()
-    return form is None or not any(f.type in ("radio", "checkbox", "number", "textarea") or f.tag == "textarea"
-                                   for f in form.fields)
+    """The page after the final submit (`/s/<round>/<group>/thanks`, the only page that confirms it)."""
+    return page.status == 200 and urlsplit(page.url).path.endswith("/thanks")
 
 
-def complete_one(base_url: str, start_path: str, rng: random.Random, retry_final: bool,
+def double_tap(browser: Browser, action: str, pairs: list[tuple[str, str]], outcome: Outcome):
+    """POST the same form from two connections of one device at once; returns the first one's page."""
+    twin = Browser(browser.base_url, browser.timeout, browser.accept_language)
+    twin.cookies = dict(browser.cookies)
+    barrier = threading.Barrier(2)
+    pages = {}
+
+    def send(key, client):
+        barrier.wait()
+        pages[key] = client.post(action, pairs)
+
+    threads = [threading.Thread(target=send, args=(k, c)) for k, c in (("a", browser), ("b", twin))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    twin.close()
+    outcome.statuses.extend(entry[2] for entry in twin.log)
+    outcome.latencies.extend(entry[3] for entry in twin.log)
+    if "b" in pages and pages["b"].status >= 500:
+        raise FlowError(f"{pages['b'].status} on the second of two simultaneous final submits")
+    if "a" not in pages:
+        raise FlowError("the first of two simultaneous final submits got no answer")
+    return pages["a"] if is_thank_you(pages["a"]) or "b" not in pages else pages["b"]
+
+
+def complete_one(base_url: str, start_path: str, rng: random.Random, retry_final: str | None = None,
                  max_pages: int = 40) -> Outcome:
-    """One device answers one questionnaire to the end; optionally sends the final submit twice."""
+    """One device answers one questionnaire to the end; `retry_final` "again" or "double" repeats the submit."""
     outcome = Outcome()
     browser = Browser(base_url, accept_language=rng.choice(["kk", "ru", "en"]))
     try:
@@ -97,16 +119,22 @@ def complete_one(base_url: str, start_path: str, rng: random.Random, retry_final
             if button:
                 pairs.append(button)
             action = form.action or page.url
-            next_page = browser.post(action, pairs)
+            final = urlsplit(page.url).path.endswith("/review")
+            if final and retry_final == "double":
+                # A double tap: the same final submit twice at the same moment, from two connections.
+                outcome.retried = True
+                next_page = double_tap(browser, action, pairs, outcome)
+            else:
+                next_page = browser.post(action, pairs)
             if next_page.status >= 500:
                 raise FlowError(f"{next_page.status} after POST {action}")
             if is_thank_you(next_page):
                 outcome.accepted = True
-                if retry_final:
+                if final and retry_final == "again":
                     outcome.retried = True
-                    again = browser.post(action, pairs)  # the same final submit once more
-                    if again.status >= 500:
-                        raise FlowError(f"{again.status} on a retried final submit")
+                    again = browser.post(action, pairs)  # the same final submit once more, after its answer
+                    if again.status >= 500 or not is_thank_you(again):
+                        raise FlowError(f"{again.status} {again.url} on a retried final submit")
                 break
             if next_page.url == page.url and next_page.text == page.text:
                 raise FlowError(f"the page did not move on after POST {action}")
@@ -117,8 +145,8 @@ def complete_one(base_url: str, start_path: str, rng: random.Random, retry_final
         outcome.error = f"{type(exc).__name__}: {exc}"
     finally:
         browser.close()
-        outcome.statuses = [entry[2] for entry in browser.log]
-        outcome.latencies = [entry[3] for entry in browser.log]
+        outcome.statuses += [entry[2] for entry in browser.log]
+        outcome.latencies += [entry[3] for entry in browser.log]
     return outcome
 
 
@@ -188,7 +216,8 @@ def run_flow(base_url: str, start_path: str, respondents: int, responses_each: i
             if time.monotonic() > deadline:
                 results.append(Outcome(error="time limit reached before this response started"))
                 continue
-            retry = (index * responses_each + k) % retry_every == 0
+            n = index * responses_each + k
+            retry = None if n % retry_every else ("again" if (n // retry_every) % 2 else "double")
             results.append(complete_one(base_url, start_path, rng, retry))
         return results
 
@@ -382,7 +411,7 @@ def one_run(kind: str, workers: int, respondents: int, responses_each: int, *, p
             prepare_database(url, folder)
             with LiveServer(url, folder, workers=workers, log_path=folder / "server.log", env=LOAD_ENV) as server:
                 start_path = f"/s/{ROUND_SLUG}/residents"
-                warm = complete_one(server.url, start_path, random.Random(seed), False)  # first requests, caches
+                warm = complete_one(server.url, start_path, random.Random(seed))  # first requests, caches
                 if warm.error:
                     raise RuntimeError(f"the questionnaire cannot be completed even once: {warm.error}\n"
                                        f"{server.log_tail()}")

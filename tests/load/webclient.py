@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import random
+import re
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -28,10 +29,7 @@ class Page:
         return self.body.decode("utf-8", errors="replace")
 
     def forms(self) -> list[Form]:
-        parser = _FormParser()
-        parser.feed(self.text)
-        parser.close()
-        return parser.forms
+        return parse_forms(self.text)
 
     def post_form(self) -> Form | None:
         """The first `<form method="post">` that is not the language switch or a logout button."""
@@ -77,6 +75,7 @@ class _FormParser(HTMLParser):
         self._select: Field | None = None
         self._option_value: str | None = None
         self._button: Field | None = None
+        self._after: Field | None = None  # the last input: the text after it is its hint
 
     def handle_starttag(self, tag, attrs):
         a = {k: (v if v is not None else "") for k, v in attrs}
@@ -87,9 +86,13 @@ class _FormParser(HTMLParser):
         if self._form is None:
             return
         if tag == "input" and a.get("name"):
-            self._form.fields.append(Field("input", a["name"], a.get("type", "text").lower(), a.get("value", ""),
-                                           "checked" in a, "required" in a, a))
-        elif tag == "textarea" and a.get("name"):
+            self._after = Field("input", a["name"], a.get("type", "text").lower(), a.get("value", ""),
+                                "checked" in a, "required" in a, a)
+            self._form.fields.append(self._after)
+            return
+        if tag in ("div", "fieldset", "textarea", "select", "button", "input"):
+            self._after = None
+        if tag == "textarea" and a.get("name"):
             self._textarea = Field("textarea", a["name"], "textarea", "", False, "required" in a, a)
             self._form.fields.append(self._textarea)
         elif tag == "select" and a.get("name"):
@@ -107,6 +110,8 @@ class _FormParser(HTMLParser):
             self._form.fields.append(self._button)
 
     def handle_data(self, data):
+        if self._after is not None and len(self._after.text) < 300:
+            self._after.text += data
         if self._textarea is not None:
             self._textarea.value += data
         if self._button is not None:
@@ -127,6 +132,14 @@ class _FormParser(HTMLParser):
             if self._button is not None:
                 self._button.text = " ".join(self._button.text.split())
             self._button = None
+
+
+def parse_forms(html: str) -> list[Form]:
+    """Every form of an HTML page with its fields and buttons."""
+    parser = _FormParser()
+    parser.feed(html)
+    parser.close()
+    return parser.forms
 
 
 class Browser:
@@ -214,6 +227,7 @@ class Browser:
 # ---------------------------------------------------------------------------------------------------------------
 # Filling a questionnaire page without knowing the questionnaire: every widget gets a valid answer.
 
+NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
 NEXT_WORDS = ("next", "continue", "далее", "келесі", "submit", "send", "finish", "отправить", "жіберу")
 
 
@@ -240,6 +254,15 @@ def fill(form: Form, rng: random.Random, text: str = "Load test answer") -> list
             step = f.attrs.get("step", "1")
             value = rng.uniform(low, high)
             pairs.append((f.name, str(int(value)) if step in ("1", "") else f"{value:.1f}"))
+        elif f.tag == "input" and f.type == "text" and f.attrs.get("inputmode") in ("numeric", "decimal"):
+            # A number typed as text; its range is in the hint after it ("A number from 0 to 100").
+            bounds = [float(x.replace(",", ".")) for x in NUMBER.findall(f.text)[:2]]
+            low, high = (bounds + [0.0, 10.0])[:2] if len(bounds) != 1 else (bounds[0], bounds[0] + 10)
+            if low > high:
+                low, high = high, low
+            value = rng.uniform(low, high)
+            integer = f.attrs.get("inputmode") == "numeric"
+            pairs.append((f.name, str(int(value)) if integer else f"{value:.1f}"))
         elif f.tag == "input" and f.type in ("text", "search", "tel", "url"):
             limit = int(f.attrs.get("maxlength") or 200)
             pairs.append((f.name, text[:limit]))
@@ -250,6 +273,12 @@ def fill(form: Form, rng: random.Random, text: str = "Load test answer") -> list
             pairs.append((f.name, text[:limit]))
         elif f.tag == "select":
             options = [o for o in f.options if o]
+            prefix = f.name.split("__")[0]
+            if "__" in f.name and "" in f.options:
+                # A list of optional selects (ties): answer two of them, leave the others empty.
+                answered_here = sum(1 for name, _ in pairs if name.split("__")[0] == prefix and "__" in name)
+                if answered_here >= 2:
+                    continue
             if options:
                 pairs.append((f.name, rng.choice(options)))
     return pairs
