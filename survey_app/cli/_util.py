@@ -25,9 +25,9 @@ def user_errors(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from ..extensions import db
-
         from sqlalchemy.exc import OperationalError, ProgrammingError
+
+        from ..extensions import db
 
         try:
             return func(*args, **kwargs)
