@@ -20,12 +20,18 @@ DEVICE_COOKIE = "scri_device"
 CONTROL_FIELDS = {"csrf_token", "action", "submission_id", "t"}
 
 
-@bp.before_request
-def limit_form_size():
-    """Questionnaire pages accept small bodies only (uploads go to the console)."""
+@bp.url_value_preprocessor
+def limit_form_size(endpoint, values):
+    """Questionnaire pages accept small bodies only (uploads go to the console).
+
+    A URL value preprocessor runs before every before_request function, so the limit holds before the CSRF
+    check reads the form; `max_content_length` also bounds a body sent without a Content-Length.
+    """
     limit = current_app.config["SCRI_MAX_FORM_BYTES"]
-    if request.method == "POST" and (request.content_length or 0) > limit:
-        abort(413)
+    if request.method == "POST":
+        if (request.content_length or 0) > limit:
+            abort(413)
+        request.max_content_length = limit
 
 
 @bp.get("/")
