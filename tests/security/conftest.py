@@ -71,3 +71,11 @@ def two_cities(make_city, every_type_round, make_user):
     make_user("coordinator@ayagoz.kz", cities=[ayagoz])
     make_user("admin@example.org", role="admin")
     return {"shu": shu, "ayagoz": ayagoz}
+
+
+@pytest.fixture
+def admin_client(app, two_cities, login):
+    """A test client signed in as the admin of `two_cities`."""
+    client = app.test_client()
+    login(client, "admin@example.org")
+    return client
