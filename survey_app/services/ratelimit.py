@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import time
 
+from flask import current_app
 from sqlalchemy import select, update
 
 from ..extensions import db
@@ -14,7 +16,9 @@ WINDOW_SECONDS = 60
 
 
 def _key(scope: str, client: str) -> str:
-    return scope[:24] + ":" + hashlib.sha256(f"{scope}|{client}".encode()).hexdigest()[:64]
+    """A keyed hash (HMAC with SECRET_KEY): a plain hash of an IPv4 address is reversed by trying them all."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return scope[:24] + ":" + hmac.new(secret, f"{scope}|{client}".encode(), hashlib.sha256).hexdigest()[:64]
 
 
 def hit(scope: str, client: str, limit: int, now: float | None = None) -> bool:
