@@ -41,6 +41,7 @@ def live_server(app, database_url, tmp_path_factory):
         log_path=ARTIFACTS / "server.log",
         env={"SCRI_SUBMIT_RATE_LIMIT": "100000", "SCRI_LOGIN_RATE_LIMIT": "1000"},
     )
+    server.log_path.unlink(missing_ok=True)  # one log per test session
     server.start()
     yield server
     server.stop()

@@ -32,6 +32,12 @@ def scri_executable() -> str:
     raise RuntimeError("the scri command is not installed next to this Python; run: pip install -e '.[test]'")
 
 
+def scri_command(*args: str) -> list[str]:
+    """`scri ARGS` run by this interpreter from the project folder, so the code under test is this checkout's
+    even if the virtualenv's editable install points at another copy of the project."""
+    return [sys.executable, "-c", "import sys; from survey_app.cli import main; sys.argv[0] = 'scri'; main()", *args]
+
+
 class LiveServer:
     """`scri serve --host 127.0.0.1 --port P --workers N` with its own environment; a context manager."""
 
@@ -72,8 +78,7 @@ class LiveServer:
             self.port = free_port()
             self._log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop())
             self.process = subprocess.Popen(  # noqa: S603
-                [scri_executable(), "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                 "--workers", str(self.workers)],
+                scri_command("serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)),
                 cwd=PROJECT_ROOT, env=self.environment(), stdout=self._log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )

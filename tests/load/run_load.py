@@ -39,7 +39,7 @@ from urllib.parse import quote, urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from liveserver import PROJECT_ROOT, LiveServer, scri_executable  # noqa: E402
+from liveserver import PROJECT_ROOT, LiveServer, scri_command  # noqa: E402
 from webclient import Browser, fill, forward_button  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -309,7 +309,7 @@ def export_rows(database_url: str, instance_path: Path, slug: str = ROUND_SLUG) 
     out = instance_path / "export.csv"
     env = {**os.environ, "DATABASE_URL": database_url, "SCRI_INSTANCE_PATH": str(instance_path),
            "SCRI_ENV": "testing", "SECRET_KEY": "load-test-secret-key-0123456789-0123456789"}
-    done = subprocess.run([scri_executable(), "export", "--round", slug, "--format", "csv", "-o", str(out)],  # noqa: S603
+    done = subprocess.run(scri_command("export", "--round", slug, "--format", "csv", "-o", str(out)),  # noqa: S603
                           cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         if "No such command" in done.stderr:
