@@ -63,9 +63,9 @@ def start_response(client, slug="sec-2025", group="residents", token=None, lang=
     return response.headers["Location"]
 
 
-def answer_all(client, slug="sec-2025", group="residents", comment="ok", lang="en"):
+def answer_all(client, slug="sec-2025", group="residents", comment="ok", lang="en", token=None):
     """Start, answer both sections (with a free-text comment) and submit; returns the final response."""
-    start_response(client, slug, group, lang=lang)
+    start_response(client, slug, group, token=token, lang=lang)
     base = f"/s/{slug}/{group}"
     page = client.get(f"{base}/p/1")
     client.post(f"{base}/p/1", data={"csrf_token": csrf_of(page.get_data(as_text=True)), "uses": "yes",
