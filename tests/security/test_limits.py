@@ -118,3 +118,24 @@ def test_the_rate_limit_store_keeps_no_address(app, client, every_type_round, li
 
     plain = hashlib.sha256(b"submit|127.0.0.1").hexdigest()[:64]
     assert not any(key.endswith(plain) for key in keys)
+
+
+def test_a_zip_bomb_workbook_is_refused_before_it_is_opened(app, admin_client):
+    import zipfile
+
+    blob = io.BytesIO()
+    with zipfile.ZipFile(blob, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (80 * 1024 * 1024))  # 80 MB of zeros, ~80 KB zipped
+    data = blob.getvalue()
+    assert len(data) < 1024 * 1024
+    token = csrf_of(admin_client.get("/console/instruments").get_data(as_text=True))
+    invitations = {"group": "business", "output": "csv"}
+    for url, field, extra in (("/console/instruments/upload", "upload", {}), ("/console/indicators", "file", {}),
+                              ("/console/rounds/shu-2025/invitations", "upload", invitations)):
+        response = admin_client.post(url, data={"csrf_token": token, field: (io.BytesIO(data), "bomb.xlsx"), **extra},
+                                     content_type="multipart/form-data", follow_redirects=True)
+        body = response.get_data(as_text=True)
+        assert response.status_code in (200, 422), (url, response.status_code)
+        assert "Traceback" not in body
+        assert "unpack" in body or "zip" in body.lower(), url
