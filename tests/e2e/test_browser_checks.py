@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # Playwright's download artifacts are sometimes collected unclosed inside the library, not in our code.
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
 
 PASSWORD = "a long password for e2e"
 

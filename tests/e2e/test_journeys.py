@@ -12,7 +12,12 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # Playwright's download artifacts are sometimes collected unclosed inside the library, not in our code.
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
 
 SMALL = """
 code: e2e_{group}
