@@ -171,7 +171,7 @@ def test_coordinator_downloads_the_city_report_pdf(app, runner, new_phone, live_
     page.locator("a[href$='/console/rounds/shu-2025/results']").first.click()
     page.wait_for_url("**/results", wait_until="domcontentloaded")
     shot(page, "results-kk")
-    for lang, name in (("kk", "Шу"), ("en", "Shu")):
+    for lang, name in (("kk", "Шу"),):  # one language: every language is checked in tests/survey_app/reports
         with page.expect_download(timeout=60_000) as download_info:
             page.locator(f"a.download[hreflang={lang}]").click()
         data = Path(download_info.value.path()).read_bytes()
