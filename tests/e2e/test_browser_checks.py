@@ -146,7 +146,7 @@ def test_a_double_tap_on_submit_makes_one_response(app, make_city, new_phone, li
     assert _complete_count(app) == 1
 
 
-def test_coordinator_downloads_the_city_report_pdf(app, runner, new_phone, live_server, shot):
+def test_coordinator_downloads_the_city_report_pdf(app, runner, new_phone, live_server, shot, console_errors):
     assert runner.invoke(args=["demo"]).exit_code == 0
     from pypdf import PdfReader
 
@@ -158,7 +158,7 @@ def test_coordinator_downloads_the_city_report_pdf(app, runner, new_phone, live_
         shu = db.session.scalar(select(City.id).where(City.slug == "shu"))
         create_user("shu@example.org", PASSWORD, "coordinator", [shu])
         db.session.commit()
-    page = new_phone("kk-KZ").new_page()
+    page = console_errors(new_phone("kk-KZ").new_page())
     page.goto("/console/login?lang=kk")
     page.locator("#email").fill("shu@example.org")
     page.locator("#password").fill(PASSWORD)
@@ -171,6 +171,8 @@ def test_coordinator_downloads_the_city_report_pdf(app, runner, new_phone, live_
     page.locator("a[href$='/console/rounds/shu-2025/results']").first.click()
     page.wait_for_url("**/results", wait_until="domcontentloaded")
     shot(page, "results-kk")
+    assert page.locator("img").count() > 0  # the charts of the demo results
+    assert not _csp_problems(console_errors.errors), console_errors.errors
     for lang, name in (("kk", "Шу"),):  # one language: every language is checked in tests/survey_app/reports
         with page.expect_download(timeout=60_000) as download_info:
             page.locator(f"a.download[hreflang={lang}]").click()

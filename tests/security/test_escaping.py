@@ -152,6 +152,19 @@ def test_a_hostile_city_name_is_text_in_the_governance_pdf(app, runner, make_use
     _rename_city(client, shu, name_en="Shu <b>bold</b> <i>x</i>")
     dashboard = _html(client.get("/console/rounds/shu-2025/results?lang=en"))
     assert "Shu &lt;b&gt;bold&lt;/b&gt;" in dashboard and "<b>bold</b>" not in dashboard
+    # Pages with charts, on real results: still nothing the CSP would block, and every header.
+    from test_headers import assert_no_inline_code, assert_security_headers
+
+    token = csrf_of(dashboard)
+    assert client.post("/console/rounds/shu-2025/publish", data={"csrf_token": token, "published": "1"}
+                       ).status_code in (302, 303)
+    for url in ("/console/rounds/shu-2025/results?lang=kk", "/console/compare?rounds=shu-2025,ayagoz-2025,shalkar-2025",
+                "/results/shu-2025?lang=ru"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_security_headers(url, response)
+        assert_no_inline_code(url, response)
+        assert "Shu <b>bold</b>" not in response.get_data(as_text=True)
     response = client.get("/console/rounds/shu-2025/report.pdf?lang=en")
     assert response.status_code == 200
     data = response.get_data()
