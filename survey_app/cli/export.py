@@ -30,7 +30,10 @@ def export_command(slug: str, fmt: str, output: Path, partial: bool) -> None:
         raise UserError(f"folder {folder} does not exist")
     if output.is_dir():
         raise UserError(f"{output} is a folder; give a file name")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".scri-export-")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".scri-export-")
+    except OSError as exc:
+        raise UserError(f"cannot write to {folder}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             if fmt == "csv":
@@ -43,7 +46,8 @@ def export_command(slug: str, fmt: str, output: Path, partial: bool) -> None:
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
-    click.echo(f"wrote {output} ({output.stat().st_size // 1024} KB)")
+    count = exports.response_count(round_, partial)
+    click.echo(f"wrote {output}: {count} response(s) of {round_.slug}, {fmt}, {output.stat().st_size // 1024} KB")
 
 
 commands = [export_command]

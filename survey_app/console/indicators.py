@@ -49,8 +49,9 @@ def indicators():
             abort_with(400)
         default_year = request.form.get("year", "").strip()
         year = int(default_year) if default_year.isdigit() and 1990 <= int(default_year) <= 2100 else None
+        single = request.form.get("single") == "1"
         try:
-            if request.form.get("single") == "1":
+            if single:
                 import pandas as pd
 
                 frame = pd.DataFrame([{k: request.form.get(k, "") for k in ("city", "indicator", "value", "year",
@@ -65,10 +66,13 @@ def indicators():
             flash(str(exc), "error")
             return redirect(url_for("console.indicators"))
         valid_only = request.form.get("valid_only") == "y"
-        report = {"problems": checked.problems, "valid": len(checked.valid), "imported": 0}
+        problems = [p.removeprefix("row 1: ") for p in checked.problems] if single else checked.problems
+        report = {"problems": problems, "valid": len(checked.valid), "imported": 0, "single": single}
         if checked.valid and (not checked.problems or valid_only):
             report["imported"] = import_rows(checked.valid, current_user)
             flash(_("%(n)s value(s) imported.", n=report["imported"]), "success")
+        elif single:
+            flash(_("The value was not saved: %(reason)s", reason="; ".join(problems)), "error")
         elif checked.problems:
             flash(_("Nothing was imported: the file has errors. Fix them, or tick \u201cimport only the valid "
                     "rows\u201d."), "error")

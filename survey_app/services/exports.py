@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from instruments.model import Question
+from instruments.model import TIE_FREQUENCIES, Question
 
 from ..extensions import db
 from ..models import Answer, Instrument, Response, SurveyRound
@@ -45,15 +45,28 @@ def safe_cell(value: Any) -> Any:
 
 
 def _instruments(round_: SurveyRound) -> list[tuple[str, Any]]:
-    """(group, definition) for the round's instruments and any other version its responses used."""
-    pairs = [(g.group, instrument_definition(g.instrument)) for g in round_.groups]
+    """(group, definition) for every instrument version the round uses, in a stable order.
+
+    Groups come in the round's order; within a group the versions go from the oldest to the newest, so a
+    later version's new questions are appended after the columns of the earlier one.
+    """
+    versions: dict[str, dict[int, Instrument]] = {}
+    order: list[str] = []
+    for g in round_.groups:
+        order.append(g.group)
+        versions.setdefault(g.group, {})[g.instrument_id] = g.instrument
     used = db.session.execute(select(Response.group, Response.instrument_id)
                               .where(Response.round_id == round_.id).distinct()).all()
-    known = {g.instrument_id for g in round_.groups}
-    for group, instrument_id in sorted(used, key=lambda r: r[1]):
-        if instrument_id not in known:
-            pairs.append((group, instrument_definition(db.session.get(Instrument, instrument_id))))
-            known.add(instrument_id)
+    for group, instrument_id in sorted(used, key=lambda r: (r[0], r[1])):
+        if group not in versions:
+            order.append(group)
+        bucket = versions.setdefault(group, {})
+        if instrument_id not in bucket:
+            bucket[instrument_id] = db.session.get(Instrument, instrument_id)
+    pairs = []
+    for group in order:
+        for row in sorted(versions[group].values(), key=lambda r: (r.version, r.id)):
+            pairs.append((group, instrument_definition(row)))
     return pairs
 
 
@@ -119,6 +132,13 @@ def rows(round_: SurveyRound, include_partial: bool = False) -> Iterator[list[An
         last_id = ids[-1]
 
 
+def response_count(round_: SurveyRound, include_partial: bool = False) -> int:
+    """How many rows an export of the round holds."""
+    statuses = ("complete", "partial") if include_partial else ("complete",)
+    return db.session.scalar(select(db.func.count(Response.id)).where(
+        Response.round_id == round_.id, Response.status.in_(statuses))) or 0
+
+
 def _iso(value) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
@@ -142,28 +162,52 @@ def csv_chunks(round_: SurveyRound | int, include_partial: bool = False) -> Iter
     yield buffer.getvalue()
 
 
+YESNO_LABELS = [("yes", "Иә", "Да", "Yes"), ("no", "Жоқ", "Нет", "No")]
+DONT_KNOW_LABEL = ("dont_know", "Білмеймін", "Затрудняюсь ответить", "Don't know")
+
+
+def _tie_labels() -> dict[str, tuple[str, str, str]]:
+    """The frequency labels of a ties question (from the shared scales file)."""
+    from instruments.loader import load_scales
+
+    labels = {item["value"]: tuple(item["label"][lang] for lang in ("kk", "ru", "en"))
+              for item in load_scales().get("frequency_ties", [])}
+    return {value: labels.get(value, (value, value, value)) for value in TIE_FREQUENCIES}
+
+
+CODEBOOK_HEADER = ["column", "group", "question", "type", "construct", "reverse", "label_kk", "label_ru",
+                   "label_en", "choice_value", "choice_kk", "choice_ru", "choice_en"]
+
+
 def codebook(round_: SurveyRound) -> Iterator[list[Any]]:
-    """One row per question (and per choice): column, group, type, construct, labels, choice value and labels."""
-    yield ["column", "group", "question", "type", "construct", "reverse", "label_kk", "label_ru", "label_en",
-           "choice_value", "choice_kk", "choice_ru", "choice_en"]
-    done = set()
+    """The header, then one row per value of each column: the column as it is named in the responses sheet,
+    group, question, type, construct, labels, and the value with its labels.
+
+    A multiple-choice column (`<group>.<code>__<choice>`) holds 1 or 0 and is labelled by its choice; a
+    ties column (`<group>.<code>__<actor>`) is labelled by its actor and lists the frequencies it may hold.
+    """
+    yield list(CODEBOOK_HEADER)
+    tie_labels = _tie_labels()
     for column in columns(round_):
         q = column.question
-        key = (column.group, q.code)
-        if key in done:
-            continue
-        done.add(key)
-        base = [f"{column.group}.{q.code}", column.group, q.code, q.type, q.construct or "", bool(q.reverse),
+        base = [column.name, column.group, q.code, q.type, q.construct or "", bool(q.reverse),
                 q.label["kk"], q.label["ru"], q.label["en"]]
-        if q.type == "yesno":
-            choices = [("yes", "Иә", "Да", "Yes"), ("no", "Жоқ", "Нет", "No")]
-            if q.dont_know:
-                choices.append(("dont_know", "Білмеймін", "Затрудняюсь ответить", "Don't know"))
-            for c in choices:
+        if column.choice is not None:
+            choice = q.choice(column.choice)
+            labels = choice.label if choice is not None else {"kk": "", "ru": "", "en": ""}
+            if q.type == "ties":
+                base[6:9] = [f"{q.label[lang]}: {labels[lang]}" for lang in ("kk", "ru", "en")]
+                for value in TIE_FREQUENCIES:
+                    yield [*base, value, *tie_labels[value]]
+            else:
+                yield [*base, 1, labels["kk"], labels["ru"], labels["en"]]
+        elif q.type == "yesno":
+            for c in YESNO_LABELS + ([DONT_KNOW_LABEL] if q.dont_know else []):
                 yield [*base, *c]
         elif q.choices:
             for c in q.choices:
-                yield [*base, c.code, c.label["kk"], c.label["ru"], c.label["en"]]
+                value = c.value if q.type == "likert" and c.value is not None else c.code
+                yield [*base, value, c.label["kk"], c.label["ru"], c.label["en"]]
         else:
             bounds = f"{q.min:g}–{q.max:g}" if q.min is not None and q.max is not None else ""
             yield [*base, bounds, "", "", ""]

@@ -1,4 +1,9 @@
-"""Infrastructure and reference-standard indicator values of cities: validate a table row by row, import."""
+"""Infrastructure and reference-standard indicator values of cities: validate a table row by row, import.
+
+The indicator codes, units and valid ranges come from the SCRI framework file (`instruments/frameworks.py`,
+`imported` indicators) and from the reference standard (`rs:<area>:<code>`). Problems are worded in the
+language of the current request (English on the command line) and always start with the spreadsheet row.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from flask import has_request_context
+from flask_babel import gettext
 from sqlalchemy import select
 
 from instruments.frameworks import load_framework
@@ -14,19 +21,33 @@ from instruments.refstd_loader import load_refstd_framework, normalise_word
 
 from ..extensions import db
 from ..models import IndicatorValue, User
+from ..models._base import utcnow
 from . import audit
 from .cities import find_city
 
 REFSTD_PREFIX = "rs"
 MAX_PROBLEMS = 200
+YEAR_RANGE = (1990, 2100)
+YES_WORDS = {"yes", "да", "иә", "ия", "true"}
+NO_WORDS = {"no", "нет", "жоқ", "false"}
+
+
+def _(message: str, **variables: Any) -> str:
+    """The message in the language of the current request; English outside a request (the command line)."""
+    if has_request_context():
+        return gettext(message, **variables)
+    return message % variables if variables else message
 
 
 def catalogue() -> dict[str, dict[str, Any]]:
-    """Every importable indicator: the SCRI framework's and the reference standard's (`rs:<area>:<code>`)."""
+    """Every importable indicator: the SCRI framework's and the reference standard's (`rs:<area>:<code>`).
+
+    Each entry: label {kk, ru, en}, unit, min, max, kind ('scri' or 'refstd'), yesno (a yes/no fact).
+    """
     entries: dict[str, dict[str, Any]] = {}
     for ind in load_framework().imported:
         entries[ind.code] = {"label": ind.label, "unit": ind.unit, "min": ind.min, "max": ind.max,
-                             "kind": "scri", "yesno": ind.source == "yesno"}
+                             "kind": "scri", "yesno": ind.source == "yesno", "dimension": ind.dimension}
     refstd = load_refstd_framework()
     for area in refstd.areas:
         for ind in area.indicators:
@@ -36,16 +57,25 @@ def catalogue() -> dict[str, dict[str, Any]]:
     return entries
 
 
+def indicator_catalogue() -> dict[str, dict[str, Any]]:
+    """`{code: {label: {kk, ru, en}, unit, min, max}}` of the SCRI framework's imported indicators."""
+    return {code: {k: info[k] for k in ("label", "unit", "min", "max")}
+            for code, info in catalogue().items() if info["kind"] == "scri"}
+
+
 @dataclass
 class Checked:
     """The rows that can be imported and the problems of the others (with spreadsheet row numbers)."""
 
     valid: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    rows: int = 0
+    bad_rows: int = 0
 
 
-def _number(raw: Any, code: str, info: dict) -> float | None:
-    if isinstance(raw, bool):
+def _number(raw: Any, info: dict) -> float | None:
+    """The value of a cell as a number (yes/no words for yes/no indicators; a decimal comma is accepted)."""
+    if raw is None or isinstance(raw, bool):
         return None
     if isinstance(raw, int | float):
         return float(raw) if math.isfinite(float(raw)) else None
@@ -59,9 +89,9 @@ def _number(raw: Any, code: str, info: dict) -> float | None:
             return refstd.no_value
     elif info.get("yesno"):
         lowered = text.casefold()
-        if lowered in ("yes", "да", "иә", "ия"):
+        if lowered in YES_WORDS:
             return 1.0
-        if lowered in ("no", "нет", "жоқ"):
+        if lowered in NO_WORDS:
             return 0.0
     try:
         value = float(text.replace(",", "."))
@@ -70,92 +100,136 @@ def _number(raw: Any, code: str, info: dict) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _shown(raw: Any) -> str:
+    text = "" if raw is None or (isinstance(raw, float) and math.isnan(raw)) else str(raw).strip()
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def value_problem(code: str, value: float, info: dict) -> str | None:
+    """Why `value` cannot be stored for indicator `code`, or None."""
+    if info.get("kind") == "scri" and info.get("yesno") and value not in (0, 1):
+        return _("%(value)s is not 1 (yes) or 0 (no)", value=f"{value:g}")
+    low = -math.inf if info.get("min") is None else info["min"]
+    high = math.inf if info.get("max") is None else info["max"]
+    if not low <= value <= high:
+        return _("%(value)s is outside the valid range %(min)s–%(max)s %(unit)s", value=f"{value:g}",
+                 min=f"{low:g}", max=f"{high:g}", unit=info.get("unit") or "").rstrip()
+    return None
+
+
+def _year(raw: Any, default_year: int | None) -> tuple[int | None, str | None]:
+    if raw is None or (isinstance(raw, float) and math.isnan(raw)) or str(raw).strip() == "":
+        if default_year is None:
+            return None, _("the year is missing (add a year column or give a default year)")
+        return default_year, None
+    try:
+        number = float(str(raw).strip().replace(",", "."))
+    except ValueError:
+        return None, _("year '%(year)s' is not a year", year=_shown(raw))
+    if not number.is_integer():
+        return None, _("year '%(year)s' is not a year", year=_shown(raw))
+    year = int(number)
+    if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        return None, _("year %(year)s is outside %(low)s–%(high)s", year=year, low=YEAR_RANGE[0], high=YEAR_RANGE[1])
+    return year, None
+
+
 def check_rows(frame: pd.DataFrame, user: User, default_year: int | None = None) -> Checked:
-    """Check a table with columns city, indicator, value[, year, source]; nothing is written."""
+    """Check a table with columns city, indicator, value[, year, source]; nothing is written.
+
+    The frame's index is the spreadsheet row number; every problem names it.
+    """
     result = Checked()
     missing = [c for c in ("city", "indicator", "value") if c not in frame.columns]
     if missing:
-        result.problems.append(f"the file needs the columns city, indicator, value (missing: {', '.join(missing)})")
+        result.problems.append(_("the file needs the columns city, indicator, value (missing: %(missing)s)",
+                                 missing=", ".join(missing)))
         return result
     known = catalogue()
-    framework = load_framework()
+    has_year, has_source = "year" in frame.columns, "source" in frame.columns
     seen: dict[tuple, int] = {}
+    cities: dict[str, Any] = {}
     for row, record in frame.iterrows():
-        def problem(text: str, row=row) -> None:
-            if len(result.problems) < MAX_PROBLEMS:
-                result.problems.append(f"row {row}: {text}")
-
-        city_name = str(record.get("city") or "").strip()
-        code = str(record.get("indicator") or "").strip()
-        city = find_city(city_name) if city_name else None
-        if city is None:
-            problem(f"unknown city {city_name!r}")
-            continue
-        if not user.can_change_city(city.id):
-            problem(f"you may not change the indicators of {city.name_en}")
-            continue
+        result.rows += 1
+        reason = None
+        city_name = _shown(record.get("city"))
+        code = _shown(record.get("indicator"))
+        if city_name not in cities:
+            cities[city_name] = find_city(city_name) if city_name else None
+        city = cities[city_name]
         info = known.get(code)
-        if info is None:
-            problem(f"unknown indicator {code!r}")
+        value = _number(record.get("value"), info or {})
+        year, year_problem = _year(record.get("year") if has_year else None, default_year)
+        if city is None:
+            reason = _("unknown city '%(city)s'", city=city_name) if city_name else _("the city is empty")
+        elif not user.can_change_city(city.id):
+            reason = _("you may not change the indicators of %(city)s", city=city.name_en)
+        elif info is None:
+            reason = _("unknown indicator '%(code)s'", code=code) if code else _("the indicator is empty")
+        elif value is None:
+            reason = _("'%(value)s' is not a number", value=_shown(record.get("value")))
+        elif (reason := value_problem(code, value, info)) is not None:
+            pass
+        elif year_problem:
+            reason = year_problem
+        elif (city.id, code, year) in seen:
+            reason = _("the same city, indicator and year as row %(row)s", row=seen[(city.id, code, year)])
+        if reason is not None:
+            result.bad_rows += 1
+            if len(result.problems) < MAX_PROBLEMS:
+                result.problems.append(_("row %(row)s: %(reason)s", row=row, reason=reason))
             continue
-        value = _number(record.get("value"), code, info)
-        if value is None:
-            problem(f"{record.get('value')!r} is not a number")
-            continue
-        if info["kind"] == "scri":
-            reason = framework.check_value(code, value)
-        else:
-            reason = None if info["min"] <= value <= info["max"] else (
-                f"{value:g} is outside the valid range {info['min']:g}–{info['max']:g}")
-        if reason:
-            problem(reason)
-            continue
-        raw_year = record.get("year") if "year" in frame.columns else None
-        if raw_year is None or (isinstance(raw_year, float) and math.isnan(raw_year)) or str(raw_year).strip() == "":
-            year = default_year
-        else:
-            try:
-                year = int(float(str(raw_year).strip()))
-            except ValueError:
-                year = None
-                problem(f"year {raw_year!r} is not a year")
-                continue
-        if year is None:
-            problem("the year is missing (add a year column or give a default year)")
-            continue
-        if not 1990 <= year <= 2100:
-            problem(f"year {year} is outside 1990–2100")
-            continue
-        key = (city.id, code, year)
-        if key in seen:
-            problem(f"the same city, indicator and year as row {seen[key]}")
-            continue
-        seen[key] = row
-        source = str(record.get("source") or "").strip()[:300] if "source" in frame.columns else ""
+        seen[(city.id, code, year)] = row
+        raw_source = record.get("source") if has_source else None
+        source = "" if _shown(raw_source) == "" else str(raw_source).strip()[:300]
         result.valid.append({"city_id": city.id, "indicator": code, "year": year, "value": value,
-                             "source": "" if source == "nan" else source, "row": row})
+                             "source": source, "row": row})
+    if result.bad_rows > len(result.problems):
+        result.problems.append(_("… and %(n)s more rows with problems", n=result.bad_rows - len(result.problems)))
     return result
 
 
 def import_rows(rows: list[dict[str, Any]], user: User | None, actor: str | None = None) -> int:
     """Insert or update the values (by city, indicator and year) in one transaction; returns how many."""
+    now = utcnow()
+    keys = {(r["city_id"], r["indicator"], r["year"]) for r in rows}
+    existing = {}
+    for city_id in {k[0] for k in keys}:
+        for value in db.session.scalars(select(IndicatorValue).where(IndicatorValue.city_id == city_id)):
+            existing[(value.city_id, value.indicator, value.year)] = value
     for row in rows:
-        existing = db.session.scalar(select(IndicatorValue).where(
-            IndicatorValue.city_id == row["city_id"], IndicatorValue.indicator == row["indicator"],
-            IndicatorValue.year == row["year"]))
-        if existing is None:
+        current = existing.get((row["city_id"], row["indicator"], row["year"]))
+        if current is None:
             db.session.add(IndicatorValue(city_id=row["city_id"], indicator=row["indicator"], year=row["year"],
                                           value=row["value"], source=row["source"],
                                           updated_by_id=getattr(user, "id", None)))
         else:
-            existing.value = row["value"]
-            existing.source = row["source"] or existing.source
-            existing.updated_by_id = getattr(user, "id", None)
+            current.value = row["value"]
+            current.source = row["source"] or current.source
+            current.updated_by_id = getattr(user, "id", None)
+            current.updated_at = now
     for city_id in sorted({r["city_id"] for r in rows}):
-        audit.record("indicators.import", user=user, actor=actor, city_id=city_id,
-                     details={"rows": sum(1 for r in rows if r["city_id"] == city_id)})
+        mine = [r for r in rows if r["city_id"] == city_id]
+        details = {"rows": len(mine)}
+        if len(mine) == 1:
+            details.update(indicator=mine[0]["indicator"], year=mine[0]["year"], value=mine[0]["value"])
+        audit.record("indicators.import", user=user if getattr(user, "id", None) else None, actor=actor,
+                     city_id=city_id, details=details)
     db.session.commit()
     return len(rows)
+
+
+def template_rows(city_names: list[str], year: int) -> list[list[Any]]:
+    """A filled-in example for the upload: one row per city and indicator, value empty, range as a note."""
+    rows: list[list[Any]] = [["city", "indicator", "value", "year", "source", "unit", "valid_range"]]
+    for city in city_names:
+        for code, info in catalogue().items():
+            if info["kind"] != "scri":
+                continue
+            low = "" if info["min"] is None else f"{info['min']:g}"
+            high = "" if info["max"] is None else f"{info['max']:g}"
+            rows.append([city, code, "", year, "", info["unit"], f"{low}–{high}" if low or high else ""])
+    return rows
 
 
 class _Everyone:
@@ -163,6 +237,7 @@ class _Everyone:
 
     id = None
     email = "cli"
+    is_admin = True
 
     @staticmethod
     def can_change_city(city_id: int) -> bool:
