@@ -245,3 +245,10 @@ class _Everyone:
 
 
 SHELL_USER = _Everyone()
+
+
+def validate_rows(frame: pd.DataFrame, default_year: int | None = None,
+                  user: User | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+    """(valid rows, problems with their spreadsheet row numbers); without a user every city may be changed."""
+    checked = check_rows(frame, user if user is not None else SHELL_USER, default_year)
+    return checked.valid, checked.problems
