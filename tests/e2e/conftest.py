@@ -8,6 +8,7 @@ empties it after each test. Screenshots of each step are kept under test-artifac
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -33,18 +34,24 @@ ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "e2e"
 
 @pytest.fixture(scope="session")
 def live_server(app, database_url, tmp_path_factory):
-    """`scri serve` with two workers on 127.0.0.1 and a free port, on the session's database."""
+    """`scri serve` with two workers on 127.0.0.1 and a free port, on the session's database.
+
+    Its log is written in the session's temporary folder (test sessions may run side by side) and copied to
+    test-artifacts/e2e/server.log at the end.
+    """
+    folder = tmp_path_factory.mktemp("live-instance")
     server = LiveServer(
         database_url,
-        tmp_path_factory.mktemp("live-instance"),
+        folder,
         workers=2,
-        log_path=ARTIFACTS / "server.log",
+        log_path=folder / "server.log",
         env={"SCRI_SUBMIT_RATE_LIMIT": "100000", "SCRI_LOGIN_RATE_LIMIT": "1000"},
     )
-    server.log_path.unlink(missing_ok=True)  # one log per test session
     server.start()
     yield server
     server.stop()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(server.log_path, ARTIFACTS / "server.log")
 
 
 @pytest.fixture(scope="session")
