@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -40,8 +39,8 @@ def export_command(slug: str, fmt: str, output: Path, partial: bool) -> None:
                 for chunk in exports.csv_chunks(round_, partial):
                     fh.write(chunk.encode("utf-8"))
             else:
-                with exports.xlsx_file(round_, partial) as handle:
-                    shutil.copyfileobj(handle, fh)
+                for chunk in exports.xlsx_chunks(round_, partial):
+                    fh.write(chunk)
         os.replace(tmp, output)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from instruments.refstd_loader import RefStdInputError, read_refstd_table
 
 from ..services.indicators import SHELL_USER, check_rows, import_rows
+from ..services.uploads import MAX_ROWS, check_zip
 from ._util import UserError, user_errors
 
 
@@ -26,20 +27,24 @@ def indicators_group() -> None:
 @user_errors
 def import_command(file: Path, year: int | None, valid_only: bool) -> None:
     """Import values from CSV or XLSX (columns city, indicator, value[, year, source]); all or nothing."""
+    if file.suffix.lower() in (".xlsx", ".xlsm") and file.is_file():
+        check_zip(file, file.name)  # a zip bomb is refused before the workbook is opened
     try:
-        frame = read_refstd_table(file)
+        frame = read_refstd_table(file, max_rows=MAX_ROWS)
     except RefStdInputError as exc:
         raise UserError(str(exc)) from None
     checked = check_rows(frame, SHELL_USER, year)
     for problem in checked.problems:
         click.echo(problem, err=True)
+    if checked.blank_rows:
+        click.echo(f"{len(checked.blank_rows)} row(s) without a value skipped", err=True)
+    bad = checked.bad_rows or len(checked.problems)
     if checked.problems and not valid_only:
-        raise UserError(f"{len(checked.problems)} row(s) have errors; nothing was imported "
-                        "(fix them, or use --valid-only)")
+        raise UserError(f"{bad} row(s) have errors; nothing was imported (fix them, or use --valid-only)")
     if not checked.valid:
         raise UserError("no valid rows to import")
     count = import_rows(checked.valid, None, actor="cli")
-    click.echo(f"imported {count} value(s)" + (f", skipped {len(checked.problems)} row(s)" if checked.problems else ""))
+    click.echo(f"imported {count} value(s)" + (f", skipped {bad} row(s)" if checked.problems else ""))
 
 
 commands = [indicators_group]

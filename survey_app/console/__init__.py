@@ -29,13 +29,19 @@ def console_helpers():
         links = []
         if "reports.round_results" in current_app.view_functions:
             links.append((url_for("reports.round_results", slug=round_.slug), _l("Results")))
-        if "console.export" in current_app.view_functions:
-            links.append((url_for("console.export", slug=round_.slug, fmt="xlsx"), _l("Download XLSX")))
-            links.append((url_for("console.export", slug=round_.slug, fmt="csv"), _l("Download CSV")))
         return links
 
     return {"console_menu": console_menu, "status_label": lambda s: STATUS_LABELS.get(s, s),
             "round_links": round_links}
 
 
-from . import audit, cities, exports, indicators, instruments, routes  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    audit,
+    auth_routes,
+    cities,
+    exports,
+    indicators,
+    instruments,
+    invitations,
+    rounds,
+)

@@ -8,13 +8,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import FloatField, IntegerField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from ..errors import abort_with
 from ..extensions import db
 from ..services import audit
+from ..services.errors import ServiceError
 from ..services.permissions import get_city_for, visible_cities
 from . import MENU, bp
+from .services import create_city
 
 # The categories of the residents' questionnaire (questions sex and age_band).
 MARGIN_SETS = {
@@ -43,6 +45,12 @@ def _add_margin_fields(form_class: type[FlaskForm]) -> None:
 
 
 _add_margin_fields(CityForm)
+
+
+class NewCityForm(CityForm):
+    slug = StringField(_l("Short name (Latin letters, for links)"), validators=[
+        DataRequired(), Length(min=3, max=64),
+        Regexp(r"^[a-z][a-z0-9-]*[a-z0-9]$", message=_l("Use lower-case Latin letters, digits and hyphens."))])
 
 
 def _form_for(city, formdata=None) -> CityForm:
@@ -91,6 +99,9 @@ def cities():
         form = _form_for(city, request.form)
         if form.validate_on_submit():
             margins, problems = _margins(form)
+            name_en = (form.name_en.data or "").strip()
+            if any(c.id != city.id and c.name_en.casefold() == name_en.casefold() for c in rows):
+                problems.append(_("A city with this English name already exists."))
             if not problems:
                 before = {"name_en": city.name_en, "population": city.population, "margins": city.census_margins}
                 for name in ("name_kk", "name_ru", "name_en", "region"):
@@ -107,8 +118,39 @@ def cities():
             errors[city.id] = problems
         forms[city.id] = form
         status = 422
+    return _page(rows, forms, errors, status)
+
+
+def _page(rows, forms, errors, status, new_form=None, new_errors=None):
     if current_user.is_admin:
         for city in rows:
             forms.setdefault(city.id, _form_for(city))
+        new_form = new_form or NewCityForm(prefix="new")
     return render_template("console/cities.html", rows=rows, forms=forms, errors=errors, sets=MARGIN_SETS,
-                           set_labels=MARGIN_LABELS, can_edit=current_user.is_admin), status
+                           set_labels=MARGIN_LABELS, can_edit=current_user.is_admin, new_form=new_form,
+                           new_errors=new_errors or []), status
+
+
+@bp.post("/cities/new")
+@login_required
+def city_new():
+    if not current_user.is_admin:
+        abort_with(403)
+    form = NewCityForm(prefix="new")
+    problems: list[str] = []
+    if form.validate_on_submit():
+        margins, problems = _margins(form)
+        if not problems:
+            try:
+                city = create_city(form.slug.data, {lang: getattr(form, f"name_{lang}").data for lang in
+                                                    ("kk", "ru", "en")},
+                                   region=form.region.data or "", population=form.population.data,
+                                   census_margins=margins, actor=current_user)
+                db.session.commit()
+            except ServiceError as exc:
+                db.session.rollback()
+                problems = [str(exc)]
+            else:
+                flash(_("%(city)s is added.", city=city.name_en), "success")
+                return redirect(url_for("console.cities"))
+    return _page(visible_cities(current_user), {}, {}, 422, new_form=form, new_errors=problems)

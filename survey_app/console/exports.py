@@ -1,4 +1,4 @@
-"""Download a round's responses as CSV or XLSX (streamed, never built whole in memory)."""
+"""Download a round's responses as CSV or XLSX (streamed while the rows are read, never built whole)."""
 
 from __future__ import annotations
 
@@ -11,21 +11,21 @@ from ..services import audit, exports
 from ..services.permissions import get_round_for
 from . import bp
 
+MIMETYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
 
 @bp.get("/rounds/<slug>/export.<fmt>")
 @login_required
 def export(slug: str, fmt: str):
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in MIMETYPES:
         abort_with(404)
     round_ = get_round_for(current_user, slug)
-    partial = request.args.get("partial") == "1"
+    partial = request.args.get("partial") in ("1", "y", "on")
     audit.record("round.export", user=current_user, obj=round_, details={"format": fmt, "partial": partial})
     db.session.commit()
     name = f"scri-{round_.slug}{'-with-partial' if partial else ''}.{fmt}"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
-    if fmt == "csv":
-        body = stream_with_context(exports.csv_chunks(round_.id, partial))
-        return Response(body, mimetype="text/csv", headers=headers)
-    handle = exports.xlsx_file(round_, partial)
-    return Response(exports.file_chunks(handle),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", headers=headers)
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store",
+               "X-Accel-Buffering": "no"}
+    chunks = exports.csv_chunks if fmt == "csv" else exports.xlsx_chunks
+    body = stream_with_context(chunks(round_.id, partial))
+    return Response(body, mimetype=MIMETYPES[fmt], headers=headers)

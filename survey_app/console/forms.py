@@ -52,6 +52,17 @@ class RoundForm(FlaskForm):
                                    validators=[Optional()])
 
 
+class RoundEditForm(FlaskForm):
+    """The settings of an existing round (its city, slug and year stay)."""
+
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    anonymous = BooleanField(_l("Anonymous: keep no link between invitations and answers"))
+    opens_at = DateTimeLocalField(_l("Opens automatically at (optional)"), format="%Y-%m-%dT%H:%M",
+                                  validators=[Optional()])
+    closes_at = DateTimeLocalField(_l("Closes automatically at (optional)"), format="%Y-%m-%dT%H:%M",
+                                   validators=[Optional()])
+
+
 def add_group_fields(form_class: type[FlaskForm]) -> type[FlaskForm]:
     """Per group: surveyed or not, access mode and target n."""
     for group in GROUPS:
@@ -69,11 +80,15 @@ def add_group_fields(form_class: type[FlaskForm]) -> type[FlaskForm]:
 
 
 add_group_fields(RoundForm)
+add_group_fields(RoundEditForm)
 
 
 class InvitationForm(FlaskForm):
     group = SelectField(_l("Stakeholder group"), validators=[InputRequired()])
     count = IntegerField(_l("Number of blank invitations"), default=10, validators=[Optional(), NumberRange(1, 1000)])
     upload = FileField(_l("Or a list of organisations (CSV or XLSX: organisation, sector, email)"))
-    output = SelectField(_l("Download as"), choices=[SelectChoice("csv", _l("CSV list of links")),
-                                                     SelectChoice("pdf", _l("Printable sheet with QR codes (PDF)"))])
+    output = SelectField(_l("Download as"), choices=[
+        SelectChoice("csv", _l("CSV list of links")),
+        SelectChoice("pdf", _l("Printable sheet with QR codes (PDF)")),
+        SelectChoice("screen", _l("On screen, then CSV and PDF"))])
+

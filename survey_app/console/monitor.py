@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Response, SurveyRound
+from ..models._base import utcnow
 
 
 def monitor(round_: SurveyRound) -> dict:
@@ -34,16 +35,21 @@ def monitor(round_: SurveyRound) -> dict:
         else:
             info["partial"] += 1
     out = []
+    all_durations: list[float] = []
     for info in groups.values():
         durations = info.pop("durations")
+        all_durations.extend(durations)
         info["median_minutes"] = round(statistics.median(durations), 1) if durations else None
         info["completion_pct"] = round(100 * info["completed"] / info["target"], 1) if info["target"] else None
         out.append(info)
     days = sorted(per_day.items())
-    total = {"started": sum(i["started"] for i in out), "completed": sum(i["completed"] for i in out),
-             "partial": sum(i["partial"] for i in out), "target": sum(i["target"] for i in out)}
+    total = {"group": "total", "started": sum(i["started"] for i in out),
+             "completed": sum(i["completed"] for i in out), "partial": sum(i["partial"] for i in out),
+             "target": sum(i["target"] for i in out)}
+    total["completion_pct"] = round(100 * total["completed"] / total["target"], 1) if total["target"] else None
+    total["median_minutes"] = round(statistics.median(all_durations), 1) if all_durations else None
     return {"round": round_.slug, "status": round_.status, "groups": out, "total": total,
-            "per_day": [{"day": d, "completed": n} for d, n in days]}
+            "per_day": [{"day": d, "completed": n} for d, n in days], "updated_at": utcnow().isoformat()}
 
 
 def day_chart(per_day: list[dict], width: int = 600, height: int = 120) -> dict:

@@ -71,6 +71,7 @@ class Checked:
     problems: list[str] = field(default_factory=list)
     rows: int = 0
     bad_rows: int = 0
+    blank_rows: list[int] = field(default_factory=list)
 
 
 def _number(raw: Any, info: dict) -> float | None:
@@ -152,6 +153,9 @@ def check_rows(frame: pd.DataFrame, user: User, default_year: int | None = None)
     for row, record in frame.iterrows():
         result.rows += 1
         reason = None
+        if _shown(record.get("value")) == "":
+            result.blank_rows.append(row)  # a row of the template left empty: skipped and reported
+            continue
         city_name = _shown(record.get("city"))
         code = _shown(record.get("indicator"))
         if city_name not in cities:

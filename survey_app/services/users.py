@@ -25,6 +25,7 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:
+    """An argon2id hash with the library's current parameters."""
     return _hasher.hash(password)
 
 
@@ -49,27 +50,44 @@ def create_user(email: str, password: str, role: str, city_ids: list[int] | None
     return user
 
 
+def _burn_time(password: str) -> None:
+    """Verify against a dummy hash so that unknown, inactive and locked accounts answer as slowly as others."""
+    try:
+        _hasher.verify(_DUMMY_HASH, password or "")
+    except VerificationError:
+        pass
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this e-mail and password; failures count towards a temporary lock."""
+    """The active user with this e-mail and password; failures count towards a temporary lock.
+
+    Every failure is in the audit log (an unknown address too, under the address typed); the caller shows
+    one message for all of them, so a visitor cannot tell an unknown address from a wrong password or a lock.
+    """
     email = (email or "").strip().lower()
     user = db.session.scalar(select(User).where(User.email == email)) if email else None
     if user is None or not user.active:
-        try:
-            _hasher.verify(_DUMMY_HASH, password or "")
-        except VerificationError:
-            pass
+        _burn_time(password)
+        audit.record("login.failure", user=user, actor=email[:254] or "?",
+                     details={"reason": "unknown account" if user is None else "inactive account"})
+        db.session.commit()
         return None
     now = utcnow()
     if user.locked_until is not None and user.locked_until > now:
+        _burn_time(password)
+        audit.record("login.failure", user=user, details={"reason": "locked"})
+        db.session.commit()
         return None
     try:
         _hasher.verify(user.password_hash, password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         user.failed_logins += 1
+        details = {"reason": "wrong password", "failures": user.failed_logins}
         if user.failed_logins >= MAX_FAILURES:
             user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
             user.failed_logins = 0
-        audit.record("login.failure", user=user)
+            details["locked_minutes"] = LOCK_MINUTES
+        audit.record("login.failure", user=user, details=details)
         db.session.commit()
         return None
     if _hasher.check_needs_rehash(user.password_hash):
@@ -80,3 +98,13 @@ def authenticate(email: str, password: str) -> User | None:
     audit.record("login.success", user=user)
     db.session.commit()
     return user
+
+
+def set_password(user: User, password: str, actor=None) -> None:
+    """Replace an account's password (and lift a lock)."""
+    if len(password or "") < MIN_PASSWORD:
+        raise ServiceError(f"the password must have at least {MIN_PASSWORD} characters")
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    audit.record("user.password", user=actor, obj=user, details={"email": user.email})

@@ -1,30 +1,43 @@
-/* Console: refresh the round monitor every 15 seconds (the page also works without this). */
+/* Console: refresh the round monitor every 15 seconds (the page shows the same figures without this). */
 (function () {
   "use strict";
   var table = document.getElementById("monitor");
-  if (!table || !window.fetch) { return; }
+  if (!table || !window.fetch || !window.JSON) { return; }
   var url = table.getAttribute("data-url");
-  function fmt(key, value) {
-    if (value === null || value === undefined) { return "—"; }
-    if (key === "completion_pct") { return Math.round(value) + " %"; }
-    if (key === "median_minutes") { return value + " min"; }
-    return String(value);
+  var stamp = document.getElementById("monitor-updated");
+  var INTERVAL = 15000;
+
+  function fill(row, figures) {
+    if (!row || !figures) { return; }
+    var cells = row.querySelectorAll("td[data-k]");
+    for (var i = 0; i < cells.length; i += 1) {
+      var key = cells[i].getAttribute("data-k");
+      if (Object.prototype.hasOwnProperty.call(figures, key) && cells[i].textContent !== figures[key]) {
+        cells[i].textContent = figures[key];
+      }
+    }
   }
+
   function refresh() {
+    if (document.hidden) { return; }
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
-        if (!data) { return; }
+        if (!data || !data.groups) { return; }
         data.groups.forEach(function (g) {
-          var row = table.querySelector('tr[data-group="' + g.group + '"]');
-          if (!row) { return; }
-          row.querySelectorAll("td[data-k]").forEach(function (cell) {
-            var key = cell.getAttribute("data-k");
-            if (key !== "median_minutes") { cell.textContent = fmt(key, g[key]); }
-          });
+          fill(table.querySelector('tr[data-group="' + g.group + '"]'), g.display);
         });
+        fill(table.querySelector('tr[data-group="total"]'), data.total && data.total.display);
+        if (stamp) {
+          var now = new Date();
+          stamp.textContent = (now.getHours() < 10 ? "0" : "") + now.getHours() + ":" +
+            (now.getMinutes() < 10 ? "0" : "") + now.getMinutes() + ":" +
+            (now.getSeconds() < 10 ? "0" : "") + now.getSeconds();
+        }
       })
-      .catch(function () { /* offline: keep the last figures */ });
+      .catch(function () { /* offline for a moment: keep the last figures */ });
   }
-  setInterval(refresh, 15000);
+
+  setInterval(refresh, INTERVAL);
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) { refresh(); } });
 })();

@@ -1,0 +1,65 @@
+"""Sign-in and sign-out (Flask-Login sessions; argon2 passwords; throttled per account and per address)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..errors import abort_with
+from ..extensions import db
+from ..services import audit, ratelimit
+from ..services.users import authenticate
+from . import bp
+from .forms import EmptyForm, LoginForm
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go to after signing in (never another site)."""
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not urlsplit(target).netloc and not urlsplit(target).scheme):
+        return target
+    return url_for("console.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("console.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        limit = current_app.config["SCRI_LOGIN_RATE_LIMIT"]
+        if not ratelimit.hit("login", ratelimit.client_address(request), limit):
+            abort_with(429)
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            lang = session.get("lang")
+            session.clear()  # a fresh session for the signed-in account
+            if lang:
+                session["lang"] = lang
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")))
+        # One message for an unknown address, a wrong password and a locked account.
+        flash(_("The e-mail or password is not right, or the account is locked for a few minutes after "
+                "repeated failures."), "error")
+        status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("console/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    if EmptyForm().validate_on_submit():
+        audit.record("logout", user=current_user)
+        db.session.commit()
+        lang = session.get("lang")
+        logout_user()
+        session.clear()
+        if lang:
+            session["lang"] = lang
+    return redirect(url_for("console.login"))

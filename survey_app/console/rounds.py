@@ -1,0 +1,247 @@
+"""Survey rounds: list per city, create, edit, open, close, archive, copy, and the live monitor."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from instruments.model import GROUPS
+
+from ..errors import abort_with
+from ..extensions import db
+from ..i18n import current_language
+from ..models import Instrument
+from ..models._base import utcnow
+from ..services import invitations
+from ..services import rounds as round_services
+from ..services.errors import ServiceError
+from ..services.permissions import changeable_cities, get_round_for, visible_cities, visible_rounds
+from . import bp
+from .forms import GROUP_LABELS, EmptyForm, InvitationForm, RoundEditForm, RoundForm
+from .monitor import day_chart, monitor
+from .services import questions_frozen, slug_taken, update_round
+
+
+@bp.app_context_processor
+def console_context():
+    return {"GROUP_LABELS": GROUP_LABELS}
+
+
+@bp.get("/")
+@login_required
+def index():
+    rounds = visible_rounds(current_user)
+    summary = {r["slug"]: r for r in round_services.rounds_summary(rounds)}
+    by_city = [(city, [r for r in rounds if r.city_id == city.id]) for city in visible_cities(current_user)]
+    return render_template("console/index.html", by_city=by_city, rounds=rounds, summary=summary,
+                           can_create=bool(changeable_cities(current_user)))
+
+
+def _instrument_choices() -> dict[str, list[Instrument]]:
+    rows = db.session.scalars(select(Instrument).where(Instrument.approved.is_(True))
+                              .order_by(Instrument.group, Instrument.version.desc())).all()
+    by_group: dict[str, list[Instrument]] = {}
+    for row in rows:
+        by_group.setdefault(row.group, []).append(row)
+    return by_group
+
+
+def _fill_instrument_fields(form, available: dict[str, list[Instrument]]) -> None:
+    for group in GROUPS:
+        field = getattr(form, f"instrument_{group}")
+        rows = sorted(available.get(group, []), key=lambda r: (r.source != "builtin", -r.version))
+        field.choices = [SelectChoice(row.id, f"{row.code} v{row.version}" + (
+            "" if row.source == "builtin" else " ↑")) for row in rows]
+
+
+def _chosen_instruments(form, groups, available) -> dict[str, Instrument]:
+    """The approved instrument picked for each group (a tampered id is an error, not a guess)."""
+    chosen = {}
+    for group in groups:
+        picked = getattr(form, f"instrument_{group}").data
+        if picked:
+            row = next((r for r in available.get(group, []) if r.id == picked), None)
+            if row is None:
+                raise ServiceError(_("Choose one of the offered questionnaires."))
+            chosen[group] = row
+    return chosen
+
+
+def _aware(value):
+    return value.replace(tzinfo=UTC) if value is not None else None
+
+
+@bp.route("/rounds/new", methods=["GET", "POST"])
+@login_required
+def round_new():
+    cities = changeable_cities(current_user)
+    if not cities:
+        abort_with(403)
+    round_services.ensure_builtin_instruments()
+    form = RoundForm()
+    form.city_id.choices = [SelectChoice(c.id, c.name(current_language())) for c in cities]
+    available = _instrument_choices()
+    _fill_instrument_fields(form, available)
+    if request.method == "GET":
+        form.year.data = utcnow().year
+        db.session.commit()  # the built-in questionnaires, stored on first use
+    if form.validate_on_submit():
+        groups = [g for g in GROUPS if getattr(form, f"use_{g}").data]
+        if not groups:
+            flash(_("Choose at least one stakeholder group."), "error")
+        elif slug_taken(form.slug.data):
+            form.slug.errors.append(_("A round with this short name already exists; choose another."))
+        else:
+            city = next(c for c in cities if c.id == form.city_id.data)
+            try:
+                round_ = round_services.create_round(
+                    city, form.slug.data, groups, year=form.year.data, title=form.title.data or "",
+                    targets={g: getattr(form, f"target_{g}").data for g in groups},
+                    access={g: getattr(form, f"access_{g}").data for g in groups},
+                    instruments=_chosen_instruments(form, groups, available),
+                    anonymous=form.anonymous.data,
+                    opens_at=_aware(form.opens_at.data), closes_at=_aware(form.closes_at.data), actor=current_user)
+                db.session.commit()
+            except ServiceError as exc:
+                db.session.rollback()
+                flash(str(exc), "error")
+            else:
+                flash(_("Round %(slug)s created. Open it when you are ready to collect answers.", slug=round_.slug),
+                      "success")
+                return redirect(url_for("console.round_detail", slug=round_.slug))
+    return render_template("console/round_new.html", form=form, groups=GROUPS), (
+        422 if request.method == "POST" else 200)
+
+
+@bp.route("/rounds/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def round_edit(slug: str):
+    round_ = get_round_for(current_user, slug, change=True)
+    if round_.status == "archived":
+        abort_with(409, _("Archived"), _("An archived round cannot be changed."))
+    frozen = questions_frozen(round_)
+    form = RoundEditForm()
+    available = _instrument_choices()
+    current = {g.group: g for g in round_.groups}
+    for group, row in current.items():  # the round's own questionnaire stays a choice
+        if all(r.id != row.instrument_id for r in available.get(group, [])):
+            available.setdefault(group, []).insert(0, row.instrument)
+    _fill_instrument_fields(form, available)
+    if frozen:  # only the targets of the round's own groups can change
+        for group in GROUPS:
+            for prefix in ("use", "access", "instrument") + (() if group in current else ("target",)):
+                del form[f"{prefix}_{group}"]
+    if request.method == "GET":
+        form.title.data = round_.title
+        form.anonymous.data = round_.anonymous
+        form.opens_at.data = round_.opens_at.replace(tzinfo=None) if round_.opens_at else None
+        form.closes_at.data = round_.closes_at.replace(tzinfo=None) if round_.closes_at else None
+        for group in GROUPS:
+            row = current.get(group)
+            if not frozen:
+                form[f"use_{group}"].data = row is not None
+            if row is not None:
+                form[f"target_{group}"].data = row.target_n
+                if not frozen:
+                    form[f"access_{group}"].data = row.access
+                    form[f"instrument_{group}"].data = row.instrument_id
+    elif form.validate_on_submit():
+        editable = list(current) if frozen else [g for g in GROUPS if form[f"use_{g}"].data]
+        try:
+            kwargs = {}
+            if not frozen:
+                kwargs = {"groups": editable, "anonymous": form.anonymous.data,
+                          "access": {g: getattr(form, f"access_{g}").data for g in editable},
+                          "instruments": _chosen_instruments(form, editable, available)}
+            changed = update_round(round_, title=form.title.data or "", opens_at=_aware(form.opens_at.data),
+                                   closes_at=_aware(form.closes_at.data),
+                                   targets={g: getattr(form, f"target_{g}").data for g in editable},
+                                   actor=current_user, **kwargs)
+            db.session.commit()
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            if changed:
+                flash(_("The round's settings are saved."), "success")
+            return redirect(url_for("console.round_detail", slug=round_.slug))
+    return render_template("console/round_edit.html", form=form, round=round_, groups=GROUPS, frozen=frozen,
+                           current=current), (422 if request.method == "POST" else 200)
+
+
+def _with_display(data: dict) -> dict:
+    """Add the table's texts in the reader's language (the page and its 15-second refresh show the same)."""
+    for row in [*data["groups"], data["total"]]:
+        pct, minutes = row.get("completion_pct"), row.get("median_minutes")
+        row["display"] = {
+            "started": str(row["started"]), "completed": str(row["completed"]), "partial": str(row["partial"]),
+            "target": str(row["target"]),
+            "completion_pct": "—" if pct is None else f"{pct:.0f} %",
+            "median_minutes": "—" if minutes is None else _("%(m)s min", m=f"{minutes:g}"),
+        }
+    return data
+
+
+@bp.get("/rounds/<slug>")
+@login_required
+def round_detail(slug: str):
+    round_ = get_round_for(current_user, slug)
+    data = _with_display(monitor(round_))
+    can_change = current_user.can_change_city(round_.city_id)
+    return render_template("console/round.html", round=round_, data=data, chart=day_chart(data["per_day"]),
+                           invitations=invitations.status_counts(round_.id), form=EmptyForm(),
+                           can_change=can_change, frozen=questions_frozen(round_),
+                           invitation_form=invitation_form(round_))
+
+
+@bp.get("/rounds/<slug>/monitor.json")
+@login_required
+def round_monitor_json(slug: str):
+    response = jsonify(_with_display(monitor(get_round_for(current_user, slug))))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/rounds/<slug>/<action>")
+@login_required
+def round_action(slug: str, action: str):
+    actions = {"open": round_services.open_round, "close": round_services.close_round,
+               "archive": round_services.archive_round, "clone": None}
+    if action not in actions:
+        abort_with(404)
+    round_ = get_round_for(current_user, slug, change=True)
+    if not EmptyForm().validate_on_submit():
+        abort_with(400)
+    try:
+        if action == "clone":
+            copy = round_services.clone_round(round_, actor=current_user)
+            db.session.commit()
+            flash(_("Round copied as %(slug)s (draft). Check its dates and targets, then open it.", slug=copy.slug),
+                  "success")
+            return redirect(url_for("console.round_edit", slug=copy.slug))
+        actions[action](round_, actor=current_user)
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        messages = {"open": _("The round is open: its links accept answers."),
+                    "close": _("The round is closed: no more answers are accepted."),
+                    "archive": _("The round is archived.")}
+        flash(messages[action], "success")
+    return redirect(url_for("console.round_detail", slug=slug))
+
+
+def invitation_form(round_) -> InvitationForm | None:
+    """The form to create invitations for the round's invitation-only groups (None when it has none)."""
+    groups = [g.group for g in round_.groups if g.access == "invitation"]
+    if not groups:
+        return None
+    form = InvitationForm()
+    form.group.choices = [SelectChoice(g, GROUP_LABELS[g]) for g in groups]
+    return form
