@@ -3,10 +3,12 @@
 from pathlib import Path
 
 import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2] / "survey_app"
+TEMPLATES = ROOT.parent / "templates"
 CATALOGS = sorted(ROOT.glob("**/translations/*/LC_MESSAGES/messages.po"))
 
 
@@ -42,3 +44,27 @@ def test_questionnaire_buttons_are_translated(app, client, make_round):
     ru = app.test_client().get("/s/lang-2025/residents?lang=ru").get_data(as_text=True)
     assert "Бастау" in kk and ">Start<" not in kk and "What we store" not in kk
     assert "Начать" in ru and "What we store" not in ru
+
+
+def _messages_in_code() -> dict[str, str]:
+    """Every message marked for translation in the code and templates, with the first file it is in."""
+    keywords = dict(DEFAULT_KEYWORDS, _l=None)
+    method_map = [("**.py", "python"), ("**.html", "jinja2")]
+    found: dict[str, str] = {}
+    for directory in (ROOT, TEMPLATES):
+        for filename, _lineno, message, _comments, _context in extract_from_dir(
+                str(directory), method_map, keywords=keywords):
+            found.setdefault(message if isinstance(message, str) else message[0], filename)
+    return found
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_every_message_in_the_code_has_a_translation(language):
+    translated = set()
+    for po_path in ROOT.glob(f"**/translations/{language}/LC_MESSAGES/messages.po"):
+        with po_path.open("rb") as fh:
+            translated |= {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id and m.string}
+    missing = {message: where for message, where in _messages_in_code().items() if message not in translated}
+    assert missing == {}, f"not translated into {language} (extract with pybabel and translate)"
+
