@@ -93,6 +93,14 @@ def device_has_answered(survey: Survey, device_key: str | None) -> bool:
         DeviceClaim.device_hash == hash_token(device_key))) is not None
 
 
+def invitation_mark(survey: Survey, invitation: Invitation):
+    """When an invitation was started or used; in an anonymous round only that it was (its issue time).
+
+    Exact times on both an invitation and a response would join them again, which anonymity forbids.
+    """
+    return invitation.created_at if survey.round.anonymous else utcnow()
+
+
 def resume_token(submission_id: str) -> str:
     """The resume token of a response: an HMAC of its submission id, so a repeated first page gets the same one."""
     key = current_app.config["SECRET_KEY"].encode()
@@ -114,7 +122,7 @@ def start_response(survey: Survey, submission_id: str, language: str, token: str
                         client_submission_id=submission_id, resume_token_hash=hash_token(resume),
                         current_section=0)
     if invitation is not None:
-        invitation.started_at = utcnow()
+        invitation.started_at = invitation_mark(survey, invitation)
         if not survey.round.anonymous:
             response.invitation_id = invitation.id
     db.session.add(response)
@@ -210,7 +218,7 @@ def complete_response(survey: Survey, response: Response, device_key: str | None
     if updated.rowcount and invitation_id:
         invitation = db.session.get(Invitation, invitation_id)
         if invitation is not None and invitation.round_id == survey.round.id:
-            invitation.used_at = utcnow()
+            invitation.used_at = invitation_mark(survey, invitation)
     db.session.commit()
     db.session.refresh(response)
     return True
