@@ -1,4 +1,4 @@
-"""`scri users create|token`."""
+"""`scri users create|password|token`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import ROLES, User
 from ..services import audit
 from ..services.cities import get_city
-from ..services.users import create_user
+from ..services.users import create_user, set_password
 from ._util import UserError, user_errors
 
 
@@ -39,6 +39,23 @@ def create(email: str, role: str, cities: tuple[str, ...], password_stdin: bool)
     db.session.commit()
     scope = ", ".join(c.name_en for c in user.cities) or "all cities"
     click.echo(f"Account {user.email} ({user.role}, {scope}) created.")
+
+
+@users_group.command("password")
+@click.option("--email", required=True, help="The account's e-mail address.")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+@with_appcontext
+@user_errors
+def password(email: str, password_stdin: bool) -> None:
+    """Set a new password for an account (read from standard input) and lift a lock after failed sign-ins."""
+    if not password_stdin:
+        raise UserError("give the new password on standard input with --password-stdin")
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise UserError(f"no account for {email}")
+    set_password(user, sys.stdin.readline().rstrip("\r\n"))
+    db.session.commit()
+    click.echo(f"The password of {user.email} is changed.")
 
 
 @users_group.command("token")

@@ -100,8 +100,8 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def set_password(user: User, password: str, actor=None) -> None:
-    """Replace an account's password (and lift a lock)."""
+def set_password(user: User, password: str, actor: User | None = None) -> None:
+    """Replace an account's password and lift a lock; `actor` is the admin doing it (None: the command line)."""
     if len(password or "") < MIN_PASSWORD:
         raise ServiceError(f"the password must have at least {MIN_PASSWORD} characters")
     user.password_hash = hash_password(password)

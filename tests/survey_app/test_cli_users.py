@@ -1,4 +1,4 @@
-"""`scri users create|token`: hashed passwords and tokens, clear errors."""
+"""`scri users create|password|token`: hashed passwords and tokens, clear errors."""
 
 from sqlalchemy import select
 
@@ -42,3 +42,29 @@ def test_bad_input_is_one_line_and_stores_nothing(app, runner, make_city):
         assert message in result.output and "Traceback" not in result.output
     with app.app_context():
         assert db.session.scalar(select(User.id)) is None
+
+
+def test_a_new_password_lifts_a_lock_and_the_old_one_stops_working(app, runner, make_city):
+    from survey_app.services.users import MAX_FAILURES, authenticate
+
+    runner.invoke(args=["users", "create", "--email", "a@b.kz", "--role", "admin", "--password-stdin"],
+                  input="the first password\n")
+    with app.app_context():
+        for _attempt in range(MAX_FAILURES):
+            assert authenticate("a@b.kz", "a wrong guess") is None
+        assert authenticate("a@b.kz", "the first password") is None  # locked now
+    for args, stdin, message in [
+        (["--email", "a@b.kz"], "x\n", "--password-stdin"),
+        (["--email", "a@b.kz", "--password-stdin"], "short\n", "at least 10 characters"),
+        (["--email", "nobody@b.kz", "--password-stdin"], "a long password\n", "no account for nobody@b.kz"),
+    ]:
+        result = runner.invoke(args=["users", "password", *args], input=stdin)
+        assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+    result = runner.invoke(args=["users", "password", "--email", "A@B.kz", "--password-stdin"],
+                           input="the second password\n")
+    assert result.exit_code == 0 and "a@b.kz" in result.output
+    with app.app_context():
+        assert authenticate("a@b.kz", "the first password") is None
+        assert authenticate("a@b.kz", "the second password") is not None
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.password"))
+        assert event.actor == "cli" and event.details == {"email": "a@b.kz"}
