@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from instruments.model import GROUPS, Question
@@ -168,9 +168,10 @@ def save_answers(response: Response, instrument: InstrumentDef, answers: dict[st
     """Replace the stored answers by `answers` (after skip logic) in one transaction."""
     kept = relevant_answers(instrument, answers)
     db.session.execute(delete(Answer).where(Answer.response_id == response.id))
-    for code, value in kept.items():
-        db.session.add(Answer(response_id=response.id, question_code=code,
-                              **encode(instrument.question(code), value)))
+    if kept:  # one batched INSERT, not a statement per answer
+        db.session.execute(insert(Answer), [
+            {"response_id": response.id, "question_code": code, **encode(instrument.question(code), value)}
+            for code, value in kept.items()])
     response.current_section = max(response.current_section, section)
     response.updated_at = utcnow()
     db.session.commit()
