@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -152,6 +153,23 @@ def test_a_duplicate_city_is_refused_with_a_message(app, two_cities, login, over
     assert message in response.get_data(as_text=True)
     assert _count(app, City) == 2
     assert _audit_actions(app, "city.create") == []
+
+
+ON_SQLITE = not os.environ.get("SCRI_TEST_DATABASE_URL", "").strip()
+
+
+@pytest.mark.xfail(ON_SQLITE, strict=True, reason=(
+    "create_city (survey_app/console/services.py) compares func.lower(City.name_en) with str.lower(); SQLite's "
+    "lower() folds only ASCII, so 'ÖSKEMEN' is not seen as a duplicate of 'Öskemen' (the edit form, which "
+    "uses casefold() in Python, does refuse it)"))
+def test_a_duplicate_english_name_with_a_non_ascii_letter_is_refused(app, two_cities, make_city, login):
+    make_city(slug="oskemen", en="Öskemen", ru="Усть-Каменогорск", kk="Өскемен")
+    admin = login(two_cities["users"]["admin"])
+    response = admin.post("/console/cities/new?lang=en",
+                          data=_new_city_data(admin, **{"new-slug": "oskemen-2", "new-name_en": "ÖSKEMEN"}))
+    assert response.status_code == 422
+    assert "A city with this English name already exists." in response.get_data(as_text=True)
+    assert _count(app, City) == 3
 
 
 @pytest.mark.parametrize("slug", ["Taraz", "ta", "1taraz", "taraz-", "ta raz", ""])
