@@ -16,7 +16,7 @@ from ..services import audit
 from ..services.errors import ServiceError
 from ..services.permissions import get_city_for, visible_cities
 from . import MENU, bp
-from .services import create_city
+from .services import create_city, english_name_taken
 
 # The categories of the residents' questionnaire (questions sex and age_band).
 MARGIN_SETS = {
@@ -99,8 +99,7 @@ def cities():
         form = _form_for(city, request.form)
         if form.validate_on_submit():
             margins, problems = _margins(form)
-            name_en = (form.name_en.data or "").strip()
-            if any(c.id != city.id and c.name_en.casefold() == name_en.casefold() for c in rows):
+            if english_name_taken(form.name_en.data, except_id=city.id):
                 problems.append(_("A city with this English name already exists."))
             if not problems:
                 before = {"name_en": city.name_en, "population": city.population, "margins": city.census_margins}

@@ -110,6 +110,13 @@ def update_round(round_: SurveyRound, *, title: str, opens_at: datetime | None, 
     return changed
 
 
+def english_name_taken(name: str, except_id: int | None = None) -> bool:
+    """Whether another city has this English name, compared case-insensitively in every alphabet."""
+    wanted = (name or "").strip().casefold()
+    return any(city_id != except_id and (existing or "").strip().casefold() == wanted
+               for city_id, existing in db.session.execute(select(City.id, City.name_en)))
+
+
 def create_city(slug: str, names: dict[str, str], region: str = "", population: int | None = None,
                 census_margins: dict | None = None, actor=None) -> City:
     """A new city; its slug and English name must be new."""
@@ -118,7 +125,7 @@ def create_city(slug: str, names: dict[str, str], region: str = "", population: 
         raise ServiceError(_("The short name must be 3–64 lower-case Latin letters, digits and hyphens."))
     if db.session.scalar(select(City.id).where(City.slug == slug)) is not None:
         raise ServiceError(_("A city with this short name already exists."))
-    if db.session.scalar(select(City.id).where(func.lower(City.name_en) == names["en"].strip().lower())):
+    if english_name_taken(names["en"]):
         raise ServiceError(_("A city with this English name already exists."))
     city = City(slug=slug, name_kk=names["kk"].strip(), name_ru=names["ru"].strip(), name_en=names["en"].strip(),
                 region=region.strip(), population=population, census_margins=census_margins)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
 import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -155,13 +154,6 @@ def test_a_duplicate_city_is_refused_with_a_message(app, two_cities, login, over
     assert _audit_actions(app, "city.create") == []
 
 
-ON_SQLITE = not os.environ.get("SCRI_TEST_DATABASE_URL", "").strip()
-
-
-@pytest.mark.xfail(ON_SQLITE, strict=True, reason=(
-    "create_city (survey_app/console/services.py) compares func.lower(City.name_en) with str.lower(); SQLite's "
-    "lower() folds only ASCII, so 'ÖSKEMEN' is not seen as a duplicate of 'Öskemen' (the edit form, which "
-    "uses casefold() in Python, does refuse it)"))
 def test_a_duplicate_english_name_with_a_non_ascii_letter_is_refused(app, two_cities, make_city, login):
     make_city(slug="oskemen", en="Öskemen", ru="Усть-Каменогорск", kk="Өскемен")
     admin = login(two_cities["users"]["admin"])
