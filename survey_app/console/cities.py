@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from ..errors import abort_with
 from ..extensions import db
+from ..i18n import current_language
 from ..services import audit
 from ..services.errors import ServiceError
 from ..services.permissions import get_city_for, visible_cities
@@ -34,7 +35,7 @@ class CityForm(FlaskForm):
     name_ru = StringField(_l("Name in Russian"), validators=[DataRequired(), Length(max=120)])
     name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
     region = StringField(_l("Region"), validators=[Optional(), Length(max=120)])
-    population = IntegerField(_l("Population"), validators=[Optional(), NumberRange(0, 100_000_000)])
+    population = IntegerField(_l("Population"), validators=[Optional(), NumberRange(1, 100_000_000)])
 
 
 def _add_margin_fields(form_class: type[FlaskForm]) -> None:
@@ -112,7 +113,7 @@ def cities():
                                                                   "population": city.population,
                                                                   "margins": margins}})
                 db.session.commit()
-                flash(_("%(city)s is saved.", city=city.name_en), "success")
+                flash(_("%(city)s is saved.", city=city.name(current_language())), "success")
                 return redirect(url_for("console.cities"))
             errors[city.id] = problems
         forms[city.id] = form
@@ -150,6 +151,6 @@ def city_new():
                 db.session.rollback()
                 problems = [str(exc)]
             else:
-                flash(_("%(city)s is added.", city=city.name_en), "success")
+                flash(_("%(city)s is added.", city=city.name(current_language())), "success")
                 return redirect(url_for("console.cities"))
     return _page(visible_cities(current_user), {}, {}, 422, new_form=form, new_errors=problems)
