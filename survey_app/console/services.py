@@ -16,9 +16,10 @@ from sqlalchemy import func, select
 from instruments.model import GROUPS
 
 from ..extensions import db
-from ..models import City, Instrument, Response, RoundGroup, SurveyRound
+from ..models import City, Instrument, Invitation, Response, RoundGroup, SurveyRound
 from ..services import audit
 from ..services.errors import ServiceError
+from .forms import GROUP_LABELS
 
 CITY_SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,62}[a-z0-9]$")
 
@@ -60,6 +61,8 @@ def update_round(round_: SurveyRound, *, title: str, opens_at: datetime | None, 
                              "can no longer change. Copy it for a new round instead."))
     if not wanted_groups:
         raise ServiceError(_("Choose at least one stakeholder group."))
+    if not frozen:
+        _keep_invited_groups(round_, wanted_groups, access or {})
     for name, value in (("title", title or ""), ("opens_at", opens_at), ("closes_at", closes_at)):
         if getattr(round_, name) != value:
             setattr(round_, name, value)
@@ -108,6 +111,16 @@ def update_round(round_: SurveyRound, *, title: str, opens_at: datetime | None, 
     if changed:
         audit.record("round.update", user=actor, obj=round_, details={"slug": round_.slug, "changed": changed})
     return changed
+
+
+def _keep_invited_groups(round_: SurveyRound, wanted_groups: list[str], access: dict[str, str]) -> None:
+    """A group with live invitations may not be dropped or opened to everyone (its links would stop working)."""
+    invited = set(db.session.scalars(select(Invitation.group).distinct().where(
+        Invitation.round_id == round_.id, Invitation.revoked_at.is_(None))))
+    for group in sorted(invited):
+        if group not in wanted_groups or access.get(group, "invitation") != "invitation":
+            raise ServiceError(_("Invitations have been issued to %(group)s: revoke them first if this group is "
+                                 "to be removed or opened to everyone.", group=GROUP_LABELS.get(group, group)))
 
 
 def english_name_taken(name: str, except_id: int | None = None) -> bool:

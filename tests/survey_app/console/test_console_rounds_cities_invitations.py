@@ -588,3 +588,30 @@ def test_repeated_wrong_passwords_lock_the_account(app, make_city, make_user):
     events = _audit_actions(app, "login.failure")
     assert len(events) == 6 and events[-1].details["reason"] == "locked"
     assert events[4].details.get("locked_minutes") == 15
+
+
+@pytest.mark.parametrize("overrides", [{"use_business": None}, {"access_business": "open"}])
+def test_a_group_with_live_invitations_is_neither_dropped_nor_opened(app, two_cities, make_round, login,
+                                                                     overrides):
+    from survey_app.models import Invitation
+    from survey_app.services import invitations
+    from survey_app.services.rounds import get_round
+
+    make_round(slug="shu-2026", status="draft", city_id=two_cities["a"], year=2026)
+    with app.app_context():
+        invitations.issue(get_round("shu-2026"), "business", [{"organisation": "Org"}], "http://localhost/")
+        db.session.commit()
+    before = _round_state(app, "shu-2026")
+    coordinator = login(two_cities["users"]["coordinator"])
+    response = coordinator.post("/console/rounds/shu-2026/edit?lang=en",
+                                data=_edit_data(app, coordinator, "shu-2026", title="Changed", **overrides))
+    assert response.status_code == 422
+    assert "Invitations have been issued to Business" in response.get_data(as_text=True)
+    assert _round_state(app, "shu-2026") == before
+    with app.app_context():  # once they are revoked, the group can go
+        for invitation in db.session.scalars(select(Invitation)):
+            invitations.revoke(invitation)
+        db.session.commit()
+    response = coordinator.post("/console/rounds/shu-2026/edit?lang=en",
+                                data=_edit_data(app, coordinator, "shu-2026", title="Changed", **overrides))
+    assert response.status_code == 302
