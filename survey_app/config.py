@@ -24,6 +24,35 @@ def _env_int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def mail_settings() -> dict:
+    """Outgoing e-mail for invitations: off unless SCRI_MAIL_HOST and SCRI_MAIL_SENDER are set."""
+    host = os.environ.get("SCRI_MAIL_HOST", "").strip()
+    sender = os.environ.get("SCRI_MAIL_SENDER", "").strip()
+    if host and "@" not in sender:
+        raise ConfigError("SCRI_MAIL_SENDER must be an e-mail address when SCRI_MAIL_HOST is set")
+    port = _env_int("SCRI_MAIL_PORT", 587)
+    return {
+        "SCRI_MAIL_HOST": host,
+        "SCRI_MAIL_PORT": port,
+        "SCRI_MAIL_SENDER": sender,
+        "SCRI_MAIL_USER": os.environ.get("SCRI_MAIL_USER", "").strip(),
+        "SCRI_MAIL_PASSWORD": os.environ.get("SCRI_MAIL_PASSWORD", ""),
+        "SCRI_MAIL_STARTTLS": _env_bool("SCRI_MAIL_STARTTLS", port == 587),
+        "SCRI_MAIL_SSL": _env_bool("SCRI_MAIL_SSL", port == 465),
+    }
+
+
 def database_uri(instance_path: str) -> str:
     """`DATABASE_URL` if set (PostgreSQL in production), otherwise a SQLite file in the instance folder."""
     url = os.environ.get("DATABASE_URL", "").strip()
@@ -81,4 +110,5 @@ def load(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,
         "LANGUAGES": LANGUAGES,
+        **mail_settings(),
     }

@@ -83,6 +83,9 @@ add_group_fields(RoundForm)
 add_group_fields(RoundEditForm)
 
 
+EMAIL_CHOICE = _l("By e-mail to the addresses in the file; the rest on screen")
+
+
 class InvitationForm(FlaskForm):
     group = SelectField(_l("Stakeholder group"), validators=[InputRequired()])
     count = IntegerField(_l("Number of blank invitations"), default=10, validators=[Optional(), NumberRange(1, 1000)])

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ..errors import abort_with
 from ..extensions import db
 from ..models import Invitation
-from ..services import invitations
+from ..services import invitations, mail
 from ..services.errors import ServiceError
 from ..services.permissions import get_round_for
 from ..services.uploads import read_uploaded_table
@@ -59,7 +59,12 @@ def round_invitations(slug: str):
         return redirect(url_for("console.round_detail", slug=slug))
     if form.output.data in ("csv", "pdf"):
         return _file(round_, form.group.data, issued, form.output.data)
-    page = render_template("console/invitations_issued.html", round=round_, group=form.group.data, issued=issued)
+    mailed = None
+    if form.output.data == "email":
+        mailed = mail.send_invitations(round_, issued, actor=current_user)
+        db.session.commit()
+    page = render_template("console/invitations_issued.html", round=round_, group=form.group.data, issued=issued,
+                           mailed=mailed)
     return Response(page, headers=NO_STORE)
 
 

@@ -17,12 +17,12 @@ from ..extensions import db
 from ..i18n import current_language
 from ..models import Instrument
 from ..models._base import utcnow
-from ..services import invitations
+from ..services import invitations, mail
 from ..services import rounds as round_services
 from ..services.errors import ServiceError
 from ..services.permissions import changeable_cities, get_round_for, visible_cities, visible_rounds
 from . import bp
-from .forms import GROUP_LABELS, EmptyForm, InvitationForm, RoundEditForm, RoundForm
+from .forms import EMAIL_CHOICE, GROUP_LABELS, EmptyForm, InvitationForm, RoundEditForm, RoundForm
 from .monitor import day_chart, monitor
 from .services import questions_frozen, slug_taken, update_round
 
@@ -244,4 +244,6 @@ def invitation_form(round_) -> InvitationForm | None:
         return None
     form = InvitationForm()
     form.group.choices = [SelectChoice(g, GROUP_LABELS[g]) for g in groups]
+    if mail.enabled():
+        form.output.choices = [*form.output.choices, SelectChoice("email", EMAIL_CHOICE)]
     return form

@@ -1,0 +1,125 @@
+"""Invitations by e-mail: one plain-text message per invitation in Kazakh, Russian and English, over SMTP.
+
+The token exists only in the link being sent (see `services.invitations`): nothing about the message is
+stored except the audit counts. Off unless SCRI_MAIL_HOST and SCRI_MAIL_SENDER are configured.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+from flask import current_app
+from flask_babel import force_locale, gettext
+
+from ..models import SurveyRound
+from . import audit
+from .invitations import IssuedInvitation
+
+LANGUAGES = ("kk", "ru", "en")
+TIMEOUT_SECONDS = 20
+
+
+@dataclass
+class MailResult:
+    """What happened to one invitation's e-mail: sent, failed (with the reason) or no address."""
+
+    invitation: IssuedInvitation
+    sent: bool = False
+    problem: str = ""
+
+
+def enabled() -> bool:
+    return bool(current_app.config.get("SCRI_MAIL_HOST") and current_app.config.get("SCRI_MAIL_SENDER"))
+
+
+def _one_line(text: str) -> str:
+    """Text safe for a header: no line breaks or other control characters."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text or "").split())
+
+
+def _body(round_: SurveyRound, item: IssuedInvitation, lang: str) -> str:
+    city = round_.city.name(lang)
+    greeting = (gettext("Dear colleagues at %(organisation)s,", organisation=item.organisation)
+                if item.organisation else gettext("Dear colleagues,"))
+    return "\n\n".join([
+        greeting,
+        gettext("%(city)s is asking its stakeholders how ready the city is to become a smart city. Your "
+                "organisation is invited to answer the survey \u201c%(round)s\u201d.", city=city,
+                round=round_.title or round_.slug),
+        gettext("This link is for your organisation only and can be used once:"),
+        item.link,
+        gettext("The survey is anonymous: your answers are not linked to this invitation.") if round_.anonymous
+        else gettext("Your answers are linked to your organisation and seen only by the people who run the survey."),
+    ])
+
+
+def invitation_message(round_: SurveyRound, item: IssuedInvitation, sender: str) -> EmailMessage:
+    """The e-mail for one invitation: every language in one plain-text message, Kazakh first."""
+    parts, subjects = [], []
+    for lang in LANGUAGES:
+        with force_locale(lang):
+            parts.append(_body(round_, item, lang))
+            subjects.append(gettext("Survey of %(city)s", city=round_.city.name(lang)))
+    message = EmailMessage()
+    message["Subject"] = _one_line(" / ".join(subjects))
+    message["From"] = formataddr(("SCRI", sender))
+    message["To"] = item.email
+    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
+    message.set_content(("\n\n" + "—" * 24 + "\n\n").join(parts) + "\n")
+    return message
+
+
+def _connect() -> smtplib.SMTP:
+    config = current_app.config
+    host, port = config["SCRI_MAIL_HOST"], config["SCRI_MAIL_PORT"]
+    if config.get("SCRI_MAIL_SSL"):
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=TIMEOUT_SECONDS,
+                                              context=ssl.create_default_context())
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=TIMEOUT_SECONDS)
+        if config.get("SCRI_MAIL_STARTTLS"):
+            smtp.starttls(context=ssl.create_default_context())
+    if config.get("SCRI_MAIL_USER"):
+        smtp.login(config["SCRI_MAIL_USER"], config.get("SCRI_MAIL_PASSWORD", ""))
+    return smtp
+
+
+def send_invitations(round_: SurveyRound, issued: list[IssuedInvitation], actor=None) -> list[MailResult]:
+    """E-mail every invitation that has an address; the result says, per invitation, what happened.
+
+    A failure never loses an invitation: it exists already, and the caller shows the links that were not
+    sent so that they can be passed on another way.
+    """
+    results = [MailResult(item) for item in issued]
+    to_send = [r for r in results if r.invitation.email]
+    for result in results:
+        if not result.invitation.email:
+            result.problem = gettext("no e-mail address")
+    if to_send:
+        try:
+            smtp = _connect()
+        except (OSError, smtplib.SMTPException) as exc:
+            current_app.logger.warning("mail server unreachable: %s", exc)
+            for result in to_send:
+                result.problem = gettext("the mail server could not be reached")
+        else:
+            sender = current_app.config["SCRI_MAIL_SENDER"]
+            with smtp:
+                for result in to_send:
+                    try:
+                        smtp.send_message(invitation_message(round_, result.invitation, sender))
+                    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused):
+                        result.problem = gettext("the mail server refused this address")
+                    except (OSError, smtplib.SMTPException):
+                        result.problem = gettext("the connection to the mail server was lost")
+                    else:
+                        result.sent = True
+    sent = sum(r.sent for r in results)
+    audit.record("invitation.email", user=actor, obj=round_, city_id=round_.city_id,
+                 details={"group": issued[0].group if issued else "", "sent": sent,
+                          "not_sent": len(results) - sent})
+    return results
