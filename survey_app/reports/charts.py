@@ -3,8 +3,10 @@ and the comparison of cities.
 
 Plain data in (labels already in the report's language), SVG text out. Matplotlib runs headless through
 its SVG canvas (no pyplot, no display); the hash salt and metadata are fixed, so the same data always gives
-byte-identical SVG. Text is set in DejaVu Sans, which covers the Kazakh letters (ә ғ қ ң ө ұ ү һ і), in one
-of two ways:
+byte-identical SVG. The interval panels, the largest charts of a city report, are written as SVG directly
+(no Figure: far faster, and far fewer nodes for WeasyPrint to draw); matplotlib only measures their text and,
+for web pages, turns it into glyph outlines. Text is set in DejaVu Sans, which covers the Kazakh letters
+(ә ғ қ ң ө ұ ү һ і), in one of two ways:
 
 - ``text="path"`` (web pages): every glyph is drawn as a path, so a browser needs no font at all;
 - ``text="none"`` (PDF): real text in "DejaVu Sans", which WeasyPrint takes from the report's own
@@ -18,19 +20,25 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import io
 import math
 import textwrap
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
 
 import matplotlib
 import networkx as nx
+from matplotlib import font_manager
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
+from matplotlib.ft2font import LoadFlags
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.path import Path
+from matplotlib.textpath import TextToPath
 
 INK = "#1b1f24"
 MUTED = "#5a6470"
@@ -58,6 +66,7 @@ RC = {
 
 
 TEXT_MODES = ("path", "none")
+_QUOTES = {'"': "&quot;"}
 _LOCK = threading.Lock()
 
 
@@ -168,62 +177,251 @@ class IntervalPanel:
     rows: list[IntervalRow] = field(default_factory=list)
 
 
+# The interval panels are written as SVG directly (no matplotlib Figure): a city report has two of these charts
+# with many panels, and a Figure took most of a second each, while its hundreds of nodes slowed WeasyPrint too.
+# Sizes are in points (the viewBox unit; width and height are given in pt, as matplotlib writes them).
+_X_MAX = 112.0  # the data range of a panel is 0..112: room for the score number to the right of 100
+_TICKS = (0, 20, 40, 60, 80, 100)
+_SIZE_LABEL, _SIZE_TITLE, _SIZE_TICK, _SIZE_NUMBER, _SIZE_NOTE, _SIZE_AXIS = 7.0, 7.5, 6.5, 6.5, 6.5, 6.8
+
+
 def interval_chart(panels: Sequence[IntervalPanel], *, axis_label: str = "",
                    number: Callable[[float], str] | None = None, text: str = "path") -> str:
     """One panel per construct (two per row): each group's score with its 95 % interval.
 
     A row without a score (a withheld cell, no data) shows its note in words instead of a bar, never a 0.
     """
-    with _style(text):
-        n_rows = max((len(p.rows) for p in panels), default=1) or 1
-        columns = 2 if len(panels) > 1 else 1
-        grid_rows = max(1, math.ceil(len(panels) / columns))
-        fig = Figure(figsize=(6.8, grid_rows * (n_rows * 0.24 + 0.55) + 0.3))
-        axes = fig.subplots(grid_rows, columns, sharex=True, sharey=True, squeeze=False)
-        # The axes share their ticks: set them once (each set_ticks call rebuilds every tick of the axis).
-        first = axes[0][0]
-        first.set_xlim(0, 112)
-        first.set_xticks([0, 20, 40, 60, 80, 100])
-        first.set_ylim(-0.6, n_rows - 0.4)
-        labels = panels[0].rows if panels else []
-        first.set_yticks(list(range(len(labels)))[::-1])
-        first.set_yticklabels([wrap(r.label, 22) for r in labels], fontsize=7)
-        for index, ax in enumerate(axes.flat):
+    if text not in TEXT_MODES:
+        raise ValueError(f"text must be one of {TEXT_MODES}, not {text!r}")
+    fmt = number or _fmt
+    canvas = _Canvas(text)
+    n_rows = max((len(p.rows) for p in panels), default=1) or 1
+    columns = 2 if len(panels) > 1 else 1
+    grid_rows = max(1, math.ceil(len(panels) / columns))
+    width = 6.8 * 72
+    height = (grid_rows * (n_rows * 0.24 + 0.55) + 0.3) * 72
+    pad, gap, title_pad, tick_len = 3.0, 14.0, 3.0, 3.5
+    line_title, line_label, line_note = _SIZE_TITLE * 1.2, _SIZE_LABEL * 1.15, _SIZE_NOTE * 1.1
+    tick_block = tick_len + 2 + _SIZE_TICK * 1.2  # tick marks and their numbers under a panel
+    axis_block = _SIZE_AXIS * 1.5 if axis_label else 0.0
+
+    # The group names of the first panel label the rows of every row of panels (as a shared y axis).
+    labels = [_wrap_lines(r.label, 22) for r in (panels[0].rows if panels else [])]
+    label_width = max((_text_width(line, _SIZE_LABEL) for lines in labels for line in lines), default=0.0)
+    left = pad + label_width + 4.0
+    panel_width = (width - left - pad - gap * (columns - 1)) / columns
+    titles = [_wrap_lines(p.title, 34 if columns == 2 else 80) for p in panels]
+    bottom_of_column = {}  # the lowest panel of each column carries the tick numbers and the axis label
+    for index in range(len(panels)):
+        bottom_of_column[index % columns] = index
+    title_blocks = [max((len(titles[i]) for i in range(r * columns, min(len(panels), (r + 1) * columns))),
+                        default=1) * line_title + title_pad for r in range(grid_rows)]
+    fixed = pad * 2 + sum(title_blocks) + tick_block * grid_rows + axis_block + 6.0 * (grid_rows - 1)
+    axes_height = max(n_rows * 10.0, (height - fixed) / grid_rows)
+    height = max(height, fixed + axes_height * grid_rows)
+
+    bands = {colour: [] for _, _, colour in BAND_COLOURS}
+    grid, spines, ticks, intervals, dots = [], [], [], [], []
+    top = pad
+    for r in range(grid_rows):
+        top += title_blocks[r]
+        for c in range(columns):
+            index = r * columns + c
             if index >= len(panels):
-                ax.set_visible(False)
                 continue
             panel = panels[index]
-            rows = panel.rows
-            ys = list(range(len(rows)))[::-1]
+            x0 = left + c * (panel_width + gap)
+            bottom = top + axes_height
+
+            def x_of(value: float, x0: float = x0) -> float:
+                return x0 + value / _X_MAX * panel_width
+
             for low, high, colour in BAND_COLOURS:
-                ax.axvspan(low, high, color=colour, zorder=0, linewidth=0)
-            shown = [(y, row) for y, row in zip(ys, rows, strict=True) if row.score is not None]
-            ranged = [(y, row) for y, row in shown if row.low is not None and row.high is not None]
-            if ranged:
-                ax.hlines([y for y, _ in ranged], [max(0, r.low) for _, r in ranged],
-                          [min(100, r.high) for _, r in ranged], colors=ACCENT, linewidth=2.4, alpha=0.45, zorder=2)
-            if shown:
-                ax.plot([r.score for _, r in shown], [y for y, _ in shown], linestyle="none", marker="o",
-                        color=ACCENT, markersize=4.5, zorder=3)
-            for y, row in zip(ys, rows, strict=True):
-                if row.score is None:
-                    ax.text(2, y, wrap(row.note, 34), va="center", ha="left", fontsize=6.5, color=MUTED,
-                            style="italic", linespacing=0.95)
+                bands[colour].append(f"M{_n(x_of(low))} {_n(top)}H{_n(x_of(high))}V{_n(bottom)}H{_n(x_of(low))}Z")
+            for tick in _TICKS[1:]:
+                grid.append(f"M{_n(x_of(tick))} {_n(top)}V{_n(bottom)}")
+            spines.append(f"M{_n(x0)} {_n(top)}V{_n(bottom)}H{_n(x0 + panel_width)}")
+            ticks.extend(f"M{_n(x_of(tick))} {_n(bottom)}v{_n(tick_len)}" for tick in _TICKS)
+            for i, line in enumerate(titles[index]):
+                baseline = top - title_pad - (len(titles[index]) - 1 - i) * line_title - 0.25 * _SIZE_TITLE
+                canvas.text(x0, baseline, line, _SIZE_TITLE, INK, weight="bold")
+            for i, row in enumerate(panel.rows):
+                y = top + (n_rows - 0.4 - (len(panel.rows) - 1 - i)) / n_rows * axes_height
+                score = _finite(row.score)
+                if score is None:
+                    canvas.lines(x_of(2), y, _wrap_lines(row.note, 34), _SIZE_NOTE, MUTED, line_note,
+                                 style="italic")
                     continue
-                end = min(row.high if row.high is not None else row.score, 100)
-                ax.text(end + 2, y, (number or _fmt)(row.score), va="center", ha="left", fontsize=6.5, color=INK)
-            ax.tick_params(axis="x", labelsize=6.5)
-            ax.tick_params(axis="y", length=0, labelsize=7)
-            ax.set_title(wrap(panel.title, 34 if columns == 2 else 80), loc="left", fontsize=7.5, fontweight="bold",
-                         pad=3)
-            for side in ("top", "right"):
-                ax.spines[side].set_visible(False)
-        if axis_label:
-            for ax in axes[-1]:
-                if ax.get_visible():
-                    ax.set_xlabel(axis_label, fontsize=6.8, color=MUTED)
-        fig.subplots_adjust(hspace=0.45, wspace=0.08)
-        return _svg(fig)
+                low, high = _finite(row.low), _finite(row.high)
+                if low is not None and high is not None:
+                    low, high = max(0.0, min(100.0, low)), max(0.0, min(100.0, high))
+                    if high > low:
+                        intervals.append(f"M{_n(x_of(low))} {_n(y)}H{_n(x_of(high))}")
+                dot = x_of(max(0.0, min(100.0, score)))
+                dots.append(f"M{_n(dot - 2.25)} {_n(y)}a2.25 2.25 0 1 0 4.5 0a2.25 2.25 0 1 0 -4.5 0Z")
+                end = max(0.0, min(high if high is not None else score, 100.0))
+                canvas.text(x_of(end + 2), y + _middle(_SIZE_NUMBER), fmt(score), _SIZE_NUMBER, INK)
+            if index == bottom_of_column[c]:
+                for tick in _TICKS:
+                    canvas.text(x_of(tick), bottom + tick_len + 1.5 + 0.8 * _SIZE_TICK, str(tick), _SIZE_TICK,
+                                MUTED, anchor="middle")
+                if axis_label:
+                    canvas.text(x0 + panel_width / 2, bottom + tick_block + 0.9 * _SIZE_AXIS, axis_label,
+                                _SIZE_AXIS, MUTED, anchor="middle")
+        for i, lines in enumerate(labels):
+            y = top + (n_rows - 0.4 - (len(labels) - 1 - i)) / n_rows * axes_height
+            canvas.lines(left - 4.0, y, lines, _SIZE_LABEL, INK, line_label, anchor="end")
+        top += axes_height + tick_block + 6.0
+
+    shapes = [f'<path d="{"".join(bands[colour])}" fill="{colour}"/>' for _, _, colour in BAND_COLOURS if
+              bands[colour]]
+    if grid:
+        shapes.append(f'<path d="{"".join(grid)}" fill="none" stroke="#ffffff" stroke-width="0.5"/>')
+        shapes.append(f'<path d="{"".join(spines)}" fill="none" stroke="{GRID}" stroke-width="0.8"/>')
+        shapes.append(f'<path d="{"".join(ticks)}" fill="none" stroke="{MUTED}" stroke-width="0.8"/>')
+    if intervals:
+        shapes.append(f'<path d="{"".join(intervals)}" fill="none" stroke="{ACCENT}" stroke-opacity="0.45" '
+                      f'stroke-width="2.4"/>')
+    if dots:
+        shapes.append(f'<path d="{"".join(dots)}" fill="{ACCENT}"/>')
+    return canvas.svg(width, height, shapes)
+
+
+def _n(value: float) -> str:
+    """A coordinate in the SVG: two decimals at most, no "-0"."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _finite(value: float | None) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _wrap_lines(text: str, width: int) -> list[str]:
+    return wrap(text, width).split("\n")
+
+
+def _middle(size: float) -> float:
+    """From the vertical middle of a line of text to its baseline (half the height of a capital letter)."""
+    return 0.36 * size
+
+
+@functools.lru_cache(maxsize=8)
+def _font_file(weight: str, style: str) -> str:
+    return font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans", weight=weight, style=style))
+
+
+def _font(weight: str, style: str):
+    font = font_manager.get_font(_font_file(weight, style))  # one FT2Font per thread (matplotlib's cache)
+    font.set_size(TextToPath.FONT_SCALE, TextToPath.DPI)
+    return font
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_width(text: str, size: float, weight: str = "normal", style: str = "normal") -> float:
+    """The advance width of a line in DejaVu Sans, in points."""
+    return _unit_width(text, weight, style) * size / TextToPath.FONT_SCALE
+
+
+@functools.lru_cache(maxsize=4096)
+def _unit_width(text: str, weight: str, style: str) -> float:
+    font = _font(weight, style)
+    font.set_text(text, 0.0, flags=LoadFlags.NO_HINTING)
+    return font.get_width_height()[0] / 64.0
+
+
+@functools.lru_cache(maxsize=1)
+def _text_to_path() -> TextToPath:
+    return TextToPath()
+
+
+@functools.lru_cache(maxsize=4096)
+def _glyphs(text: str, weight: str, style: str) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, str], ...]]:
+    """A line of text as glyphs: ((glyph id, x), ...) and the outline of each glyph, at FONT_SCALE points."""
+    info, glyph_map, _ = _text_to_path().get_glyphs_with_font(_font(weight, style), text)
+    placed = tuple((glyph_id, float(x)) for glyph_id, x, _y, _size in info)
+    outlines = tuple((glyph_id, _path_data(*outline)) for glyph_id, outline in glyph_map.items())
+    return placed, outlines
+
+
+def _path_data(vertices, codes) -> str:
+    parts = []
+    for points, code in Path(vertices, codes).iter_segments(simplify=False, curves=True):
+        coords = " ".join(_n(v) for v in points)
+        parts.append({Path.MOVETO: "M", Path.LINETO: "L", Path.CURVE3: "Q", Path.CURVE4: "C"}.get(code, "Z")
+                     + (coords if code != Path.CLOSEPOLY else ""))
+    return "".join(parts)
+
+
+class _Canvas:
+    """Collects the text of a chart: real <text> (text="none") or glyphs drawn as paths (text="path")."""
+
+    def __init__(self, mode: str):
+        self.mode = mode
+        self.items: list[str] = []
+        self.glyphs: dict[str, str] = {}
+
+    def text(self, x: float, baseline: float, line: str, size: float, colour: str, *, anchor: str = "start",
+             weight: str = "normal", style: str = "normal") -> None:
+        if not line:
+            return
+        if self.mode == "none":
+            attrs = f'x="{_n(x)}" y="{_n(baseline)}" font-size="{_n(size)}"'
+            if colour != INK:
+                attrs += f' fill="{colour}"'
+            if anchor != "start":
+                attrs += f' text-anchor="{anchor}"'
+            if weight != "normal":
+                attrs += f' font-weight="{weight}"'
+            if style != "normal":
+                attrs += f' font-style="{style}"'
+            self.items.append(f"<text {attrs}>{escape(line)}</text>")
+            return
+        width = _text_width(line, size, weight, style)
+        x -= {"start": 0.0, "middle": width / 2, "end": width}[anchor]
+        placed, outlines = _glyphs(line, weight, style)
+        for glyph_id, data in outlines:
+            self.glyphs.setdefault(glyph_id, data)
+        scale = _n(size / TextToPath.FONT_SCALE)
+        uses = "".join(f'<use xlink:href="#{escape(glyph_id, _QUOTES)}" x="{_n(gx)}"/>' for glyph_id, gx in placed)
+        self.items.append(f'<g transform="translate({_n(x)} {_n(baseline)}) scale({scale} -{scale})" '
+                          f'fill="{colour}">{uses}</g>')
+
+    def lines(self, x: float, middle: float, lines: Sequence[str], size: float, colour: str, leading: float, *,
+              anchor: str = "start", style: str = "normal") -> None:
+        """Lines of text centred vertically on `middle`."""
+        first = middle - (len(lines) - 1) * leading / 2 + _middle(size)
+        if self.mode == "none" and len(lines) > 1:
+            attrs = f'font-size="{_n(size)}"'
+            if colour != INK:
+                attrs += f' fill="{colour}"'
+            if anchor != "start":
+                attrs += f' text-anchor="{anchor}"'
+            if style != "normal":
+                attrs += f' font-style="{style}"'
+            spans = "".join(f'<tspan x="{_n(x)}" y="{_n(first + i * leading)}">{escape(line)}</tspan>'
+                            for i, line in enumerate(lines))
+            self.items.append(f"<text {attrs}>{spans}</text>")
+            return
+        for i, line in enumerate(lines):
+            self.text(x, first + i * leading, line, size, colour, anchor=anchor, style=style)
+
+    def svg(self, width: float, height: float, shapes: Sequence[str]) -> str:
+        head = (f'<?xml version="1.0" encoding="utf-8" standalone="no"?>\n'
+                f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" '
+                f'width="{_n(width)}pt" height="{_n(height)}pt" viewBox="0 0 {_n(width)} {_n(height)}">\n')
+        defs = ""
+        if self.glyphs:
+            defs = "<defs>" + "".join(f'<path id="{escape(glyph_id, _QUOTES)}" d="{data}"/>'
+                                      for glyph_id, data in self.glyphs.items()) + "</defs>\n"
+        body = "\n".join(shapes)
+        texts = "\n".join(self.items)
+        if self.mode == "none":
+            texts = f'<g font-family="DejaVu Sans" fill="{INK}">\n{texts}\n</g>'
+        return f"{head}{defs}{body}\n{texts}\n</svg>\n"
 
 
 # ----------------------------------------------------------------------------------------------- network
