@@ -1,4 +1,4 @@
-"""`scri export --round SLUG --format csv|xlsx -o PATH`."""
+"""`scri export --round SLUG --format csv|xlsx|sav -o PATH [--lang kk|ru|en]`."""
 
 from __future__ import annotations
 
@@ -9,20 +9,23 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from ..services import exports
+from ..services import exports, exports_spss
 from ..services import rounds as round_services
 from ._util import UserError, user_errors
 
 
 @click.command("export")
 @click.option("--round", "slug", required=True, help="Slug of the round.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "sav"]), required=True,
+              help="csv, xlsx (with a codebook sheet) or sav (SPSS, with variable and value labels).")
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="File to write.")
 @click.option("--partial", is_flag=True, help="Include unfinished (partial) responses.")
+@click.option("--lang", type=click.Choice(["kk", "ru", "en"]), default="en", show_default=True,
+              help="Language of the SPSS labels.")
 @with_appcontext
 @user_errors
-def export_command(slug: str, fmt: str, output: Path, partial: bool) -> None:
-    """Responses of a round, one row per response (xlsx adds a codebook sheet)."""
+def export_command(slug: str, fmt: str, output: Path, partial: bool, lang: str) -> None:
+    """Responses of a round, one row per response (xlsx adds a codebook sheet, sav SPSS labels)."""
     round_ = round_services.get_round(slug)
     folder = output.resolve().parent
     if not folder.is_dir():
@@ -38,6 +41,8 @@ def export_command(slug: str, fmt: str, output: Path, partial: bool) -> None:
             if fmt == "csv":
                 for chunk in exports.csv_chunks(round_, partial):
                     fh.write(chunk.encode("utf-8"))
+            elif fmt == "sav":
+                fh.write(exports_spss.sav_bytes(round_, partial, lang))
             else:
                 for chunk in exports.xlsx_chunks(round_, partial):
                     fh.write(chunk)

@@ -1,4 +1,4 @@
-"""Download a round's responses as CSV or XLSX (streamed while the rows are read, never built whole)."""
+"""Download a round's responses as CSV or XLSX (streamed while the rows are read) or SPSS (.sav, built whole)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from flask_login import current_user, login_required
 
 from ..errors import abort_with
 from ..extensions import db
-from ..services import audit, exports
+from ..i18n import current_language
+from ..services import audit, exports, exports_spss
 from ..services.permissions import get_round_for
 from . import bp
 
-MIMETYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MIMETYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "sav": "application/x-spss-sav"}
 
 
 @bp.get("/rounds/<slug>/export.<fmt>")
@@ -26,6 +28,9 @@ def export(slug: str, fmt: str):
     name = f"scri-{round_.slug}{'-with-partial' if partial else ''}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store",
                "X-Accel-Buffering": "no"}
+    if fmt == "sav":  # labels in the page's language
+        return Response(exports_spss.sav_bytes(round_, partial, current_language()), mimetype=MIMETYPES[fmt],
+                        headers=headers)
     chunks = exports.csv_chunks if fmt == "csv" else exports.xlsx_chunks
     body = stream_with_context(chunks(round_.id, partial))
     return Response(body, mimetype=MIMETYPES[fmt], headers=headers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import math
 import re
 import uuid
 from datetime import UTC, datetime
@@ -227,3 +228,88 @@ def test_export_command(app, runner, shu_round, tmp_path):
         bad = runner.invoke(args=["export", *args])
         assert bad.exit_code == 2 and message in bad.output and "Traceback" not in bad.output
     assert not (tmp_path / "x.csv").exists()
+
+
+def read_sav(content: bytes, tmp_path):
+    import pyreadstat
+
+    path = tmp_path / "export.sav"
+    path.write_bytes(content)
+    return pyreadstat.read_sav(str(path))
+
+
+def test_spss_file_has_typed_values_and_labels_in_the_page_language(app, client, shu_round, tmp_path):
+    user(app, "c@shu.kz", "coordinator", ("shu",))
+    login(client, "c@shu.kz")
+    response = client.get(f"/console/rounds/{shu_round}/export.sav?lang=ru")
+    assert response.status_code == 200 and response.mimetype == "application/x-spss-sav"
+    assert 'filename="scri-shu-2025.sav"' in response.headers["Content-Disposition"]
+    df, meta = read_sav(response.get_data(), tmp_path)
+    assert list(df.columns[:6]) == BASE and len(df) == 2
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    resident, business = df.iloc[0], df.iloc[1]
+    assert resident["group"] == "residents" and resident["language"] == "kk"
+    assert str(resident["started_at"]) == "2025-05-01 09:00:00"
+    # a likert item keeps its scale value, labelled with the scale's words
+    assert resident["residents.pe_consulted"] == 4
+    assert meta.variable_value_labels["residents.pe_consulted"][4]
+    assert meta.variable_measure["residents.pe_consulted"] == "ordinal"
+    # yes/no as 1/0/9 with Russian labels; a single choice by its position in the questionnaire
+    assert resident["residents.pe_meeting"] == 1 and business["business.pe_meeting"] == 0
+    assert resident["residents.mo_intl"] == 9
+    assert meta.variable_value_labels["residents.pe_meeting"] == {1.0: "Да", 0.0: "Нет"}
+    assert meta.variable_value_labels["residents.mo_intl"][9.0] == "Затрудняюсь ответить"  # offered there only
+    sex_labels = meta.variable_value_labels["residents.sex"]
+    assert sex_labels[resident["residents.sex"]] and meta.variable_measure["residents.sex"] == "nominal"
+    # multiple choice: 1/0 per choice; ties: the frequency as a labelled 1–3
+    assert resident["residents.info_sources__akimat_site"] == 1
+    assert resident["residents.info_sources__neighbours"] == 0
+    assert math.isnan(business["residents.info_sources__akimat_site"])  # not asked: missing, not 0
+    assert meta.variable_value_labels["business.partners__city_akimat"][business["business.partners__city_akimat"]]
+    assert business["business.partners__city_akimat"] > business["business.partners__sme"]
+    assert business["business.cashless_share"] == 12.5 and resident["residents.years_in_city"] == 12
+    assert resident["residents.suggestion"] == "=cmd()"  # SPSS runs no formulas: the text as typed
+    assert labels["group"] == "Группа заинтересованных сторон"
+    assert ":" in labels["residents.info_sources__akimat_site"]
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "round.export")).one()
+        assert event.details == {"format": "sav", "partial": False}
+
+
+def test_spss_export_of_a_round_without_answers_and_the_command(app, runner, make_round, shu_round, tmp_path):
+    empty = make_round(slug="empty-2025", groups=("residents",))
+    out = tmp_path / "empty.sav"
+    result = runner.invoke(args=["export", "--round", empty, "--format", "sav", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    df, _meta = read_sav(out.read_bytes(), tmp_path)
+    assert len(df) == 0 and "residents.age_band" in df.columns
+    result = runner.invoke(args=["export", "--round", shu_round, "--format", "sav", "--lang", "kk", "--partial",
+                                 "-o", str(out)])
+    assert result.exit_code == 0 and "3 response(s)" in result.output
+    df, meta = read_sav(out.read_bytes(), tmp_path)
+    assert list(df["status"]) == ["complete", "complete", "partial"]
+    assert meta.variable_value_labels["residents.pe_meeting"][1.0] == "Иә"
+    bad = runner.invoke(args=["export", "--round", shu_round, "--format", "sav", "--lang", "de", "-o", str(out)])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_spss_names_are_valid_and_unique():
+    from survey_app.services.exports_spss import spss_names
+
+    names = spss_names(["response_id", "residents.q-1", "Residents.Q_1", "1st", "x" * 80, "x" * 80 + "y", "a."])
+    assert names[0] == "response_id" and names[1] == "residents.q_1"
+    assert names[2].lower() != names[1].lower() and names[3] == "v_1st"
+    assert all(len(n.encode()) <= 64 for n in names) and len({n.lower() for n in names}) == len(names)
+    assert names[6] == "a"
+
+
+def test_spss_rows_typed_in_chunks_equal_rows_typed_at_once(app, shu_round, monkeypatch):
+    from survey_app.services import exports_spss
+
+    with app.app_context():
+        round_ = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == shu_round))
+        whole, _meta = exports_spss.frame(round_, include_partial=True)
+        monkeypatch.setattr(exports_spss, "CHUNK", 1)
+        chunked, _meta = exports_spss.frame(round_, include_partial=True)
+    assert len(whole) == 3
+    assert chunked.equals(whole) and list(chunked.dtypes) == list(whole.dtypes)
