@@ -51,7 +51,7 @@ def _body(round_: SurveyRound, item: IssuedInvitation, lang: str) -> str:
                 "organisation is invited to answer the survey \u201c%(round)s\u201d.", city=city,
                 round=round_.title or round_.slug),
         gettext("This link is for your organisation only and can be used once:"),
-        item.link,
+        f"{item.link}&lang={lang}",  # opens the questionnaire in the language of this part
         gettext("The survey is anonymous: your answers are not linked to this invitation.") if round_.anonymous
         else gettext("Your answers are linked to your organisation and seen only by the people who run the survey."),
     ])

@@ -130,6 +130,10 @@ def test_the_message_is_in_the_three_languages_of_the_round(app, two_cities, log
     body = inbox.messages[0][1].get_content()
     kk, ru, en = body.split("—" * 24)
     assert "сілтеме" in kk and "ссылка" in ru and "link" in en
+    assert "&lang=kk" in kk and "&lang=ru" in ru and "&lang=en" in en
+    kk_link = re.search(r"http://\S+&lang=kk", kk).group(0)
+    page = app.test_client().get(kk_link.replace("http://localhost", ""))
+    assert page.status_code == 200 and "Бастау" in page.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("env", "message"), [
