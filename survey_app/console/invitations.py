@@ -116,7 +116,40 @@ def invitation_list(slug: str):
     return render_template("console/invitations.html", round=round_, rows=rows, form=EmptyForm(),
                            status_of=invitations.status, counts=invitations.status_counts(round_.id),
                            wanted=wanted, group=group, page=page, pages=pages, total=total,
-                           can_change=current_user.can_change_city(round_.city_id))
+                           can_change=current_user.can_change_city(round_.city_id),
+                           reminders=_reminder_groups(round_) if current_user.can_change_city(round_.city_id) else [])
+
+
+def _reminder_groups(round_) -> list[tuple[str, int]]:
+    """(group, how many unopened invitations with an address) for the reminder form; empty without e-mail."""
+    if not mail.enabled() or round_.status != "open":
+        return []
+    groups = [(g.group, len(mail.reminder_candidates(round_, g.group))) for g in round_.groups
+              if g.access == "invitation"]
+    return [(group, n) for group, n in groups if n]
+
+
+@bp.post("/rounds/<slug>/invitations/remind")
+@login_required
+def invitation_remind(slug: str):
+    """E-mail a reminder with a fresh link to a group's unopened invitations that have an address."""
+    round_ = get_round_for(current_user, slug, change=True)
+    group = request.form.get("group", "")
+    if not EmptyForm().validate_on_submit() or group not in {g.group for g in round_.groups} or not mail.enabled():
+        abort_with(400)
+    try:
+        results = mail.send_reminders(round_, group, request.host_url, actor=current_user)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("console.invitation_list", slug=slug))
+    db.session.commit()
+    sent = sum(r.sent for r in results)
+    flash(_("%(sent)s of %(n)s reminders were sent.", sent=sent, n=len(results)),
+          "success" if sent == len(results) else "error")
+    if sent < len(results):
+        flash(_("The invitations whose reminder could not be sent keep their earlier links."), "error")
+    return redirect(url_for("console.invitation_list", slug=slug, group=group))
 
 
 @bp.post("/rounds/<slug>/invitations/<int:invitation_id>/revoke")

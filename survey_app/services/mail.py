@@ -14,10 +14,14 @@ from email.utils import formataddr, make_msgid
 
 from flask import current_app
 from flask_babel import force_locale, gettext
+from sqlalchemy import select
 
-from ..models import SurveyRound
+from ..auth import hash_token, new_token
+from ..extensions import db
+from ..models import Invitation, SurveyRound
 from . import audit
-from .invitations import IssuedInvitation
+from .errors import ServiceError
+from .invitations import MAX_PER_BATCH, TOKEN_PREFIX, IssuedInvitation, link_for
 
 LANGUAGES = ("kk", "ru", "en")
 TIMEOUT_SECONDS = 20
@@ -57,13 +61,20 @@ def _body(round_: SurveyRound, item: IssuedInvitation, lang: str) -> str:
     ])
 
 
-def invitation_message(round_: SurveyRound, item: IssuedInvitation, sender: str) -> EmailMessage:
-    """The e-mail for one invitation: every language in one plain-text message, Kazakh first."""
+def invitation_message(round_: SurveyRound, item: IssuedInvitation, sender: str, reminder: bool = False
+                       ) -> EmailMessage:
+    """The e-mail for one invitation (or a reminder): every language in one plain-text message, Kazakh first."""
     parts, subjects = [], []
     for lang in LANGUAGES:
         with force_locale(lang):
-            parts.append(_body(round_, item, lang))
-            subjects.append(gettext("Survey of %(city)s", city=round_.city.name(lang)))
+            body = _body(round_, item, lang)
+            subject = gettext("Survey of %(city)s", city=round_.city.name(lang))
+            if reminder:
+                body = gettext("A reminder: the survey is still open and your organisation has not answered yet. "
+                               "The earlier link no longer works; please use the one below.") + "\n\n" + body
+                subject = gettext("Reminder: %(subject)s", subject=subject)
+            parts.append(body)
+            subjects.append(subject)
     message = EmailMessage()
     message["Subject"] = _one_line(" / ".join(subjects))
     message["From"] = formataddr(("SCRI", sender))
@@ -88,6 +99,33 @@ def _connect() -> smtplib.SMTP:
     return smtp
 
 
+def _deliver(results: list[MailResult], message_for) -> None:
+    """Send `message_for(result)` for every result with an address over one connection; record what happened."""
+    to_send = [r for r in results if r.invitation.email]
+    for result in results:
+        if not result.invitation.email:
+            result.problem = gettext("no e-mail address")
+    if not to_send:
+        return
+    try:
+        smtp = _connect()
+    except (OSError, smtplib.SMTPException) as exc:
+        current_app.logger.warning("mail server unreachable: %s", exc)
+        for result in to_send:
+            result.problem = gettext("the mail server could not be reached")
+        return
+    with smtp:
+        for result in to_send:
+            try:
+                smtp.send_message(message_for(result))
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused):
+                result.problem = gettext("the mail server refused this address")
+            except (OSError, smtplib.SMTPException):
+                result.problem = gettext("the connection to the mail server was lost")
+            else:
+                result.sent = True
+
+
 def send_invitations(round_: SurveyRound, issued: list[IssuedInvitation], actor=None) -> list[MailResult]:
     """E-mail every invitation that has an address; the result says, per invitation, what happened.
 
@@ -95,31 +133,42 @@ def send_invitations(round_: SurveyRound, issued: list[IssuedInvitation], actor=
     sent so that they can be passed on another way.
     """
     results = [MailResult(item) for item in issued]
-    to_send = [r for r in results if r.invitation.email]
-    for result in results:
-        if not result.invitation.email:
-            result.problem = gettext("no e-mail address")
-    if to_send:
-        try:
-            smtp = _connect()
-        except (OSError, smtplib.SMTPException) as exc:
-            current_app.logger.warning("mail server unreachable: %s", exc)
-            for result in to_send:
-                result.problem = gettext("the mail server could not be reached")
-        else:
-            sender = current_app.config["SCRI_MAIL_SENDER"]
-            with smtp:
-                for result in to_send:
-                    try:
-                        smtp.send_message(invitation_message(round_, result.invitation, sender))
-                    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused):
-                        result.problem = gettext("the mail server refused this address")
-                    except (OSError, smtplib.SMTPException):
-                        result.problem = gettext("the connection to the mail server was lost")
-                    else:
-                        result.sent = True
+    sender = current_app.config["SCRI_MAIL_SENDER"]
+    _deliver(results, lambda result: invitation_message(round_, result.invitation, sender))
     sent = sum(r.sent for r in results)
     audit.record("invitation.email", user=actor, obj=round_, city_id=round_.city_id,
                  details={"group": issued[0].group if issued else "", "sent": sent,
                           "not_sent": len(results) - sent})
+    return results
+
+
+def reminder_candidates(round_: SurveyRound, group: str) -> list[Invitation]:
+    """Invitations of a group with an e-mail address that nobody has opened yet (nor revoked)."""
+    return list(db.session.scalars(select(Invitation).where(
+        Invitation.round_id == round_.id, Invitation.group == group, Invitation.email.is_not(None),
+        Invitation.started_at.is_(None), Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
+        .order_by(Invitation.id).limit(MAX_PER_BATCH)))
+
+
+def send_reminders(round_: SurveyRound, group: str, base_url: str, actor=None) -> list[MailResult]:
+    """E-mail a reminder with a fresh link to every unopened invitation of the group that has an address.
+
+    Only hashes of links are stored, so a reminder carries a new link; an invitation takes its new link only
+    once the message has been sent, so a failure leaves its earlier link working and nothing is lost.
+    """
+    if round_.status != "open":
+        raise ServiceError(gettext("Reminders are sent while the round is open."))
+    rows = reminder_candidates(round_, group)
+    tokens = {row.id: new_token(TOKEN_PREFIX) for row in rows}
+    results = [MailResult(IssuedInvitation(row.organisation, row.sector, row.email or "",
+                                           link_for(base_url, round_.slug, group, tokens[row.id]), group))
+               for row in rows]
+    sender = current_app.config["SCRI_MAIL_SENDER"]
+    _deliver(results, lambda result: invitation_message(round_, result.invitation, sender, reminder=True))
+    for row, result in zip(rows, results, strict=True):
+        if result.sent:
+            row.token_hash = hash_token(tokens[row.id])
+    sent = sum(r.sent for r in results)
+    audit.record("invitation.remind", user=actor, obj=round_, city_id=round_.city_id,
+                 details={"group": group, "sent": sent, "not_sent": len(results) - sent})
     return results

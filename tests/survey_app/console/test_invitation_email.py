@@ -158,3 +158,83 @@ def test_mail_settings_default_to_starttls_on_the_submission_port(monkeypatch, t
     monkeypatch.setenv("SCRI_MAIL_SENDER", "survey@example.org")
     config = load(str(tmp_path))
     assert (config["SCRI_MAIL_PORT"], config["SCRI_MAIL_STARTTLS"], config["SCRI_MAIL_SSL"]) == (587, True, False)
+
+
+def _issue_three(app) -> list[str]:
+    """Three business invitations of shu-2025 (two with an address, the second already opened); their tokens."""
+    from survey_app.models._base import utcnow
+    from survey_app.services import invitations
+    from survey_app.services.rounds import get_round
+
+    with app.app_context():
+        issued = invitations.issue(get_round("shu-2025"), "business", [
+            {"organisation": "Unopened LLP", "email": "a@unopened.kz"},
+            {"organisation": "Opened LLP", "email": "b@opened.kz"},
+            {"organisation": "No mail LLP"}], "http://localhost/")
+        opened = db.session.scalars(select(Invitation).order_by(Invitation.id)).all()[1]
+        opened.started_at = utcnow()
+        db.session.commit()
+        return [item.link.split("?t=", 1)[1] for item in issued]
+
+
+def _remind(client, group: str = "business"):
+    page = client.get("/console/rounds/shu-2025/invitations?lang=en").get_data(as_text=True)
+    token = CSRF.search(page).group(2)
+    return client.post("/console/rounds/shu-2025/invitations/remind?lang=en",
+                       data={"csrf_token": token, "group": group})
+
+
+def test_a_reminder_brings_a_fresh_link_only_to_unopened_invitations(app, two_cities, login, smtp_server,
+                                                                       mail_to):
+    port, inbox = smtp_server
+    mail_to(port)
+    tokens = _issue_three(app)
+    coordinator = login(two_cities["users"]["coordinator"])
+    page = coordinator.get("/console/rounds/shu-2025/invitations?lang=en").get_data(as_text=True)
+    assert "Remind Business: 1 unopened" in page
+    response = _remind(coordinator)
+    assert response.status_code == 302
+    assert "1 of 1 reminders were sent." in coordinator.get(response.headers["Location"]).get_data(as_text=True)
+    assert [rcpt for rcpt, _message in inbox.messages] == [["a@unopened.kz"]]
+    message = inbox.messages[0][1]
+    assert message["Subject"].startswith("Еске салу") and "Reminder: Survey of Shu" in message["Subject"]
+    new_link = re.search(r"http://localhost/s/shu-2025/business\?t=(\S+)&lang=en", message.get_content())
+    respondent = app.test_client()
+    assert respondent.get(f"/s/shu-2025/business?t={tokens[0]}").status_code == 403  # the earlier link
+    assert respondent.get(f"/s/shu-2025/business?t={new_link.group(1)}").status_code == 200
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "invitation.remind"))
+        assert event.details == {"group": "business", "sent": 1, "not_sent": 0}
+        assert new_link.group(1) not in str(event.details)
+
+
+def test_a_failed_reminder_keeps_the_earlier_link(app, two_cities, login, mail_to):
+    mail_to(_free_port())
+    tokens = _issue_three(app)
+    coordinator = login(two_cities["users"]["coordinator"])
+    response = _remind(coordinator)
+    page = coordinator.get(response.headers["Location"]).get_data(as_text=True)
+    assert "0 of 1 reminders were sent." in page and "keep their earlier links" in page
+    assert app.test_client().get(f"/s/shu-2025/business?t={tokens[0]}").status_code == 200
+
+
+def test_reminders_need_e_mail_an_open_round_and_the_right_to_change(app, two_cities, login, mail_to,
+                                                                     smtp_server):
+    from survey_app.services.rounds import close_round, get_round
+
+    _issue_three(app)
+    coordinator = login(two_cities["users"]["coordinator"])
+    assert "Reminders" not in coordinator.get("/console/rounds/shu-2025/invitations?lang=en").get_data(as_text=True)
+    assert _remind(coordinator).status_code == 400  # no mail server configured
+    mail_to(smtp_server[0])
+    viewer = login(two_cities["users"]["viewer"])
+    assert "Reminders" not in viewer.get("/console/rounds/shu-2025/invitations?lang=en").get_data(as_text=True)
+    assert _remind(viewer).status_code == 403
+    assert _remind(coordinator, group="nobody").status_code == 400
+    with app.app_context():
+        close_round(get_round("shu-2025"))
+        db.session.commit()
+    response = _remind(coordinator)
+    assert "Reminders are sent while the round is open." in coordinator.get(
+        response.headers["Location"]).get_data(as_text=True)
+    assert smtp_server[1].messages == []
