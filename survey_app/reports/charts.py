@@ -35,7 +35,6 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ft2font import LoadFlags
-from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path
 from matplotlib.textpath import TextToPath
@@ -103,60 +102,138 @@ def radar_chart(labels: Sequence[str], values: Sequence[float | None], *,
                 previous: Sequence[float | None] | None = None, current_label: str = "",
                 previous_label: str = "", missing_label: str = "n/a",
                 number: Callable[[float], str] | None = None, text: str = "path") -> str:
-    """A radar of dimension scores on 0–100; a missing dimension keeps its axis, marked `missing_label`."""
-    with _style(text):
-        fig = Figure(figsize=(6.2, 4.3))
-        ax = fig.add_subplot(projection="polar")
-        ax.set_theta_offset(math.pi / 2)
-        ax.set_theta_direction(-1)
-        n = len(labels)
-        angles = [2 * math.pi * i / n for i in range(n)]
-        for low, high, colour in BAND_COLOURS:
-            ax.fill_between(_circle(), low, high, color=colour, zorder=0, linewidth=0)
-        ax.set_ylim(0, 100)
-        ax.set_yticks([20, 40, 60, 80, 100])
-        ax.set_yticklabels(["20", "40", "60", "80", "100"], color=MUTED, fontsize=6.5)
-        ax.set_rlabel_position(180 / max(n, 1))
-        ax.set_xticks(angles)
-        shown = []
-        for label, value in zip(labels, values, strict=True):
-            tick = wrap(label, 16)
-            if value is None:
-                tick += f"\n({missing_label})"
-            shown.append(tick)
-        ax.set_xticklabels(shown, fontsize=8)
-        ax.tick_params(axis="x", pad=14)
-        ax.grid(color=GRID, linewidth=0.6)
-        ax.spines["polar"].set_color(GRID)
-        handles = []
-        if previous is not None and any(v is not None for v in previous):
-            _polygon(ax, angles, previous, PREVIOUS, dashed=True)
-            handles.append(Line2D([0], [0], color=PREVIOUS, linestyle="--", label=previous_label))
-        _polygon(ax, angles, values, ACCENT)
-        handles.insert(0, Line2D([0], [0], color=ACCENT, marker="o", label=current_label))
-        for angle, value in zip(angles, values, strict=True):
-            if value is not None:
-                ax.annotate((number or _fmt)(value), (angle, value), textcoords="offset points", xytext=(0, 6),
-                            ha="center", fontsize=7, color=ACCENT)
-        if current_label:
-            fig.legend(handles=handles, loc="upper right", ncol=1, frameon=False, fontsize=7.5)
-        return _svg(fig)
+    """A radar of dimension scores on 0–100; a missing dimension keeps its axis, marked `missing_label`.
+
+    The dimensions go clockwise from the top; a missing score (None) is skipped by the polygon. With `previous`
+    the earlier round is drawn dashed and a legend names both (`current_label`, `previous_label`).
+    """
+    if text not in TEXT_MODES:
+        raise ValueError(f"text must be one of {TEXT_MODES}, not {text!r}")
+    fmt = number or _fmt
+    values = list(values)
+    if len(values) != len(labels):
+        raise ValueError("labels and values must have the same length")
+    n = len(labels)
+    radius, pad = _RADAR_RADIUS, 4.0
+    angles = [2 * math.pi * i / n for i in range(n)]
+    leading = _SIZE_RADAR_LABEL * 1.2
+
+    # The axis labels, measured first: the picture is as large as the circle and the labels around it.
+    blocks = []  # (anchor, x, middle, lines, (left, top, right, bottom)) with the centre of the circle at 0, 0
+    for label, value, angle in zip(labels, values, angles, strict=True):
+        lines = _wrap_lines(label, 16)
+        if value is None:
+            lines.append(f"({missing_label})")
+        sin, cos = math.sin(angle), math.cos(angle)
+        x, y = (radius + _RADAR_LABEL_PAD) * sin, -(radius + _RADAR_LABEL_PAD) * cos
+        anchor = "middle" if abs(sin) < 0.1 else ("start" if sin > 0 else "end")
+        half = (len(lines) - 1) * leading / 2 + 0.62 * _SIZE_RADAR_LABEL
+        middle = y - cos * half  # above the circle at the top, below it at the bottom, centred at the sides
+        width = max(_text_width(line, _SIZE_RADAR_LABEL) for line in lines)
+        left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+        blocks.append((anchor, x, middle, lines, (left, middle - half, left + width, middle + half)))
+    reach = radius + 4.0 + _SIZE_RADAR_NUMBER  # a score of 100 at the top has its number above the circle
+    boxes = [b[4] for b in blocks] + [(-reach, -reach, reach, reach)]
+    x_min, y_min = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x_max, y_max = max(b[2] for b in boxes), max(b[3] for b in boxes)
+
+    show_previous = previous is not None and any(_finite(v) is not None for v in previous)
+    legend: list[tuple[str, str, bool]] = []  # (label, colour, dashed)
+    legend_box = None
+    if show_previous:
+        legend = [(current_label, ACCENT, False), (previous_label, PREVIOUS, True)]
+        legend_width = _LEGEND_LINE + 5.0 + max(_text_width(t, _SIZE_LEGEND) for t, _, _ in legend)
+        legend_height = len(legend) * _SIZE_LEGEND * 1.5
+        # In the top right corner if it is free there, else under the radar.
+        corner = (x_max - legend_width, y_min, x_max, y_min + legend_height)
+        if not any(_overlap(corner, b[4], 3.0) for b in blocks) and _outside_circle(corner, reach + 3.0):
+            legend_box = corner
+        else:
+            legend_box = ((x_min + x_max - legend_width) / 2, y_max + 6.0, (x_min + x_max + legend_width) / 2,
+                          y_max + 6.0 + legend_height)
+            y_max = legend_box[3]
+
+    cx, cy = pad - x_min, pad - y_min
+    width, height = x_max - x_min + 2 * pad, y_max - y_min + 2 * pad
+    canvas = _Canvas(text)
+    shapes = []
+
+    def point(angle: float, value: float) -> tuple[float, float]:
+        r = radius * max(0.0, min(100.0, value)) / 100
+        return cx + r * math.sin(angle), cy - r * math.cos(angle)
+
+    def ring(r: float) -> str:
+        r = radius * r / 100
+        return f"M{_n(cx - r)} {_n(cy)}a{_n(r)} {_n(r)} 0 1 0 {_n(2 * r)} 0a{_n(r)} {_n(r)} 0 1 0 {_n(-2 * r)} 0Z"
+
+    for low, high, colour in BAND_COLOURS:
+        shapes.append(f'<path d="{ring(high)}{ring(low) if low > 0 else ""}" fill="{colour}" fill-rule="evenodd"/>')
+    spokes = "".join(f"M{_n(cx)} {_n(cy)}L{_n(point(a, 100)[0])} {_n(point(a, 100)[1])}" for a in angles)
+    rings = "".join(ring(r) for r in _RADAR_RINGS[:-1])
+    shapes.append(f'<path d="{rings}{spokes}" fill="none" stroke="{GRID}" stroke-width="0.6"/>')
+    shapes.append(f'<path d="{ring(100)}" fill="none" stroke="{GRID}" stroke-width="0.8"/>')
+    if show_previous:
+        data = _radar_polygon([point(a, v) for a, v in zip(angles, previous, strict=True) if _finite(v) is not None])
+        shapes.append(f'<path d="{data}" fill="none" stroke="{PREVIOUS}" stroke-width="1.2" stroke-dasharray="4.4 1.9" '
+                      f'stroke-linejoin="round"/>')
+    current = [(a, float(v)) for a, v in zip(angles, values, strict=True) if _finite(v) is not None]
+    if current:
+        points = [point(a, v) for a, v in current]
+        data = _radar_polygon(points)
+        shapes.append(f'<path d="{data}" fill="{ACCENT}" fill-opacity="0.12" stroke="{ACCENT}" stroke-width="1.8" '
+                      f'stroke-linejoin="round"/>')
+        shapes.append(f'<path d="{"".join(_dot(x, y, 2.0) for x, y in points)}" fill="{ACCENT}"/>')
+
+    # The ring values between the first two axes, the axis labels, the scores above their points.
+    between = math.pi / n if n else 0.0
+    for r in _RADAR_RINGS:
+        x, y = point(between, r)
+        canvas.text(x + 1.5, y + _middle(_SIZE_RADAR_TICK), str(r), _SIZE_RADAR_TICK, MUTED)
+    for anchor, x, middle, lines, _box in blocks:
+        canvas.lines(cx + x, cy + middle, lines, _SIZE_RADAR_LABEL, INK, leading, anchor=anchor)
+    for angle, value in current:
+        x, y = point(angle, value)
+        canvas.text(x, y - 6.0, fmt(value), _SIZE_RADAR_NUMBER, ACCENT, anchor="middle")
+    if legend_box is not None:
+        left, top = legend_box[0] + cx, legend_box[1] + cy
+        for i, (label, colour, dashed) in enumerate(legend):
+            y = top + (i + 0.5) * _SIZE_LEGEND * 1.5
+            line = f"M{_n(left)} {_n(y)}h{_n(_LEGEND_LINE)}"
+            if dashed:
+                shapes.append(f'<path d="{line}" stroke="{colour}" stroke-width="1.2" stroke-dasharray="4.4 1.9"/>')
+            else:
+                shapes.append(f'<path d="{line}" stroke="{colour}" stroke-width="1.8"/>')
+                shapes.append(f'<path d="{_dot(left + _LEGEND_LINE / 2, y, 2.0)}" fill="{colour}"/>')
+            canvas.text(left + _LEGEND_LINE + 5.0, y + _middle(_SIZE_LEGEND), label, _SIZE_LEGEND, INK)
+    return canvas.svg(width, height, shapes)
 
 
-def _circle(steps: int = 96) -> list[float]:
-    return [2 * math.pi * i / steps for i in range(steps + 1)]
+_RADAR_RADIUS = 119.0  # points (as the polar axes of the former matplotlib figure)
+_RADAR_LABEL_PAD = 14.0  # from the circle to the nearest corner of an axis label
+_RADAR_RINGS = (20, 40, 60, 80, 100)
+_SIZE_RADAR_LABEL, _SIZE_RADAR_TICK, _SIZE_RADAR_NUMBER, _SIZE_LEGEND = 8.0, 6.5, 7.0, 7.5
+_LEGEND_LINE = 15.0
 
 
-def _polygon(ax, angles: Sequence[float], values: Sequence[float | None], colour: str, dashed: bool = False):
-    points = [(a, min(100.0, max(0.0, v))) for a, v in zip(angles, values, strict=True) if v is not None]
-    if not points:
-        return
-    xs = [p[0] for p in points] + [points[0][0]]
-    ys = [p[1] for p in points] + [points[0][1]]
-    ax.plot(xs, ys, color=colour, linewidth=1.8 if not dashed else 1.2, linestyle="--" if dashed else "-",
-            marker=None if dashed else "o", markersize=4, zorder=3)
-    if not dashed:
-        ax.fill(xs, ys, color=colour, alpha=0.12, zorder=2)
+def _radar_polygon(points: Sequence[tuple[float, float]]) -> str:
+    return "M" + "L".join(f"{_n(x)} {_n(y)}" for x, y in points) + "Z"
+
+
+def _dot(x: float, y: float, r: float) -> str:
+    """A filled circle as path data (a <path> can hold many)."""
+    return f"M{_n(x - r)} {_n(y)}a{_n(r)} {_n(r)} 0 1 0 {_n(2 * r)} 0a{_n(r)} {_n(r)} 0 1 0 {_n(-2 * r)} 0Z"
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float], margin: float = 0.0) -> bool:
+    """Whether two boxes (left, top, right, bottom) overlap or come closer than `margin`."""
+    return a[0] < b[2] + margin and b[0] < a[2] + margin and a[1] < b[3] + margin and b[1] < a[3] + margin
+
+
+def _outside_circle(box: tuple[float, float, float, float], radius: float) -> bool:
+    """Whether a box lies wholly outside the circle of `radius` around 0, 0."""
+    x = min(max(0.0, box[0]), box[2])
+    y = min(max(0.0, box[1]), box[3])
+    return math.hypot(x, y) >= radius
 
 
 # ------------------------------------------------------------------------------------- interval panels
@@ -436,58 +513,131 @@ def network_chart(nodes: Sequence[dict], edges: Sequence[dict], *, sector_labels
     (a short number) shows the key inside its circle and the report lists the keys with the full names, so
     long organisation names never overlap in the picture; without a key the label is written under the node.
     """
-    with _style(text):
-        graph = nx.Graph()
-        for node in nodes:
-            graph.add_node(node["code"])
-        for edge in edges:
-            if edge["source"] in graph and edge["target"] in graph and edge["source"] != edge["target"]:
-                graph.add_edge(edge["source"], edge["target"], weight=edge.get("weight") or 1)
-        fig = Figure(figsize=(6.6, 4.0))
-        ax = fig.add_subplot()
-        ax.set_axis_off()
-        if graph.number_of_nodes():
-            positions = _network_layout(graph)
-            by_code = {n["code"]: n for n in nodes}
-            weights = [d.get("weight", 1) for _, _, d in graph.edges(data=True)]
-            top = max(weights) if weights else 1
-            for a, b, data in sorted(((min(u, v), max(u, v), d) for u, v, d in graph.edges(data=True)),
-                                     key=lambda e: (e[0], e[1])):
-                (x1, y1), (x2, y2) = positions[a], positions[b]
-                ax.plot([x1, x2], [y1, y2], color="#b4bcc4", linewidth=0.5 + 2.0 * data.get("weight", 1) / top,
-                        zorder=1, solid_capstyle="round")
-            for code in sorted(graph.nodes):
-                node = by_code.get(code, {})
-                x, y = positions[code]
-                degree = float(node.get("degree") or 0)
-                colour = sector_colours.get(node.get("sector"), other_colour)
-                key = node.get("key")
-                size = (150 if key else 70) + 380 * degree
-                ax.scatter([x], [y], s=size, color=colour, edgecolors="white", linewidths=1.2, zorder=2)
-                if key:
-                    ax.text(x, y, str(key), ha="center", va="center_baseline", fontsize=7, fontweight="bold",
-                            color="white", zorder=3)
-                else:
-                    ax.annotate(wrap(node.get("label") or code, 18), (x, y), textcoords="offset points",
-                                xytext=(0, -7 - 7 * degree), ha="center", va="top", fontsize=6.5, color=INK,
-                                zorder=3, linespacing=1.0)
-            xs = [p[0] for p in positions.values()]
-            ys = [p[1] for p in positions.values()]
-            ax.set_xlim(min(xs) - 0.15, max(xs) + 0.15)
-            ax.set_ylim(min(ys) - 0.15, max(ys) + 0.12)
-        present = []
-        for node in nodes:
-            if node.get("sector") not in present:
-                present.append(node.get("sector"))
-        order = list(sector_colours)
-        present.sort(key=lambda s: order.index(s) if s in order else len(order))
-        handles = [Patch(color=sector_colours.get(s, other_colour), label=sector_labels.get(s, str(s)))
-                   for s in present]
-        if handles:
-            fig.legend(handles=handles, loc="lower center", ncol=min(3, len(handles)), frameon=False, fontsize=7.5,
-                       title=legend_title or None, title_fontsize=7.5)
-            fig.subplots_adjust(bottom=0.08 + 0.06 * math.ceil(len(handles) / 3))
-        return _svg(fig)
+    if text not in TEXT_MODES:
+        raise ValueError(f"text must be one of {TEXT_MODES}, not {text!r}")
+    graph = nx.Graph()
+    for node in nodes:
+        graph.add_node(node["code"])
+    for edge in edges:
+        if edge["source"] in graph and edge["target"] in graph and edge["source"] != edge["target"]:
+            graph.add_edge(edge["source"], edge["target"], weight=edge.get("weight") or 1)
+    present = []
+    for node in nodes:
+        if node.get("sector") not in present:
+            present.append(node.get("sector"))
+    order = list(sector_colours)
+    present.sort(key=lambda s: order.index(s) if s in order else len(order))
+    entries = [(sector_labels.get(s, str(s)), sector_colours.get(s, other_colour)) for s in present]
+    columns = _legend_columns(len(entries), 3)
+    plot_width, plot_height = _NET_WIDTH, 4.0 * 72 * (0.8 - 0.06 * max((len(c) for c in columns), default=0))
+    by_code = {n["code"]: n for n in nodes}
+    drawn = []  # (code, x, y, radius, colour, key, label lines, label top) in the plot's points
+    lines_out = []  # (width, x1, y1, x2, y2)
+    boxes = [(0.0, 0.0, plot_width, plot_height)]
+    if graph.number_of_nodes():
+        positions = _network_layout(graph)
+        xs = [p[0] for p in positions.values()]
+        ys = [p[1] for p in positions.values()]
+        x_low, x_high = min(xs) - 0.15, max(xs) + 0.15
+        y_low, y_high = min(ys) - 0.15, max(ys) + 0.12
+
+        def place(code: str) -> tuple[float, float]:
+            x, y = positions[code]
+            return (x - x_low) / (x_high - x_low) * plot_width, (y_high - y) / (y_high - y_low) * plot_height
+
+        weights = [d.get("weight", 1) for _, _, d in graph.edges(data=True)]
+        top = max(weights) if weights else 1
+        for a, b, data in sorted(((min(u, v), max(u, v), d) for u, v, d in graph.edges(data=True)),
+                                 key=lambda e: (e[0], e[1])):
+            lines_out.append((0.5 + 2.0 * data.get("weight", 1) / top, *place(a), *place(b)))
+        for code in sorted(graph.nodes):
+            node = by_code.get(code, {})
+            x, y = place(code)
+            degree = float(node.get("degree") or 0)
+            colour = sector_colours.get(node.get("sector"), other_colour)
+            key = node.get("key")
+            radius = math.sqrt((150 if key else 70) + 380 * degree) / 2  # the area of the old scatter marker
+            label, label_top = [], 0.0
+            if key:
+                boxes.append((x - radius, y - radius, x + radius, y + radius))
+            else:
+                label = _wrap_lines(node.get("label") or code, 18)
+                label_top = y + 7 + 7 * degree
+                width = max(_text_width(line, _SIZE_NET_LABEL) for line in label)
+                boxes.append((x - max(radius, width / 2), y - radius, x + max(radius, width / 2),
+                              label_top + len(label) * _SIZE_NET_LABEL * 1.17))
+            drawn.append((x, y, radius, colour, key, label, label_top))
+
+    # The legend under the network: one entry per sector present, in the order of `sector_colours`, filling
+    # the columns one after the other (as matplotlib's legend).
+    size = _SIZE_LEGEND
+    handle, handle_pad, column_gap, row_height = 2.0 * size, 0.8 * size, 2.0 * size, 1.5 * size
+    column_widths = [max(handle + handle_pad + _text_width(entries[i][0], size) for i in column) for column in columns]
+    legend_width = sum(column_widths) + column_gap * (len(columns) - 1)
+    title_height = row_height if entries and legend_title else 0.0
+    rows = max((len(c) for c in columns), default=0)
+    legend_top = max(b[3] for b in boxes) + 8.0
+    if entries:
+        boxes.append((plot_width / 2 - legend_width / 2, legend_top, plot_width / 2 + legend_width / 2,
+                      legend_top + title_height + rows * row_height))
+        if legend_title:
+            half = _text_width(legend_title, size) / 2
+            boxes.append((plot_width / 2 - half, legend_top, plot_width / 2 + half, legend_top + row_height))
+
+    pad = 4.0
+    x_min, y_min = min(b[0] for b in boxes) - pad, min(b[1] for b in boxes) - pad
+    x_max, y_max = max(b[2] for b in boxes) + pad, max(b[3] for b in boxes) + pad
+    canvas = _Canvas(text)
+    shapes = []
+    for width in sorted({w for w, *_ in lines_out}):  # one path per line width
+        data = "".join(f"M{_n(x1 - x_min)} {_n(y1 - y_min)}L{_n(x2 - x_min)} {_n(y2 - y_min)}"
+                       for w, x1, y1, x2, y2 in lines_out if w == width)
+        shapes.append(f'<path d="{data}" fill="none" stroke="#b4bcc4" stroke-width="{_n(width)}" '
+                      f'stroke-linecap="round"/>')
+    for x, y, radius, colour, key, label, label_top in drawn:
+        x, y = x - x_min, y - y_min
+        shapes.append(f'<path d="{_dot(x, y, radius)}" fill="{colour}" stroke="#ffffff" stroke-width="1.2"/>')
+        if key:
+            canvas.text(x, y + _middle(_SIZE_NET_KEY), str(key), _SIZE_NET_KEY, "#ffffff", anchor="middle",
+                        weight="bold")
+        else:
+            leading = _SIZE_NET_LABEL * 1.17
+            canvas.lines(x, label_top - y_min + (len(label) * leading) / 2, label, _SIZE_NET_LABEL, INK, leading,
+                         anchor="middle")
+    if entries:
+        left = plot_width / 2 - legend_width / 2 - x_min
+        top = legend_top - y_min
+        if legend_title:
+            canvas.text(plot_width / 2 - x_min, top + row_height / 2 + _middle(size), legend_title, size, INK,
+                        anchor="middle")
+            top += title_height
+        for column, indices in enumerate(columns):
+            for row, i in enumerate(indices):
+                label, colour = entries[i]
+                x = left + sum(column_widths[:column]) + column_gap * column
+                y = top + (row + 0.5) * row_height
+                shapes.append(f'<path d="M{_n(x)} {_n(y - 0.35 * size)}h{_n(handle)}v{_n(0.7 * size)}h{_n(-handle)}Z" '
+                              f'fill="{colour}"/>')
+                canvas.text(x + handle + handle_pad, y + _middle(size), label, size, INK)
+    return canvas.svg(x_max - x_min, y_max - y_min, shapes)
+
+
+_NET_WIDTH = 6.6 * 72 * 0.775  # the drawing area of the network in points (as the former matplotlib axes)
+_SIZE_NET_KEY, _SIZE_NET_LABEL = 7.0, 6.5
+
+
+def _legend_columns(count: int, most: int) -> list[list[int]]:
+    """The entries of a legend in at most `most` columns, filled one after the other, the longer ones first."""
+    if not count:
+        return []
+    ncols = min(most, count)
+    rows, large = divmod(count, ncols)
+    sizes = [rows + 1] * large + [rows] * (ncols - large)
+    out, start = [], 0
+    for size in sizes:
+        out.append(list(range(start, start + size)))
+        start += size
+    return out
 
 
 def _network_layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
