@@ -175,7 +175,7 @@ YESNO_LABELS = [("yes", "Иә", "Да", "Yes"), ("no", "Жоқ", "Нет", "No")
 DONT_KNOW_LABEL = ("dont_know", "Білмеймін", "Затрудняюсь ответить", "Don't know")
 
 
-def _tie_labels() -> dict[str, tuple[str, str, str]]:
+def tie_labels() -> dict[str, tuple[str, str, str]]:
     """The frequency labels of a ties question (from the shared scales file)."""
     from instruments.loader import load_scales
 
@@ -196,7 +196,7 @@ def codebook(round_: SurveyRound) -> Iterator[list[Any]]:
     ties column (`<group>.<code>__<actor>`) is labelled by its actor and lists the frequencies it may hold.
     """
     yield list(CODEBOOK_HEADER)
-    tie_labels = _tie_labels()
+    labels_of = tie_labels()
     for column in columns(round_):
         q = column.question
         base = [column.name, column.group, q.code, q.type, q.construct or "", bool(q.reverse),
@@ -207,7 +207,7 @@ def codebook(round_: SurveyRound) -> Iterator[list[Any]]:
             if q.type == "ties":
                 base[6:9] = [f"{q.label[lang]}: {labels[lang]}" for lang in ("kk", "ru", "en")]
                 for value in TIE_FREQUENCIES:
-                    yield [*base, value, *tie_labels[value]]
+                    yield [*base, value, *labels_of[value]]
             else:
                 yield [*base, 1, labels["kk"], labels["ru"], labels["en"]]
         elif q.type == "yesno":

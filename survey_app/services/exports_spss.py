@@ -21,7 +21,7 @@ import pandas as pd
 from instruments.model import TIE_FREQUENCIES
 
 from ..models import SurveyRound
-from .exports import BASE_COLUMNS, Column, _tie_labels, columns, rows
+from .exports import BASE_COLUMNS, Column, columns, rows, tie_labels
 
 LANGUAGES = ("kk", "ru", "en")
 YESNO_CODES = {"yes": 1, "no": 0, "dont_know": 9}
@@ -65,7 +65,7 @@ def _coding(column: Column, lang: str) -> tuple[dict[Any, int] | None, dict[int,
     if column.choice is not None and q.type == "multiple":
         return {0: 0, 1: 1}, dict(enumerate(CHOSEN_LABELS[lang]))
     if column.choice is not None and q.type == "ties":
-        labels = _tie_labels()
+        labels = tie_labels()
         index = LANGUAGES.index(lang)
         return ({value: n for n, value in enumerate(TIE_FREQUENCIES, start=1)},
                 {n: labels[value][index] for n, value in enumerate(TIE_FREQUENCIES, start=1)})
