@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ..errors import abort_with
 from ..extensions import db
-from ..models import Invitation
+from ..models import AuditEvent, Invitation
 from ..services import invitations, mail
 from ..services.errors import ServiceError
 from ..services.permissions import get_round_for
@@ -120,13 +120,20 @@ def invitation_list(slug: str):
                            reminders=_reminder_groups(round_) if current_user.can_change_city(round_.city_id) else [])
 
 
-def _reminder_groups(round_) -> list[tuple[str, int]]:
-    """(group, how many unopened invitations with an address) for the reminder form; empty without e-mail."""
+def _reminder_groups(round_) -> list[tuple[str, int, AuditEvent | None]]:
+    """(group, unopened invitations with an address, the group's last reminder) for the reminder form.
+
+    Empty without e-mail or when the round is not open.
+    """
     if not mail.enabled() or round_.status != "open":
         return []
+    events = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "invitation.remind", AuditEvent.object_type == "SurveyRound",
+        AuditEvent.object_id == round_.id).order_by(AuditEvent.id)).all()
+    last = {(event.details or {}).get("group"): event for event in events}
     groups = [(g.group, len(mail.reminder_candidates(round_, g.group))) for g in round_.groups
               if g.access == "invitation"]
-    return [(group, n) for group, n in groups if n]
+    return [(group, n, last.get(group)) for group, n in groups if n]
 
 
 @bp.post("/rounds/<slug>/invitations/remind")

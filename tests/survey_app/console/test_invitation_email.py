@@ -194,7 +194,8 @@ def test_a_reminder_brings_a_fresh_link_only_to_unopened_invitations(app, two_ci
     assert "Remind Business: 1 unopened" in page
     response = _remind(coordinator)
     assert response.status_code == 302
-    assert "1 of 1 reminders were sent." in coordinator.get(response.headers["Location"]).get_data(as_text=True)
+    after = coordinator.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 of 1 reminders were sent." in after and "Last reminder: " in after and "1 sent." in after
     assert [rcpt for rcpt, _message in inbox.messages] == [["a@unopened.kz"]]
     message = inbox.messages[0][1]
     assert message["Subject"].startswith("Еске салу") and "Reminder: Survey of Shu" in message["Subject"]
