@@ -3,10 +3,10 @@ and the comparison of cities.
 
 Plain data in (labels already in the report's language), SVG text out. Matplotlib runs headless through
 its SVG canvas (no pyplot, no display); the hash salt and metadata are fixed, so the same data always gives
-byte-identical SVG. The interval panels, the largest charts of a city report, are written as SVG directly
+byte-identical SVG. The charts of a city report (radar, interval panels, network) are written as SVG directly
 (no Figure: far faster, and far fewer nodes for WeasyPrint to draw); matplotlib only measures their text and,
-for web pages, turns it into glyph outlines. Text is set in DejaVu Sans, which covers the Kazakh letters
-(ә ғ қ ң ө ұ ү һ і), in one of two ways:
+for web pages, turns it into glyph outlines (networkx places the nodes of the network). Text is set in
+DejaVu Sans, which covers the Kazakh letters (ә ғ қ ң ө ұ ү һ і), in one of two ways:
 
 - ``text="path"`` (web pages): every glyph is drawn as a path, so a browser needs no font at all;
 - ``text="none"`` (PDF): real text in "DejaVu Sans", which WeasyPrint takes from the report's own
@@ -122,7 +122,7 @@ def radar_chart(labels: Sequence[str], values: Sequence[float | None], *,
     blocks = []  # (anchor, x, middle, lines, (left, top, right, bottom)) with the centre of the circle at 0, 0
     for label, value, angle in zip(labels, values, angles, strict=True):
         lines = _wrap_lines(label, 16)
-        if value is None:
+        if _finite(value) is None:
             lines.append(f"({missing_label})")
         sin, cos = math.sin(angle), math.cos(angle)
         x, y = (radius + _RADAR_LABEL_PAD) * sin, -(radius + _RADAR_LABEL_PAD) * cos
@@ -190,7 +190,7 @@ def radar_chart(labels: Sequence[str], values: Sequence[float | None], *,
         x, y = point(between, r)
         canvas.text(x + 1.5, y + _middle(_SIZE_RADAR_TICK), str(r), _SIZE_RADAR_TICK, MUTED)
     for anchor, x, middle, lines, _box in blocks:
-        canvas.lines(cx + x, cy + middle, lines, _SIZE_RADAR_LABEL, INK, leading, anchor=anchor)
+        canvas.lines(cx + x, cy + middle, lines, _SIZE_RADAR_LABEL, MUTED, leading, anchor=anchor)
     for angle, value in current:
         x, y = point(angle, value)
         canvas.text(x, y - 6.0, fmt(value), _SIZE_RADAR_NUMBER, ACCENT, anchor="middle")
