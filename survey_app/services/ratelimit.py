@@ -29,7 +29,8 @@ def hit(scope: str, client: str, limit: int, now: float | None = None) -> bool:
     minute = int((now if now is not None else time.time()) // WINDOW_SECONDS)
     key = _key(scope, client)
     for _attempt in range(3):
-        bucket = db.session.scalar(select(RateBucket).where(RateBucket.key == key).with_for_update())
+        bucket = db.session.scalar(select(RateBucket).where(RateBucket.key == key).with_for_update()
+                                   .execution_options(populate_existing=True))
         if bucket is None:
             db.session.add(RateBucket(key=key, window_start=minute, count=1))
             try:
