@@ -20,26 +20,20 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import functools
 import io
 import math
-import textwrap
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 import matplotlib
 import networkx as nx
-from matplotlib import font_manager
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
-from matplotlib.ft2font import LoadFlags
 from matplotlib.patches import Patch
-from matplotlib.path import Path
-from matplotlib.textpath import TextToPath
 
-INK = "#1b1f24"
+from .svgtext import INK, Canvas, finite, half_cap, num, text_width, wrap, wrap_lines
+
 MUTED = "#5a6470"
 GRID = "#d3d8de"
 ACCENT = "#0b5cad"
@@ -75,11 +69,6 @@ def _style(text: str) -> Iterator[None]:
         raise ValueError(f"text must be one of {TEXT_MODES}, not {text!r}")
     with _LOCK, matplotlib.rc_context({**RC, "svg.fonttype": text}):
         yield
-
-
-def wrap(text: str, width: int = 18) -> str:
-    """Break a label into lines of at most `width` characters (long words are kept whole)."""
-    return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=False)) or str(text)
 
 
 def _svg(fig: Figure) -> str:
@@ -121,15 +110,15 @@ def radar_chart(labels: Sequence[str], values: Sequence[float | None], *,
     # The axis labels, measured first: the picture is as large as the circle and the labels around it.
     blocks = []  # (anchor, x, middle, lines, (left, top, right, bottom)) with the centre of the circle at 0, 0
     for label, value, angle in zip(labels, values, angles, strict=True):
-        lines = _wrap_lines(label, 16)
-        if _finite(value) is None:
+        lines = wrap_lines(label, 16)
+        if finite(value) is None:
             lines.append(f"({missing_label})")
         sin, cos = math.sin(angle), math.cos(angle)
         x, y = (radius + _RADAR_LABEL_PAD) * sin, -(radius + _RADAR_LABEL_PAD) * cos
         anchor = "middle" if abs(sin) < 0.1 else ("start" if sin > 0 else "end")
         half = (len(lines) - 1) * leading / 2 + 0.62 * _SIZE_RADAR_LABEL
         middle = y - cos * half  # above the circle at the top, below it at the bottom, centred at the sides
-        width = max(_text_width(line, _SIZE_RADAR_LABEL) for line in lines)
+        width = max(text_width(line, _SIZE_RADAR_LABEL) for line in lines)
         left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
         blocks.append((anchor, x, middle, lines, (left, middle - half, left + width, middle + half)))
     reach = radius + 4.0 + _SIZE_RADAR_NUMBER  # a score of 100 at the top has its number above the circle
@@ -137,12 +126,12 @@ def radar_chart(labels: Sequence[str], values: Sequence[float | None], *,
     x_min, y_min = min(b[0] for b in boxes), min(b[1] for b in boxes)
     x_max, y_max = max(b[2] for b in boxes), max(b[3] for b in boxes)
 
-    show_previous = previous is not None and any(_finite(v) is not None for v in previous)
+    show_previous = previous is not None and any(finite(v) is not None for v in previous)
     legend: list[tuple[str, str, bool]] = []  # (label, colour, dashed)
     legend_box = None
     if show_previous:
         legend = [(current_label, ACCENT, False), (previous_label, PREVIOUS, True)]
-        legend_width = _LEGEND_LINE + 5.0 + max(_text_width(t, _SIZE_LEGEND) for t, _, _ in legend)
+        legend_width = _LEGEND_LINE + 5.0 + max(text_width(t, _SIZE_LEGEND) for t, _, _ in legend)
         legend_height = len(legend) * _SIZE_LEGEND * 1.5
         # In the top right corner if it is free there, else under the radar.
         corner = (x_max - legend_width, y_min, x_max, y_min + legend_height)
@@ -155,7 +144,7 @@ def radar_chart(labels: Sequence[str], values: Sequence[float | None], *,
 
     cx, cy = pad - x_min, pad - y_min
     width, height = x_max - x_min + 2 * pad, y_max - y_min + 2 * pad
-    canvas = _Canvas(text)
+    canvas = Canvas(text)
     shapes = []
 
     def point(angle: float, value: float) -> tuple[float, float]:
@@ -164,19 +153,20 @@ def radar_chart(labels: Sequence[str], values: Sequence[float | None], *,
 
     def ring(r: float) -> str:
         r = radius * r / 100
-        return f"M{_n(cx - r)} {_n(cy)}a{_n(r)} {_n(r)} 0 1 0 {_n(2 * r)} 0a{_n(r)} {_n(r)} 0 1 0 {_n(-2 * r)} 0Z"
+        arc = f"a{num(r)} {num(r)} 0 1 0"
+        return f"M{num(cx - r)} {num(cy)}{arc} {num(2 * r)} 0{arc} {num(-2 * r)} 0Z"
 
     for low, high, colour in BAND_COLOURS:
         shapes.append(f'<path d="{ring(high)}{ring(low) if low > 0 else ""}" fill="{colour}" fill-rule="evenodd"/>')
-    spokes = "".join(f"M{_n(cx)} {_n(cy)}L{_n(point(a, 100)[0])} {_n(point(a, 100)[1])}" for a in angles)
+    spokes = "".join(f"M{num(cx)} {num(cy)}L{num(point(a, 100)[0])} {num(point(a, 100)[1])}" for a in angles)
     rings = "".join(ring(r) for r in _RADAR_RINGS[:-1])
     shapes.append(f'<path d="{rings}{spokes}" fill="none" stroke="{GRID}" stroke-width="0.6"/>')
     shapes.append(f'<path d="{ring(100)}" fill="none" stroke="{GRID}" stroke-width="0.8"/>')
     if show_previous:
-        data = _radar_polygon([point(a, v) for a, v in zip(angles, previous, strict=True) if _finite(v) is not None])
+        data = _radar_polygon([point(a, v) for a, v in zip(angles, previous, strict=True) if finite(v) is not None])
         shapes.append(f'<path d="{data}" fill="none" stroke="{PREVIOUS}" stroke-width="1.2" stroke-dasharray="4.4 1.9" '
                       f'stroke-linejoin="round"/>')
-    current = [(a, float(v)) for a, v in zip(angles, values, strict=True) if _finite(v) is not None]
+    current = [(a, float(v)) for a, v in zip(angles, values, strict=True) if finite(v) is not None]
     if current:
         points = [point(a, v) for a, v in current]
         data = _radar_polygon(points)
@@ -188,7 +178,7 @@ def radar_chart(labels: Sequence[str], values: Sequence[float | None], *,
     between = math.pi / n if n else 0.0
     for r in _RADAR_RINGS:
         x, y = point(between, r)
-        canvas.text(x + 1.5, y + _middle(_SIZE_RADAR_TICK), str(r), _SIZE_RADAR_TICK, MUTED)
+        canvas.text(x + 1.5, y + half_cap(_SIZE_RADAR_TICK), str(r), _SIZE_RADAR_TICK, MUTED)
     for anchor, x, middle, lines, _box in blocks:
         canvas.lines(cx + x, cy + middle, lines, _SIZE_RADAR_LABEL, MUTED, leading, anchor=anchor)
     for angle, value in current:
@@ -198,13 +188,13 @@ def radar_chart(labels: Sequence[str], values: Sequence[float | None], *,
         left, top = legend_box[0] + cx, legend_box[1] + cy
         for i, (label, colour, dashed) in enumerate(legend):
             y = top + (i + 0.5) * _SIZE_LEGEND * 1.5
-            line = f"M{_n(left)} {_n(y)}h{_n(_LEGEND_LINE)}"
+            line = f"M{num(left)} {num(y)}h{num(_LEGEND_LINE)}"
             if dashed:
                 shapes.append(f'<path d="{line}" stroke="{colour}" stroke-width="1.2" stroke-dasharray="4.4 1.9"/>')
             else:
                 shapes.append(f'<path d="{line}" stroke="{colour}" stroke-width="1.8"/>')
                 shapes.append(f'<path d="{_dot(left + _LEGEND_LINE / 2, y, 2.0)}" fill="{colour}"/>')
-            canvas.text(left + _LEGEND_LINE + 5.0, y + _middle(_SIZE_LEGEND), label, _SIZE_LEGEND, INK)
+            canvas.text(left + _LEGEND_LINE + 5.0, y + half_cap(_SIZE_LEGEND), label, _SIZE_LEGEND, INK)
     return canvas.svg(width, height, shapes)
 
 
@@ -216,12 +206,12 @@ _LEGEND_LINE = 15.0
 
 
 def _radar_polygon(points: Sequence[tuple[float, float]]) -> str:
-    return "M" + "L".join(f"{_n(x)} {_n(y)}" for x, y in points) + "Z"
+    return "M" + "L".join(f"{num(x)} {num(y)}" for x, y in points) + "Z"
 
 
 def _dot(x: float, y: float, r: float) -> str:
     """A filled circle as path data (a <path> can hold many)."""
-    return f"M{_n(x - r)} {_n(y)}a{_n(r)} {_n(r)} 0 1 0 {_n(2 * r)} 0a{_n(r)} {_n(r)} 0 1 0 {_n(-2 * r)} 0Z"
+    return f"M{num(x - r)} {num(y)}a{num(r)} {num(r)} 0 1 0 {num(2 * r)} 0a{num(r)} {num(r)} 0 1 0 {num(-2 * r)} 0Z"
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float], margin: float = 0.0) -> bool:
@@ -271,7 +261,7 @@ def interval_chart(panels: Sequence[IntervalPanel], *, axis_label: str = "",
     if text not in TEXT_MODES:
         raise ValueError(f"text must be one of {TEXT_MODES}, not {text!r}")
     fmt = number or _fmt
-    canvas = _Canvas(text)
+    canvas = Canvas(text)
     n_rows = max((len(p.rows) for p in panels), default=1) or 1
     columns = 2 if len(panels) > 1 else 1
     grid_rows = max(1, math.ceil(len(panels) / columns))
@@ -283,11 +273,11 @@ def interval_chart(panels: Sequence[IntervalPanel], *, axis_label: str = "",
     axis_block = _SIZE_AXIS * 1.5 if axis_label else 0.0
 
     # The group names of the first panel label the rows of every row of panels (as a shared y axis).
-    labels = [_wrap_lines(r.label, 22) for r in (panels[0].rows if panels else [])]
-    label_width = max((_text_width(line, _SIZE_LABEL) for lines in labels for line in lines), default=0.0)
+    labels = [wrap_lines(r.label, 22) for r in (panels[0].rows if panels else [])]
+    label_width = max((text_width(line, _SIZE_LABEL) for lines in labels for line in lines), default=0.0)
     left = pad + label_width + 4.0
     panel_width = (width - left - pad - gap * (columns - 1)) / columns
-    titles = [_wrap_lines(p.title, 34 if columns == 2 else 80) for p in panels]
+    titles = [wrap_lines(p.title, 34 if columns == 2 else 80) for p in panels]
     bottom_of_column = {}  # the lowest panel of each column carries the tick numbers and the axis label
     for index in range(len(panels)):
         bottom_of_column[index % columns] = index
@@ -314,30 +304,30 @@ def interval_chart(panels: Sequence[IntervalPanel], *, axis_label: str = "",
                 return x0 + value / _X_MAX * panel_width
 
             for low, high, colour in BAND_COLOURS:
-                bands[colour].append(f"M{_n(x_of(low))} {_n(top)}H{_n(x_of(high))}V{_n(bottom)}H{_n(x_of(low))}Z")
+                bands[colour].append(f"M{num(x_of(low))} {num(top)}H{num(x_of(high))}V{num(bottom)}H{num(x_of(low))}Z")
             for tick in _TICKS[1:]:
-                grid.append(f"M{_n(x_of(tick))} {_n(top)}V{_n(bottom)}")
-            spines.append(f"M{_n(x0)} {_n(top)}V{_n(bottom)}H{_n(x0 + panel_width)}")
-            ticks.extend(f"M{_n(x_of(tick))} {_n(bottom)}v{_n(tick_len)}" for tick in _TICKS)
+                grid.append(f"M{num(x_of(tick))} {num(top)}V{num(bottom)}")
+            spines.append(f"M{num(x0)} {num(top)}V{num(bottom)}H{num(x0 + panel_width)}")
+            ticks.extend(f"M{num(x_of(tick))} {num(bottom)}v{num(tick_len)}" for tick in _TICKS)
             for i, line in enumerate(titles[index]):
                 baseline = top - title_pad - (len(titles[index]) - 1 - i) * line_title - 0.25 * _SIZE_TITLE
                 canvas.text(x0, baseline, line, _SIZE_TITLE, INK, weight="bold")
             for i, row in enumerate(panel.rows):
                 y = top + (n_rows - 0.4 - (len(panel.rows) - 1 - i)) / n_rows * axes_height
-                score = _finite(row.score)
+                score = finite(row.score)
                 if score is None:
-                    canvas.lines(x_of(2), y, _wrap_lines(row.note, 34), _SIZE_NOTE, MUTED, line_note,
+                    canvas.lines(x_of(2), y, wrap_lines(row.note, 34), _SIZE_NOTE, MUTED, line_note,
                                  style="italic")
                     continue
-                low, high = _finite(row.low), _finite(row.high)
+                low, high = finite(row.low), finite(row.high)
                 if low is not None and high is not None:
                     low, high = max(0.0, min(100.0, low)), max(0.0, min(100.0, high))
                     if high > low:
-                        intervals.append(f"M{_n(x_of(low))} {_n(y)}H{_n(x_of(high))}")
+                        intervals.append(f"M{num(x_of(low))} {num(y)}H{num(x_of(high))}")
                 dot = x_of(max(0.0, min(100.0, score)))
-                dots.append(f"M{_n(dot - 2.25)} {_n(y)}a2.25 2.25 0 1 0 4.5 0a2.25 2.25 0 1 0 -4.5 0Z")
+                dots.append(f"M{num(dot - 2.25)} {num(y)}a2.25 2.25 0 1 0 4.5 0a2.25 2.25 0 1 0 -4.5 0Z")
                 end = max(0.0, min(high if high is not None else score, 100.0))
-                canvas.text(x_of(end + 2), y + _middle(_SIZE_NUMBER), fmt(score), _SIZE_NUMBER, INK)
+                canvas.text(x_of(end + 2), y + half_cap(_SIZE_NUMBER), fmt(score), _SIZE_NUMBER, INK)
             if index == bottom_of_column[c]:
                 for tick in _TICKS:
                     canvas.text(x_of(tick), bottom + tick_len + 1.5 + 0.8 * _SIZE_TICK, str(tick), _SIZE_TICK,
@@ -362,143 +352,6 @@ def interval_chart(panels: Sequence[IntervalPanel], *, axis_label: str = "",
     if dots:
         shapes.append(f'<path d="{"".join(dots)}" fill="{ACCENT}"/>')
     return canvas.svg(width, height, shapes)
-
-
-def _n(value: float) -> str:
-    """A coordinate in the SVG: two decimals at most, no "-0"."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _finite(value: float | None) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def _wrap_lines(text: str, width: int) -> list[str]:
-    return wrap(text, width).split("\n")
-
-
-def _middle(size: float) -> float:
-    """From the vertical middle of a line of text to its baseline (half the height of a capital letter)."""
-    return 0.36 * size
-
-
-@functools.lru_cache(maxsize=8)
-def _font_file(weight: str, style: str) -> str:
-    return font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans", weight=weight, style=style))
-
-
-def _font(weight: str, style: str):
-    font = font_manager.get_font(_font_file(weight, style))  # one FT2Font per thread (matplotlib's cache)
-    font.set_size(TextToPath.FONT_SCALE, TextToPath.DPI)
-    return font
-
-
-@functools.lru_cache(maxsize=4096)
-def _text_width(text: str, size: float, weight: str = "normal", style: str = "normal") -> float:
-    """The advance width of a line in DejaVu Sans, in points."""
-    return _unit_width(text, weight, style) * size / TextToPath.FONT_SCALE
-
-
-@functools.lru_cache(maxsize=4096)
-def _unit_width(text: str, weight: str, style: str) -> float:
-    font = _font(weight, style)
-    font.set_text(text, 0.0, flags=LoadFlags.NO_HINTING)
-    return font.get_width_height()[0] / 64.0
-
-
-@functools.lru_cache(maxsize=1)
-def _text_to_path() -> TextToPath:
-    return TextToPath()
-
-
-@functools.lru_cache(maxsize=4096)
-def _glyphs(text: str, weight: str, style: str) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, str], ...]]:
-    """A line of text as glyphs: ((glyph id, x), ...) and the outline of each glyph, at FONT_SCALE points."""
-    info, glyph_map, _ = _text_to_path().get_glyphs_with_font(_font(weight, style), text)
-    placed = tuple((glyph_id, float(x)) for glyph_id, x, _y, _size in info)
-    outlines = tuple((glyph_id, _path_data(*outline)) for glyph_id, outline in glyph_map.items())
-    return placed, outlines
-
-
-def _path_data(vertices, codes) -> str:
-    parts = []
-    for points, code in Path(vertices, codes).iter_segments(simplify=False, curves=True):
-        coords = " ".join(_n(v) for v in points)
-        parts.append({Path.MOVETO: "M", Path.LINETO: "L", Path.CURVE3: "Q", Path.CURVE4: "C"}.get(code, "Z")
-                     + (coords if code != Path.CLOSEPOLY else ""))
-    return "".join(parts)
-
-
-class _Canvas:
-    """Collects the text of a chart: real <text> (text="none") or glyphs drawn as paths (text="path")."""
-
-    def __init__(self, mode: str):
-        self.mode = mode
-        self.items: list[str] = []
-        self.glyphs: dict[str, str] = {}
-
-    def text(self, x: float, baseline: float, line: str, size: float, colour: str, *, anchor: str = "start",
-             weight: str = "normal", style: str = "normal") -> None:
-        if not line:
-            return
-        if self.mode == "none":
-            attrs = f'x="{_n(x)}" y="{_n(baseline)}" font-size="{_n(size)}"'
-            if colour != INK:
-                attrs += f' fill="{colour}"'
-            if anchor != "start":
-                attrs += f' text-anchor="{anchor}"'
-            if weight != "normal":
-                attrs += f' font-weight="{weight}"'
-            if style != "normal":
-                attrs += f' font-style="{style}"'
-            self.items.append(f"<text {attrs}>{escape(line)}</text>")
-            return
-        width = _text_width(line, size, weight, style)
-        x -= {"start": 0.0, "middle": width / 2, "end": width}[anchor]
-        placed, outlines = _glyphs(line, weight, style)
-        for glyph_id, data in outlines:
-            self.glyphs.setdefault(glyph_id, data)
-        scale = _n(size / TextToPath.FONT_SCALE)
-        uses = "".join(f'<use xlink:href="#{escape(glyph_id, _QUOTES)}" x="{_n(gx)}"/>' for glyph_id, gx in placed)
-        self.items.append(f'<g transform="translate({_n(x)} {_n(baseline)}) scale({scale} -{scale})" '
-                          f'fill="{colour}">{uses}</g>')
-
-    def lines(self, x: float, middle: float, lines: Sequence[str], size: float, colour: str, leading: float, *,
-              anchor: str = "start", style: str = "normal") -> None:
-        """Lines of text centred vertically on `middle`."""
-        first = middle - (len(lines) - 1) * leading / 2 + _middle(size)
-        if self.mode == "none" and len(lines) > 1:
-            attrs = f'font-size="{_n(size)}"'
-            if colour != INK:
-                attrs += f' fill="{colour}"'
-            if anchor != "start":
-                attrs += f' text-anchor="{anchor}"'
-            if style != "normal":
-                attrs += f' font-style="{style}"'
-            spans = "".join(f'<tspan x="{_n(x)}" y="{_n(first + i * leading)}">{escape(line)}</tspan>'
-                            for i, line in enumerate(lines))
-            self.items.append(f"<text {attrs}>{spans}</text>")
-            return
-        for i, line in enumerate(lines):
-            self.text(x, first + i * leading, line, size, colour, anchor=anchor, style=style)
-
-    def svg(self, width: float, height: float, shapes: Sequence[str]) -> str:
-        head = (f'<?xml version="1.0" encoding="utf-8" standalone="no"?>\n'
-                f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" '
-                f'width="{_n(width)}pt" height="{_n(height)}pt" viewBox="0 0 {_n(width)} {_n(height)}">\n')
-        defs = ""
-        if self.glyphs:
-            defs = "<defs>" + "".join(f'<path id="{escape(glyph_id, _QUOTES)}" d="{data}"/>'
-                                      for glyph_id, data in self.glyphs.items()) + "</defs>\n"
-        body = "\n".join(shapes)
-        texts = "\n".join(self.items)
-        if self.mode == "none":
-            texts = f'<g font-family="DejaVu Sans" fill="{INK}">\n{texts}\n</g>'
-        return f"{head}{defs}{body}\n{texts}\n</svg>\n"
 
 
 # ----------------------------------------------------------------------------------------------- network
@@ -561,9 +414,9 @@ def network_chart(nodes: Sequence[dict], edges: Sequence[dict], *, sector_labels
             if key:
                 boxes.append((x - radius, y - radius, x + radius, y + radius))
             else:
-                label = _wrap_lines(node.get("label") or code, 18)
+                label = wrap_lines(node.get("label") or code, 18)
                 label_top = y + 7 + 7 * degree
-                width = max(_text_width(line, _SIZE_NET_LABEL) for line in label)
+                width = max(text_width(line, _SIZE_NET_LABEL) for line in label)
                 boxes.append((x - max(radius, width / 2), y - radius, x + max(radius, width / 2),
                               label_top + len(label) * _SIZE_NET_LABEL * 1.17))
             drawn.append((x, y, radius, colour, key, label, label_top))
@@ -572,7 +425,7 @@ def network_chart(nodes: Sequence[dict], edges: Sequence[dict], *, sector_labels
     # the columns one after the other (as matplotlib's legend).
     size = _SIZE_LEGEND
     handle, handle_pad, column_gap, row_height = 2.0 * size, 0.8 * size, 2.0 * size, 1.5 * size
-    column_widths = [max(handle + handle_pad + _text_width(entries[i][0], size) for i in column) for column in columns]
+    column_widths = [max(handle + handle_pad + text_width(entries[i][0], size) for i in column) for column in columns]
     legend_width = sum(column_widths) + column_gap * (len(columns) - 1)
     title_height = row_height if entries and legend_title else 0.0
     rows = max((len(c) for c in columns), default=0)
@@ -581,24 +434,24 @@ def network_chart(nodes: Sequence[dict], edges: Sequence[dict], *, sector_labels
         boxes.append((plot_width / 2 - legend_width / 2, legend_top, plot_width / 2 + legend_width / 2,
                       legend_top + title_height + rows * row_height))
         if legend_title:
-            half = _text_width(legend_title, size) / 2
+            half = text_width(legend_title, size) / 2
             boxes.append((plot_width / 2 - half, legend_top, plot_width / 2 + half, legend_top + row_height))
 
     pad = 4.0
     x_min, y_min = min(b[0] for b in boxes) - pad, min(b[1] for b in boxes) - pad
     x_max, y_max = max(b[2] for b in boxes) + pad, max(b[3] for b in boxes) + pad
-    canvas = _Canvas(text)
+    canvas = Canvas(text)
     shapes = []
     for width in sorted({w for w, *_ in lines_out}):  # one path per line width
-        data = "".join(f"M{_n(x1 - x_min)} {_n(y1 - y_min)}L{_n(x2 - x_min)} {_n(y2 - y_min)}"
+        data = "".join(f"M{num(x1 - x_min)} {num(y1 - y_min)}L{num(x2 - x_min)} {num(y2 - y_min)}"
                        for w, x1, y1, x2, y2 in lines_out if w == width)
-        shapes.append(f'<path d="{data}" fill="none" stroke="#b4bcc4" stroke-width="{_n(width)}" '
+        shapes.append(f'<path d="{data}" fill="none" stroke="#b4bcc4" stroke-width="{num(width)}" '
                       f'stroke-linecap="round"/>')
     for x, y, radius, colour, key, label, label_top in drawn:
         x, y = x - x_min, y - y_min
         shapes.append(f'<path d="{_dot(x, y, radius)}" fill="{colour}" stroke="#ffffff" stroke-width="1.2"/>')
         if key:
-            canvas.text(x, y + _middle(_SIZE_NET_KEY), str(key), _SIZE_NET_KEY, "#ffffff", anchor="middle",
+            canvas.text(x, y + half_cap(_SIZE_NET_KEY), str(key), _SIZE_NET_KEY, "#ffffff", anchor="middle",
                         weight="bold")
         else:
             leading = _SIZE_NET_LABEL * 1.17
@@ -608,7 +461,7 @@ def network_chart(nodes: Sequence[dict], edges: Sequence[dict], *, sector_labels
         left = plot_width / 2 - legend_width / 2 - x_min
         top = legend_top - y_min
         if legend_title:
-            canvas.text(plot_width / 2 - x_min, top + row_height / 2 + _middle(size), legend_title, size, INK,
+            canvas.text(plot_width / 2 - x_min, top + row_height / 2 + half_cap(size), legend_title, size, INK,
                         anchor="middle")
             top += title_height
         for column, indices in enumerate(columns):
@@ -616,9 +469,9 @@ def network_chart(nodes: Sequence[dict], edges: Sequence[dict], *, sector_labels
                 label, colour = entries[i]
                 x = left + sum(column_widths[:column]) + column_gap * column
                 y = top + (row + 0.5) * row_height
-                shapes.append(f'<path d="M{_n(x)} {_n(y - 0.35 * size)}h{_n(handle)}v{_n(0.7 * size)}h{_n(-handle)}Z" '
-                              f'fill="{colour}"/>')
-                canvas.text(x + handle + handle_pad, y + _middle(size), label, size, INK)
+                swatch = f"M{num(x)} {num(y - 0.35 * size)}h{num(handle)}v{num(0.7 * size)}h{num(-handle)}Z"
+                shapes.append(f'<path d="{swatch}" fill="{colour}"/>')
+                canvas.text(x + handle + handle_pad, y + half_cap(size), label, size, INK)
     return canvas.svg(x_max - x_min, y_max - y_min, shapes)
 
 
