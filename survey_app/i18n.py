@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
-from flask_babel import get_locale
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from .config import DEFAULT_LANGUAGE, LANGUAGES
@@ -31,6 +31,13 @@ def current_language() -> str:
     locale = get_locale()
     code = locale.language if locale else DEFAULT_LANGUAGE
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def translate(message: str, **variables) -> str:
+    """The message in the language of the current request; English outside a request (the command line)."""
+    if has_request_context():
+        return gettext(message, **variables)
+    return message % variables if variables else message
 
 
 def localized(texts, lang: str | None = None) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ..errors import abort_with
 from ..extensions import db
-from ..models import AuditEvent, Invitation
+from ..models import Invitation
 from ..services import invitations, mail
 from ..services.errors import ServiceError
 from ..services.permissions import get_round_for
@@ -113,27 +113,12 @@ def invitation_list(slug: str):
     page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
     rows = db.session.scalars(query.order_by(Invitation.group, Invitation.id)
                               .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    can_change = current_user.can_change_city(round_.city_id)
     return render_template("console/invitations.html", round=round_, rows=rows, form=EmptyForm(),
                            status_of=invitations.status, counts=invitations.status_counts(round_.id),
                            wanted=wanted, group=group, page=page, pages=pages, total=total,
-                           can_change=current_user.can_change_city(round_.city_id),
-                           reminders=_reminder_groups(round_) if current_user.can_change_city(round_.city_id) else [])
-
-
-def _reminder_groups(round_) -> list[tuple[str, int, AuditEvent | None]]:
-    """(group, unopened invitations with an address, the group's last reminder) for the reminder form.
-
-    Empty without e-mail or when the round is not open.
-    """
-    if not mail.enabled() or round_.status != "open":
-        return []
-    events = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.action == "invitation.remind", AuditEvent.object_type == "SurveyRound",
-        AuditEvent.object_id == round_.id).order_by(AuditEvent.id)).all()
-    last = {(event.details or {}).get("group"): event for event in events}
-    groups = [(g.group, len(mail.reminder_candidates(round_, g.group))) for g in round_.groups
-              if g.access == "invitation"]
-    return [(group, n, last.get(group)) for group, n in groups if n]
+                           can_change=can_change,
+                           reminders=mail.reminder_overview(round_) if can_change else [])
 
 
 @bp.post("/rounds/<slug>/invitations/remind")

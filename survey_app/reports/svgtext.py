@@ -94,6 +94,20 @@ def _path_data(vertices, codes) -> str:
     return "".join(parts)
 
 
+def _text_attrs(size: float, colour: str, anchor: str, weight: str, style: str) -> str:
+    """The attributes of a <text>, leaving out what the chart's text group already sets."""
+    attrs = f'font-size="{num(size)}"'
+    if colour != INK:
+        attrs += f' fill="{colour}"'
+    if anchor != "start":
+        attrs += f' text-anchor="{anchor}"'
+    if weight != "normal":
+        attrs += f' font-weight="{weight}"'
+    if style != "normal":
+        attrs += f' font-style="{style}"'
+    return attrs
+
+
 class Canvas:
     """Collects the text of a chart: real <text> (text="none") or glyphs drawn as paths (text="path")."""
 
@@ -107,15 +121,7 @@ class Canvas:
         if not line:
             return
         if self.mode == "none":
-            attrs = f'x="{num(x)}" y="{num(baseline)}" font-size="{num(size)}"'
-            if colour != INK:
-                attrs += f' fill="{colour}"'
-            if anchor != "start":
-                attrs += f' text-anchor="{anchor}"'
-            if weight != "normal":
-                attrs += f' font-weight="{weight}"'
-            if style != "normal":
-                attrs += f' font-style="{style}"'
+            attrs = f'x="{num(x)}" y="{num(baseline)}" ' + _text_attrs(size, colour, anchor, weight, style)
             self.items.append(f"<text {attrs}>{escape(line)}</text>")
             return
         width = text_width(line, size, weight, style)
@@ -133,13 +139,7 @@ class Canvas:
         """Lines of text centred vertically on `middle`."""
         first = middle - (len(lines) - 1) * leading / 2 + half_cap(size)
         if self.mode == "none" and len(lines) > 1:
-            attrs = f'font-size="{num(size)}"'
-            if colour != INK:
-                attrs += f' fill="{colour}"'
-            if anchor != "start":
-                attrs += f' text-anchor="{anchor}"'
-            if style != "normal":
-                attrs += f' font-style="{style}"'
+            attrs = _text_attrs(size, colour, anchor, "normal", style)
             spans = "".join(f'<tspan x="{num(x)}" y="{num(first + i * leading)}">{escape(line)}</tspan>'
                             for i, line in enumerate(lines))
             self.items.append(f"<text {attrs}>{spans}</text>")

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from flask import has_request_context
-from flask_babel import gettext
 from sqlalchemy import select
 
 from instruments.frameworks import load_framework
 from instruments.refstd_loader import load_refstd_framework, normalise_word
 
 from ..extensions import db
+from ..i18n import translate as _
 from ..models import IndicatorValue, User
 from ..models._base import utcnow
 from . import audit
@@ -31,12 +30,6 @@ YEAR_RANGE = (1990, 2100)
 YES_WORDS = {"yes", "да", "иә", "ия", "true"}
 NO_WORDS = {"no", "нет", "жоқ", "false"}
 
-
-def _(message: str, **variables: Any) -> str:
-    """The message in the language of the current request; English outside a request (the command line)."""
-    if has_request_context():
-        return gettext(message, **variables)
-    return message % variables if variables else message
 
 
 def catalogue() -> dict[str, dict[str, Any]]:

@@ -10,14 +10,12 @@ import base64
 import csv
 import io
 from dataclasses import dataclass
-from typing import Any
 
-from flask import has_request_context
-from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..auth import hash_token, new_token
 from ..extensions import db
+from ..i18n import translate as _
 from ..models import Invitation, SurveyRound
 from ..models._base import utcnow
 from . import audit
@@ -28,12 +26,6 @@ MAX_PROBLEMS_SHOWN = 20
 TOKEN_PREFIX = "inv_"  # noqa: S105 (a visible prefix, not a secret)
 STATUSES = ("not_started", "started", "used", "revoked")
 
-
-def _(message: str, **variables: Any) -> str:
-    """The message in the language of the current request; English outside a request."""
-    if has_request_context():
-        return gettext(message, **variables)
-    return message % variables if variables else message
 
 
 @dataclass

@@ -14,11 +14,11 @@ from email.utils import formataddr, make_msgid
 
 from flask import current_app
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..auth import hash_token, new_token
 from ..extensions import db
-from ..models import Invitation, SurveyRound
+from ..models import AuditEvent, Invitation, SurveyRound
 from . import audit
 from .errors import ServiceError
 from .invitations import MAX_PER_BATCH, TOKEN_PREFIX, IssuedInvitation, link_for
@@ -142,12 +142,33 @@ def send_invitations(round_: SurveyRound, issued: list[IssuedInvitation], actor=
     return results
 
 
+def _unopened_with_address(round_: SurveyRound):
+    """Conditions of the invitations a reminder goes to: an e-mail address, not opened, not revoked."""
+    return (Invitation.round_id == round_.id, Invitation.email.is_not(None), Invitation.started_at.is_(None),
+            Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
+
+
 def reminder_candidates(round_: SurveyRound, group: str) -> list[Invitation]:
     """Invitations of a group with an e-mail address that nobody has opened yet (nor revoked)."""
-    return list(db.session.scalars(select(Invitation).where(
-        Invitation.round_id == round_.id, Invitation.group == group, Invitation.email.is_not(None),
-        Invitation.started_at.is_(None), Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
-        .order_by(Invitation.id).limit(MAX_PER_BATCH)))
+    query = select(Invitation).where(*_unopened_with_address(round_), Invitation.group == group)
+    return list(db.session.scalars(query.order_by(Invitation.id).limit(MAX_PER_BATCH)))
+
+
+def reminder_overview(round_: SurveyRound) -> list[tuple[str, int, AuditEvent | None]]:
+    """(group, unopened invitations with an address, its last reminder) for each invitation group with any.
+
+    Empty without e-mail or when the round is not open.
+    """
+    if not enabled() or round_.status != "open":
+        return []
+    counts = dict(db.session.execute(select(Invitation.group, func.count()).where(*_unopened_with_address(round_))
+                                     .group_by(Invitation.group)).all())
+    events = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "invitation.remind", AuditEvent.object_type == "SurveyRound",
+        AuditEvent.object_id == round_.id).order_by(AuditEvent.id)).all()
+    last = {(event.details or {}).get("group"): event for event in events}
+    return [(g.group, counts[g.group], last.get(g.group)) for g in round_.groups
+            if g.access == "invitation" and counts.get(g.group)]
 
 
 def send_reminders(round_: SurveyRound, group: str, base_url: str, actor=None) -> list[MailResult]:
