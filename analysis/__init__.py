@@ -2,7 +2,8 @@
 
 No Flask, no ORM, no file or network I/O: the web side builds the frames below
 (``survey_app/reports/frames.py``), the framework file is read by ``instruments.frameworks``, and
-:func:`score_round` returns a plain dict in the shape of ``scri score --format json``. Bad input raises
+:func:`score_round` returns a plain dict in the shape of ``scri score --format json``, whose keys
+:mod:`analysis.result` defines. Bad input raises
 :class:`AnalysisError` (a ``ValueError``) naming the construct, indicator, item or row; a missing value is
 never NaN in a result but None beside a reason (``missing``), or ``{"suppressed": true, "n": N}``.
 
@@ -43,7 +44,13 @@ Modules
 ``suppression``  small cells, pooling over unsuppressed groups (secondary suppression)
 ``network``      the stakeholder network and its measures
 ``scri``         normalisation, aggregation, coverage, levels, Monte Carlo over weights, ranks
-``round_score``  :func:`score_round`, :func:`rank_cities`, :func:`score_cities`
+``round_weights`` the design weights and raking of one round
+``subscores``    the network measures of a round, their blend and the sub-scores
+``bootstrap``    respondents resampled within groups: intervals of constructs, sub-scores and the index
+``round_blocks`` the blocks of a round's result
+``round_score``  :func:`score_round` (one round) and :func:`score_cities` (several, ranked)
+``ranking``      :func:`rank_cities`: ranks and their stability
+``result``       the result schema (TypedDicts) and the plain-value helpers
 
 Example
 -------

@@ -1,0 +1,144 @@
+"""Bootstrap of a round (methodology §2): respondents resampled within groups, percentile intervals of the
+pooled constructs, the sub-scores and the index."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .result import rounded_pair
+from .scoring import GROUPS, PreparedSurvey
+from .scri import FrameworkSpec, _index_core, normalise
+from .subscores import subscore_draws
+from .suppression import group_weight_vector
+
+__all__ = ["BOOT_CHUNK_CELLS", "DEFAULT_BOOT", "MIN_BOOT_SHARE", "bootstrap_block", "bootstrap_pooled"]
+
+DEFAULT_BOOT = 200
+#: Share of bootstrap draws that must give a value for an interval to be shown.
+MIN_BOOT_SHARE = 0.9
+#: Largest number of bootstrap weights held at once (draws × respondents of a group).
+BOOT_CHUNK_CELLS = 4_000_000
+
+
+def _percentiles(draws: np.ndarray, low: float = 2.5, high: float = 97.5) -> tuple[float, float] | None:
+    finite = draws[np.isfinite(draws)]
+    if len(draws) == 0 or len(finite) < MIN_BOOT_SHARE * len(draws):
+        return None
+    return float(np.percentile(finite, low)), float(np.percentile(finite, high))
+
+
+
+def bootstrap_pooled(
+    prepared: PreparedSurvey,
+    table: pd.DataFrame,
+    group_weights: Mapping[str, float] | None,
+    n_boot: int,
+    seed: int,
+) -> dict[str, np.ndarray]:
+    """Bootstrap draws (n_boot,) of every pooled construct: respondents resampled within each group.
+
+    Only unsuppressed cells take part (as in the point estimate). Weights are kept, not re-raked.
+    """
+    p = prepared
+    K = len(p.constructs)
+    G = len(p.group_names)
+    shown = np.zeros((G, K), dtype=bool)
+    for (construct, group), suppressed in table["suppressed"].items():
+        if not suppressed:
+            shown[p.group_names.index(group), p.constructs.index(construct)] = True
+    means = np.full((n_boot, G, K), np.nan)
+    for g, group in enumerate(p.group_names):
+        cols = np.flatnonzero(shown[g])
+        if not len(cols):
+            continue
+        rows = np.flatnonzero(p.group_codes == g)
+        n_g = len(rows)
+        values = p.construct_scores[np.ix_(rows, cols)]
+        mask = (~np.isnan(values)).astype(float)
+        filled = np.where(mask > 0, values, 0.0)
+        w = p.weights[rows]
+        rng = np.random.default_rng([seed, GROUPS.index(group)])
+        chunk = max(1, min(n_boot, BOOT_CHUNK_CELLS // max(n_g, 1)))
+        for start in range(0, n_boot, chunk):
+            b = min(chunk, n_boot - start)
+            picks = rng.integers(0, n_g, size=(b, n_g)) + (np.arange(b) * n_g)[:, None]
+            counts = np.bincount(picks.ravel(), minlength=b * n_g).reshape(b, n_g) * w[None, :]
+            num = counts @ filled
+            den = counts @ mask
+            with np.errstate(invalid="ignore", divide="ignore"):
+                means[start : start + b, g, cols] = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+    gw = group_weight_vector(list(p.group_names), group_weights)
+    out = {}
+    for k, construct in enumerate(p.constructs):
+        m = means[:, :, k]
+        use = ~np.isnan(m) & (gw[None, :] > 0)
+        den = (use * gw[None, :]).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[construct] = np.where(
+                den > 0, (np.where(use, m, 0.0) * gw[None, :]).sum(axis=1) / np.where(den > 0, den, 1.0), np.nan
+            )
+    return out
+
+
+def bootstrap_block(
+    spec: FrameworkSpec,
+    prepared: PreparedSurvey,
+    table: pd.DataFrame,
+    group_weights: Mapping[str, float] | None,
+    normalised: pd.Series,
+    network_part: float,
+    method: str,
+    scri_score: float | None,
+    point_subscores: Mapping[str, float | None],
+    n_boot: int,
+    seed: int,
+) -> tuple[dict[str, Any], dict[str, tuple[float, float] | None]]:
+    """Percentile intervals (2.5–97.5 %) of the pooled constructs, sub-scores and SCRI over bootstrap draws.
+
+    Only the survey part varies; infrastructure values, the network and the weights stay fixed.
+    """
+    block: dict[str, Any] = {"draws": n_boot, "seed": seed}
+    if n_boot == 0:
+        block["missing"] = "no bootstrap draws requested"
+        return block, {}
+    unstable = f"fewer than {MIN_BOOT_SHARE:.0%} of the draws give a value"
+    missing: dict[str, str] = {}
+    draws = bootstrap_pooled(prepared, table, group_weights, n_boot, seed)
+    constructs = {}
+    for construct, values in draws.items():
+        interval = _percentiles(values)
+        constructs[construct] = rounded_pair(*interval) if interval else None
+        if interval is None:
+            missing[f"constructs.{construct}"] = unstable
+    block["constructs"] = constructs
+    subs = {code: _percentiles(s["score"]) for code, s in subscore_draws(spec, draws, network_part).items()}
+    block["subscores"] = {code: (rounded_pair(*v) if v else None) for code, v in subs.items()}
+    for code, v in subs.items():
+        if v is None:
+            missing[f"subscores.{code}"] = "the sub-score is missing" if point_subscores.get(code) is None else unstable
+    x = np.repeat(normalised.to_numpy()[None, :], n_boot, axis=0)
+    for j in np.flatnonzero((spec.indicators["source"] == "survey").to_numpy()):
+        row = spec.indicators.iloc[j]
+        if row["construct"] in draws and not math.isnan(normalised.iloc[j]):
+            x[:, j] = normalise(draws[row["construct"]], row["best"], row["worst"])
+    scores = _index_core(
+        x,
+        spec.indicators["weight"].to_numpy()[None, :],
+        spec.dimensions["weight"].to_numpy()[None, :],
+        spec.membership,
+        method,
+        spec.min_coverage,
+    )["score"][0]
+    interval = _percentiles(scores) if scri_score is not None else None
+    block["scri_ci95"] = rounded_pair(*interval) if interval else None
+    if interval is None:
+        missing["scri_ci95"] = "the index is missing" if scri_score is None else unstable
+    if missing:
+        block["missing"] = missing
+    return block, subs
+
