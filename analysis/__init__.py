@@ -71,7 +71,6 @@ from .errors import AnalysisError
 from .network import FREQUENCY_WEIGHTS, build_network, network_measures
 from .round_score import rank_cities, score_cities, score_round, score_round_frames
 from .scoring import (
-    GROUPS,
     group_construct_scores,
     group_item_scores,
     item_scores,
@@ -95,7 +94,6 @@ from .weighting import RakeResult, rake, trim_weights
 __all__ = [
     "DEFAULT_K_MIN",
     "FREQUENCY_WEIGHTS",
-    "GROUPS",
     "AnalysisError",
     "RakeResult",
     "aggregate",

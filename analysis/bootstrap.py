@@ -10,8 +10,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from instruments.domain import GROUPS
+
 from .result import rounded_pair
-from .scoring import GROUPS, PreparedSurvey
+from .scoring import PreparedSurvey
 from .scri import FrameworkSpec, _index_core, normalise
 from .subscores import subscore_draws
 from .suppression import group_weight_vector
@@ -30,7 +32,6 @@ def _percentiles(draws: np.ndarray, low: float = 2.5, high: float = 97.5) -> tup
     if len(draws) == 0 or len(finite) < MIN_BOOT_SHARE * len(draws):
         return None
     return float(np.percentile(finite, low)), float(np.percentile(finite, high))
-
 
 
 def bootstrap_pooled(
@@ -141,4 +142,3 @@ def bootstrap_block(
     if missing:
         block["missing"] = missing
     return block, subs
-

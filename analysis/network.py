@@ -24,6 +24,7 @@ The measures count edges, not weights (the check values of the methodology are u
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import networkx as nx
@@ -184,3 +185,18 @@ def network_measures(graph: nx.Graph) -> dict[str, Any]:
         "ties_reported": int(graph.graph.get("ties_reported", 0)),
         "missing": missing,
     }
+
+
+def graph_view(graph: nx.Graph, labels: Mapping[str, Any] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Nodes (code, sector, label) and weighted edges of the network, for drawing; a node without a label
+    is labelled by its code."""
+    labels = labels or {}
+    nodes = [
+        {"code": str(n), "sector": data.get("sector"), "label": labels.get(n) or {"en": str(n)}}
+        for n, data in graph.nodes(data=True)
+    ]
+    edges = [
+        {"source": str(a), "target": str(b), "weight": float(data.get("weight", 1))}
+        for a, b, data in graph.edges(data=True)
+    ]
+    return {"nodes": nodes, "edges": edges}

@@ -28,7 +28,7 @@ import re
 import unicodedata
 from collections.abc import Hashable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import pandas as pd
 
@@ -53,6 +53,24 @@ ROW_CONVENTION = "rows numbered as in a spreadsheet, the header is row 1"
 BAND_TOLERANCE = 1e-9
 _NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _MAX_SHOWN_TEXT = 40
+
+
+class RefStdCity(TypedDict):
+    """One city's rating (formulas 1–8): ``s_<group>`` and ``c_<group>`` for each group of the framework
+    (the built-in one: priority, additional, ict)."""
+
+    city: str
+    areas: dict[str, float]
+    s_priority: float
+    s_additional: float
+    s_ict: float
+    c_priority: int | float
+    c_additional: int | float
+    c_ict: int | float
+    total_points: int | float
+    ct_percent: float
+    weighted_mean_percent: float
+    rank: int
 
 
 class RefStdError(ValueError):

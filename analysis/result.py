@@ -6,7 +6,6 @@ reports, the API and the CLI) reads only fields defined here. A value that could
 with a reason under ``missing``; a cell withheld below ``k_min`` is ``{"suppressed": True, "n": N}``.
 """
 
-from __future__ import annotations
 
 import math
 from collections.abc import Mapping
@@ -22,10 +21,13 @@ __all__ = [
     "ConstructCell",
     "DimensionResult",
     "FrameworkInfo",
+    "GraphEdge",
+    "GraphNode",
     "GroupResult",
     "IndicatorResult",
     "ItemCell",
     "NetworkBlend",
+    "NetworkGraph",
     "NetworkResult",
     "PooledConstruct",
     "RankedCity",
@@ -55,6 +57,7 @@ class DimensionResult(TypedDict):
     coverage: float | None
     level: str | None
     missing: NotRequired[str]
+    label: dict[str, str]  # the framework's name, {kk, ru, en}
 
 
 class IndicatorResult(TypedDict):
@@ -150,6 +153,23 @@ class SubscoreDetail(TypedDict):
     network_blend: NotRequired[NetworkBlend]
 
 
+class GraphNode(TypedDict):
+    code: str
+    sector: str | None
+    label: dict[str, str]
+
+
+class GraphEdge(TypedDict):
+    source: str
+    target: str
+    weight: float
+
+
+class NetworkGraph(TypedDict):
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+
+
 class NetworkResult(TypedDict):
     density: float | None
     ei_index: float | None
@@ -165,6 +185,8 @@ class NetworkResult(TypedDict):
     isolates: list[str]
     coordination_score: float | None
     missing: NotRequired[dict[str, str]]
+    graph: NetworkGraph
+    isolated_sectors: list[str]  # the same as sectors_without_ties (kept for readers of the JSON)
 
 
 class SensitivityResult(TypedDict):
@@ -213,7 +235,7 @@ class RoundResult(TypedDict):
     subscore_details: dict[str, SubscoreDetail]
     network: NetworkResult
     sensitivity: SensitivityResult
-    change: NotRequired[ChangeResult]
+    change: NotRequired[ChangeResult | None]  # None: no previous round (the web side always sets it)
     framework: FrameworkInfo
     k_min: int
 

@@ -8,9 +8,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from instruments.domain import GROUPS
+
 from .errors import AnalysisError, quote_some
 from .result import rounded, rounded_pair
-from .scoring import GROUPS, PreparedSurvey, group_item_scores
+from .scoring import PreparedSurvey, group_item_scores
 from .scri import FrameworkSpec, level_of
 from .stats import effective_n
 from .suppression import item_cells_shown
@@ -81,7 +83,6 @@ def construct_cell(row: pd.Series) -> dict[str, Any]:
     return cell
 
 
-
 def items_block(prepared: PreparedSurvey, table: pd.DataFrame, k_min: int, confidence: float) -> dict[str, Any]:
     items = group_item_scores(prepared, confidence)
     shown = item_cells_shown(items, table, k_min)
@@ -124,7 +125,6 @@ def change_block(current: Mapping[str, Any], previous: Mapping[str, Any]) -> dic
     }
 
 
-
 def scri_block(spec: FrameworkSpec, index: Mapping[str, Any], method: str) -> dict[str, Any]:
     score = _r(index["score"])
     block: dict[str, Any] = {
@@ -151,6 +151,7 @@ def dimensions_block(spec: FrameworkSpec, index: Mapping[str, Any]) -> dict[str,
                 f"indicators with data carry {d['coverage'] * 100:.1f} % of the dimension's weight "
                 f"(at least {spec.min_coverage * 100:.1f} % needed)"
             )
+        entry["label"] = spec.dimensions.at[code, "label"]
         dims[code] = entry
     return dims
 
@@ -258,6 +259,8 @@ def network_block(network: Mapping[str, Any], network_score: float) -> dict[str,
     }
     if network.get("missing"):
         block["missing"] = network["missing"]
+    block["graph"] = network["graph"]
+    block["isolated_sectors"] = network["sectors_without_ties"]
     return block
 
 

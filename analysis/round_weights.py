@@ -8,9 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from instruments.domain import GROUPS
+
 from .errors import AnalysisError, quote_some
 from .result import rounded
-from .scoring import GROUPS
 from .stats import effective_n
 from .weighting import rake
 
@@ -30,9 +31,7 @@ def start_weights(frame: pd.DataFrame) -> tuple[pd.Series, dict[str, Any]]:
     return weights, {"method": "given"}
 
 
-def _known_categories(
-    frame: pd.DataFrame, margins: Mapping, in_group: np.ndarray
-) -> tuple[np.ndarray, list[str]]:
+def _known_categories(frame: pd.DataFrame, margins: Mapping, in_group: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """Respondents of the group whose category of every raking variable is in the margins, and the others' values."""
     known = in_group.copy()
     outside: list[str] = []

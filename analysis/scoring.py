@@ -35,11 +35,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from instruments.domain import GROUPS
+
 from .errors import AnalysisError, quote_some, require_columns
 from .stats import alpha_with_reason, t_quantile, wilson_interval
 
 __all__ = [
-    "GROUPS",
     "ITEM_COLUMNS",
     "GroupBlock",
     "PreparedSurvey",
@@ -53,7 +54,6 @@ __all__ = [
     "validate_items",
 ]
 
-GROUPS = ("residents", "business", "academia", "civil_society", "government", "international")
 ITEM_COLUMNS = ("construct", "kind", "k", "reverse")
 KINDS = ("likert", "yesno")
 MAX_SCALE_POINTS = 101

@@ -74,7 +74,7 @@ class FrameworkSpec:
     method: str
     min_coverage: float
     levels: tuple[tuple[str, float], ...]
-    dimensions: pd.DataFrame  # index code: weight (raw)
+    dimensions: pd.DataFrame  # index code: weight (raw), label ({lang: text})
     indicators: pd.DataFrame  # index code: dimension, source, construct, measure, best, worst, weight, min, max
     subscores: tuple[tuple[str, tuple[str, ...]], ...]
     network_blend: dict | None
@@ -114,7 +114,11 @@ def framework_spec(framework: Any) -> FrameworkSpec:
     if not dims or not inds:
         raise AnalysisError("the framework needs dimensions and indicators")
     dimensions = pd.DataFrame(
-        {"weight": [float(d.get("weight", 1.0)) for d in dims]}, index=pd.Index([d["code"] for d in dims], name="code")
+        {
+            "weight": [float(d.get("weight", 1.0)) for d in dims],
+            "label": [dict(d.get("label") or {"en": d["code"]}) for d in dims],
+        },
+        index=pd.Index([d["code"] for d in dims], name="code"),
     )
     if dimensions.index.has_duplicates:
         raise AnalysisError(

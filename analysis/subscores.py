@@ -11,14 +11,15 @@ import numpy as np
 import pandas as pd
 
 from .errors import AnalysisError
-from .network import build_network, network_measures
+from .network import build_network, graph_view, network_measures
 from .scri import FrameworkSpec, normalise
 
 __all__ = ["network_part", "round_network", "subscore_draws"]
 
 
 def round_network(ties: pd.DataFrame | None, actors: pd.DataFrame | None) -> dict[str, Any]:
-    """The network measures of a round (None with a reason when there is no ties question or no tie)."""
+    """The network measures of a round (None with a reason when there is no ties question or no tie) and its
+    graph for drawing."""
     if actors is None or len(actors) == 0:
         if ties is not None and len(ties):
             raise AnalysisError("`ties` were given without `actors`; every actor that could be named is needed")
@@ -36,8 +37,11 @@ def round_network(ties: pd.DataFrame | None, actors: pd.DataFrame | None) -> dic
             "external_ties": 0,
             "internal_ties": 0,
             "missing": {"density": "the round has no ties question", "ei_index": "the round has no ties question"},
+            "graph": {"nodes": [], "edges": []},
         }
-    measures = network_measures(build_network(ties, actors))
+    graph = build_network(ties, actors[["code", "sector"]])
+    measures = network_measures(graph)
+    labels = dict(zip(actors["code"], actors["label"], strict=True)) if "label" in actors.columns else {}
     if measures["ties_reported"] == 0:
         measures["density"] = None
         measures["ei_index"] = None
@@ -45,6 +49,7 @@ def round_network(ties: pd.DataFrame | None, actors: pd.DataFrame | None) -> dic
             "density": "no ties reported in this round",
             "ei_index": "no ties reported in this round",
         }
+    measures["graph"] = graph_view(graph, labels)
     return measures
 
 
@@ -89,4 +94,3 @@ def subscore_draws(
         score = np.where(coverage >= spec.min_coverage - 1e-9, mean, np.nan)
         out[code] = {"score": score, "coverage": coverage, "parts": dict(zip(constructs, parts, strict=True))}
     return out
-

@@ -36,8 +36,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from instruments.domain import GROUPS
+
 from .errors import AnalysisError, quote_some
-from .scoring import GROUPS
 
 __all__ = [
     "DEFAULT_K_MIN",

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .scoring import GROUPS
+from instruments.domain import GROUPS
 
 __all__ = ["DEFAULT_CONSTRUCTS", "synthetic_indicators", "synthetic_round"]
 

@@ -77,14 +77,13 @@ def main() -> int:
         def city_render():
             pdf.city_report_pdf(result, args.lang, generated=day)
 
-        results, compared = services.comparison(rounds)
+        compared = services.comparison(rounds)
 
         def compare_full():
-            res, comp = services.comparison(rounds)
-            pdf.comparison_report_pdf(res, comp, args.lang, generated=day)
+            pdf.comparison_report_pdf(services.comparison(rounds), args.lang, generated=day)
 
         def compare_render():
-            pdf.comparison_report_pdf(results, compared, args.lang, generated=day)
+            pdf.comparison_report_pdf(compared, args.lang, generated=day)
 
         figures = {
             "city report (scoring + PDF)": _median(city_full, args.runs),

@@ -29,8 +29,9 @@ from typing import Any
 
 import pandas as pd
 
+from .domain import LANGUAGES
 from .loader import InstrumentError, Problem, read_yaml
-from .model import CONSTRUCTS, LANGS, Texts
+from .model import CONSTRUCTS, Texts
 
 __all__ = [
     "DEFAULT_FRAMEWORK_FILE",
@@ -333,13 +334,13 @@ class _Checker:
             self.problem(where, f"missing {what}: a mapping of kk, ru and en texts is required")
             return {}
         out: Texts = {}
-        for lang in LANGS:
+        for lang in LANGUAGES:
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
                 self.problem(where, f"missing translation: {what} in '{lang}'")
             else:
                 out[lang] = text.strip()
-        for extra in sorted(set(map(str, value)) - set(LANGS)):
+        for extra in sorted(set(map(str, value)) - set(LANGUAGES)):
             self.problem(where, f"{what} has an unknown language {extra!r} (use kk, ru, en)")
         return out
 
@@ -435,9 +436,9 @@ class _Checker:
     def levels(self, value: Any) -> list[Level]:
         if value is None:
             return [
-                Level("low", 0.0, dict.fromkeys(LANGS, "low")),
-                Level("medium", 40.0, dict.fromkeys(LANGS, "medium")),
-                Level("high", 60.0, dict.fromkeys(LANGS, "high")),
+                Level("low", 0.0, dict.fromkeys(LANGUAGES, "low")),
+                Level("medium", 40.0, dict.fromkeys(LANGUAGES, "medium")),
+                Level("high", 60.0, dict.fromkeys(LANGUAGES, "high")),
             ]
         if not isinstance(value, list) or not value:
             self.problem("levels", "must be a non-empty list of {code, from, label}")
@@ -647,7 +648,7 @@ class _Checker:
     def subscores(self, value: Any) -> list[SubScore]:
         if value is None:
             return [
-                SubScore(code, constructs, {lang: code for lang in LANGS}) for code, constructs in DEFAULT_SUBSCORES
+                SubScore(code, constructs, {lang: code for lang in LANGUAGES}) for code, constructs in DEFAULT_SUBSCORES
             ]
         if not isinstance(value, list):
             self.problem("subscores", "must be a list of {code, constructs, label}")

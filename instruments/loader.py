@@ -16,10 +16,9 @@ from typing import Any
 import yaml
 
 from . import relevance
+from .domain import GROUPS, LANGUAGES
 from .model import (
     CONSTRUCTS,
-    GROUPS,
-    LANGS,
     QUESTION_TYPES,
     SCORED_TYPES,
     Instrument,
@@ -133,7 +132,7 @@ class _Checker:
             self.problem(where, f"{what} must be a mapping of kk, ru and en texts")
             return None
         result = {}
-        for lang in LANGS:
+        for lang in LANGUAGES:
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
                 self.problem(where, f"missing translation: {what} in '{lang}'")
@@ -141,7 +140,7 @@ class _Checker:
                 self.problem(where, f"{what} in '{lang}' is longer than {MAX_TEXT} characters")
             else:
                 result[lang] = text.strip()
-        for extra in set(value) - set(LANGS):
+        for extra in set(value) - set(LANGUAGES):
             self.problem(where, f"{what} has an unknown language {extra!r} (use kk, ru, en)")
         return result
 
@@ -246,8 +245,10 @@ class _Checker:
             return None
         code = data.get("code")
         if not isinstance(code, str) or not CODE_RE.match(code):
-            self.problem(where, f"question code {code!r} must be lower-case letters, digits and _ "
-                                "(at most 40, starting with a letter)")
+            self.problem(
+                where,
+                f"question code {code!r} must be lower-case letters, digits and _ (at most 40, starting with a letter)",
+            )
             return None
         where = code
         if code in seen:
@@ -289,8 +290,7 @@ class _Checker:
             else:
                 q["scale"] = scale
                 q["choices"] = [
-                    {"code": str(p["value"]), "value": p["value"], "label": p["label"]}
-                    for p in self.scales[scale]
+                    {"code": str(p["value"]), "value": p["value"], "label": p["label"]} for p in self.scales[scale]
                 ]
         elif qtype in {"single", "multiple"}:
             q["choices"] = self.choices(data.get("choices"), where)
@@ -332,8 +332,7 @@ class _Checker:
                 actors = {c["code"] for c in q.get("choices", [])}
                 unknown = {c["code"] for c in target.get("choices", [])} - actors
                 if unknown:
-                    self.problem(where, f"ego {ego!r} offers choices that are not actors: "
-                                        f"{', '.join(sorted(unknown))}")
+                    self.problem(where, f"ego {ego!r} offers choices that are not actors: {', '.join(sorted(unknown))}")
             q["ego"] = ego
 
         relevant = data.get("relevant")

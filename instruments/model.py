@@ -7,8 +7,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-LANGS = ("kk", "ru", "en")
-GROUPS = ("residents", "business", "academia", "civil_society", "government", "international")
 QUESTION_TYPES = ("likert", "single", "multiple", "yesno", "integer", "decimal", "text", "ties")
 SCORED_TYPES = ("likert", "yesno")
 TIE_FREQUENCIES = ("rarely", "monthly", "weekly")

@@ -29,8 +29,9 @@ from typing import Any
 
 import pandas as pd
 
+from .domain import LANGUAGES
 from .loader import MAX_FILE_BYTES, InstrumentError, Problem, read_yaml
-from .model import LANGS, Texts
+from .model import Texts
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_FRAMEWORK_FILE = HERE / "frameworks" / "kz_reference_standard.yaml"
@@ -166,13 +167,13 @@ class _FrameworkChecker:
             self.problem(where, f"{what} must be a mapping of kk, ru and en texts")
             return {}
         out: Texts = {}
-        for lang in LANGS:
+        for lang in LANGUAGES:
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
                 self.problem(where, f"missing translation: {what} in '{lang}'")
             else:
                 out[lang] = text.strip()
-        for extra in sorted(set(map(str, value)) - set(LANGS)):
+        for extra in sorted(set(map(str, value)) - set(LANGUAGES)):
             self.problem(where, f"{what} has an unknown language {extra!r} (use kk, ru, en)")
         return out
 

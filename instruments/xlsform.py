@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from . import relevance
+from .domain import LANGUAGES
 from .loader import InstrumentError, Problem, parse_instrument
-from .model import LANGS, Instrument
+from .model import Instrument
 
 MAX_XLSX_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED = 30 * 1024 * 1024
@@ -27,12 +28,34 @@ MAX_COLUMNS = 80
 
 LANGUAGE_NAMES = {"kazakh": "kk", "russian": "ru", "english": "en", "қазақша": "kk", "русский": "ru"}
 METADATA_TYPES = {
-    "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username", "email",
-    "audit", "instanceid", "start-geopoint", "background-audio", "uri:deviceid", "uri:email",
-    "uri:phonenumber", "uri:subscriberid", "uri:simserial", "uri:username",
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+    "instanceid",
+    "start-geopoint",
+    "background-audio",
+    "uri:deviceid",
+    "uri:email",
+    "uri:phonenumber",
+    "uri:subscriberid",
+    "uri:simserial",
+    "uri:username",
 }
-SIMPLE_TYPES = {"integer": "integer", "int": "integer", "decimal": "decimal", "text": "text", "string": "text",
-                "yesno": "yesno"}
+SIMPLE_TYPES = {
+    "integer": "integer",
+    "int": "integer",
+    "decimal": "decimal",
+    "text": "text",
+    "string": "text",
+    "yesno": "yesno",
+}
 LIST_TYPES = {"select_one": "single", "select_multiple": "multiple", "ties": "ties"}
 QUESTION_COLUMNS = {"construct", "reverse", "scale", "min", "max", "max_length", "dont_know", "max_choices", "ego"}
 TRUE = {"yes", "true", "1", "y", "true()"}
@@ -67,8 +90,10 @@ class _Reader:
                 break
             for column in formula_rows.get(number, ()):
                 if column < len(cells) and cells[column] in (None, ""):
-                    self.problem(f"{name} sheet, row {number}",
-                                 "a formula without a saved value; replace formulas with plain values")
+                    self.problem(
+                        f"{name} sheet, row {number}",
+                        "a formula without a saved value; replace formulas with plain values",
+                    )
             row = {}
             for index, key in enumerate(header):
                 if key and index < len(cells) and cells[index] not in (None, ""):
@@ -92,8 +117,10 @@ class _Reader:
                 continue
             lang = _language(tail)
             if lang is None:
-                self.problem(f"{sheet} sheet", f"column {column!r}: unknown language; use Kazakh (kk), "
-                                               "Russian (ru) or English (en)")
+                self.problem(
+                    f"{sheet} sheet",
+                    f"column {column!r}: unknown language; use Kazakh (kk), Russian (ru) or English (en)",
+                )
             else:
                 found[lang] = column
         return found
@@ -101,14 +128,19 @@ class _Reader:
     def texts(self, row: dict, columns: dict[str, str], where: str, what: str) -> dict | None:
         if not columns:
             return None
-        texts = {lang: str(row[col]).strip() for lang, col in columns.items()
-                 if lang and row.get(col) not in (None, "") and str(row[col]).strip()}
+        texts = {
+            lang: str(row[col]).strip()
+            for lang, col in columns.items()
+            if lang and row.get(col) not in (None, "") and str(row[col]).strip()
+        }
         plain = row.get(columns.get("", ""), None) if "" in columns else None
         if plain not in (None, ""):
-            for lang in LANGS:
+            for lang in LANGUAGES:
                 if lang not in texts:
-                    self.problem(where, f"missing translation: {what} in '{lang}' (only a {what} column "
-                                        "without a language was given)")
+                    self.problem(
+                        where,
+                        f"missing translation: {what} in '{lang}' (only a {what} column without a language was given)",
+                    )
                     texts[lang] = str(plain).strip()
         return texts or None
 
@@ -124,10 +156,10 @@ def _clean(value: Any) -> Any:
 def _language(text: str) -> str | None:
     text = text.strip()
     match = _LANG_IN_PARENS.search(text)
-    if match and match.group(1).lower() in LANGS:
+    if match and match.group(1).lower() in LANGUAGES:
         return match.group(1).lower()
     lowered = text.lower()
-    if lowered in LANGS:
+    if lowered in LANGUAGES:
         return lowered
     return LANGUAGE_NAMES.get(lowered)
 
@@ -185,8 +217,9 @@ def check_xlsx_zip(data: bytes, name: str) -> None:
         raise InstrumentError([Problem(name, None, "not a readable .xlsx workbook")]) from None
     total = sum(info.file_size for info in infos)
     if total > MAX_UNCOMPRESSED:
-        raise InstrumentError([Problem(name, None, f"the workbook unpacks to more than "
-                                                   f"{MAX_UNCOMPRESSED // 2**20} MB; it is refused")])
+        raise InstrumentError(
+            [Problem(name, None, f"the workbook unpacks to more than {MAX_UNCOMPRESSED // 2**20} MB; it is refused")]
+        )
 
 
 def load_xlsform_file(path: str | Path) -> Instrument:
@@ -249,9 +282,17 @@ def _read(book, formula_book, name: str) -> tuple[dict, list[Problem], dict[str,
     missing = [s for s in ("survey", "settings") if s not in sheets]
     if missing:
         found = ", ".join(repr(s) for s in book.sheetnames) or "none"
-        raise InstrumentError([Problem(name, None, f"the workbook needs sheets named 'survey', 'choices' and "
-                                                   f"'settings'; missing {', '.join(repr(m) for m in missing)} "
-                                                   f"(found {found})")])
+        raise InstrumentError(
+            [
+                Problem(
+                    name,
+                    None,
+                    f"the workbook needs sheets named 'survey', 'choices' and "
+                    f"'settings'; missing {', '.join(repr(m) for m in missing)} "
+                    f"(found {found})",
+                )
+            ]
+        )
 
     def read(sheet_name: str):
         real = sheets[sheet_name]
@@ -275,8 +316,9 @@ def _read(book, formula_book, name: str) -> tuple[dict, list[Problem], dict[str,
     definition["group"] = settings.get(lower.get("group", ""))
     title_columns = reader.language_columns(settings_header, "form_title", "settings")
     definition["title"] = reader.texts(settings, title_columns, "settings sheet", "form_title")
-    intro_columns = reader.language_columns(settings_header, "intro", "settings") or \
-        reader.language_columns(settings_header, "form_intro", "settings")
+    intro_columns = reader.language_columns(settings_header, "intro", "settings") or reader.language_columns(
+        settings_header, "form_intro", "settings"
+    )
     definition["intro"] = reader.texts(settings, intro_columns, "settings sheet", "intro")
 
     lists = _choice_lists(reader, choices_header, choices_rows)
@@ -324,9 +366,11 @@ def _read(book, formula_book, name: str) -> tuple[dict, list[Problem], dict[str,
         elif kind in LIST_TYPES and arg and " " not in arg:
             qtype = "likert" if kind == "select_one" and row.get("scale") not in (None, "") else LIST_TYPES[kind]
         else:
-            reader.problem(f"{where} ({qname})" if qname else where,
-                           f"question type {raw_type!r} is not supported; use select_one LIST, select_multiple "
-                           "LIST, integer, decimal, text, yesno, ties LIST, begin_group or end_group")
+            reader.problem(
+                f"{where} ({qname})" if qname else where,
+                f"question type {raw_type!r} is not supported; use select_one LIST, select_multiple "
+                "LIST, integer, decimal, text, yesno, ties LIST, begin_group or end_group",
+            )
             continue
         question: dict[str, Any] = {"code": qname, "type": qtype}
         if qname:
@@ -365,8 +409,12 @@ def _read(book, formula_book, name: str) -> tuple[dict, list[Problem], dict[str,
         if group is None:
             if loose is None:
                 count = sum(1 for s in sections if s.get("loose"))
-                loose = {"code": form_code if not count else f"{form_code}_{count + 1}",
-                         "title": definition["title"], "questions": [], "loose": True}
+                loose = {
+                    "code": form_code if not count else f"{form_code}_{count + 1}",
+                    "title": definition["title"],
+                    "questions": [],
+                    "loose": True,
+                }
                 sections.append(loose)
             loose["questions"].append(question)
         else:
@@ -393,8 +441,10 @@ def _choice_lists(reader: _Reader, header: list[str], rows: list[tuple[int, dict
             reader.problem(f"choices sheet, row {number}", "list_name is empty")
             continue
         where = f"choices sheet, row {number} ({list_name})"
-        choice: dict[str, Any] = {"code": _code(row.get("name")),
-                                  "label": reader.texts(row, label_columns, where, "label")}
+        choice: dict[str, Any] = {
+            "code": _code(row.get("name")),
+            "label": reader.texts(row, label_columns, where, "label"),
+        }
         if row.get("sector") not in (None, ""):
             choice["sector"] = str(row["sector"])
         lists.setdefault(str(list_name), []).append(choice)

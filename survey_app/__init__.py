@@ -12,8 +12,7 @@ from .extensions import babel, csrf, db, login_manager
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TRANSLATION_DIRECTORIES = ";".join(
-    str(Path(__file__).parent / sub / "translations")
-    for sub in ("", "public", "console", "reports", "api")
+    str(Path(__file__).parent / sub / "translations") for sub in ("", "public", "console", "reports", "api")
 )
 
 

@@ -46,7 +46,7 @@ def load_user_from_token(request: Request) -> User | None:
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer ") or not request.path.startswith("/api/"):
         return None
-    token = header[len("Bearer "):].strip()
+    token = header[len("Bearer ") :].strip()
     if not token or len(token) > 200:
         return None
     row = db.session.scalar(

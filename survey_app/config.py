@@ -6,8 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-LANGUAGES = ("kk", "ru", "en")
-DEFAULT_LANGUAGE = "ru"
+from instruments.domain import DEFAULT_LANGUAGE, LANGUAGES
 
 
 class ConfigError(RuntimeError):

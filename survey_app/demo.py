@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from sqlalchemy import select
 
+from instruments.domain import GROUPS
 from instruments.model import Instrument as InstrumentDef
 from instruments.model import Question
 
@@ -21,8 +22,6 @@ from .services import rounds as round_services
 from .services.answers import encode
 from .services.cities import ensure_city
 from .services.instruments import ensure_builtin_instruments, instrument_definition
-
-GROUPS = ("residents", "business", "academia", "civil_society", "government", "international")
 
 # Census margins (shares) for weighting residents: sex × age band, rounded from regional statistics.
 MARGINS = {
@@ -38,8 +37,14 @@ CITIES = [
         "population": 37_000,
         # Latent readiness (0..1) driving the synthetic answers: Shu is the most ready (paper 000).
         "readiness": 0.55,
-        "sizes": {"residents": 124, "business": 24, "academia": 14, "civil_society": 16, "government": 18,
-                  "international": 8},
+        "sizes": {
+            "residents": 124,
+            "business": 24,
+            "academia": 14,
+            "civil_society": 16,
+            "government": 18,
+            "international": 8,
+        },
     },
     {
         "slug": "ayagoz",
@@ -47,8 +52,14 @@ CITIES = [
         "region": "Abai region",
         "population": 38_500,
         "readiness": 0.42,
-        "sizes": {"residents": 118, "business": 20, "academia": 10, "civil_society": 12, "government": 16,
-                  "international": 6},
+        "sizes": {
+            "residents": 118,
+            "business": 20,
+            "academia": 10,
+            "civil_society": 12,
+            "government": 16,
+            "international": 6,
+        },
     },
     {
         "slug": "shalkar",
@@ -57,22 +68,36 @@ CITIES = [
         "population": 27_800,
         "readiness": 0.36,
         # Fewer than five international partners answered, so suppression shows in every output.
-        "sizes": {"residents": 121, "business": 18, "academia": 11, "civil_society": 10, "government": 14,
-                  "international": 3},
+        "sizes": {
+            "residents": 121,
+            "business": 18,
+            "academia": 11,
+            "civil_society": 10,
+            "government": 14,
+            "international": 3,
+        },
     },
 ]
 
-TARGETS = {"residents": 150, "business": 25, "academia": 15, "civil_society": 15, "government": 20,
-           "international": 10}
+TARGETS = {"residents": 150, "business": 25, "academia": 15, "civil_society": 15, "government": 20, "international": 10}
 DEMO_PASSWORD = "scri-demo-2025"  # noqa: S105 (documented demo account, development only)
 
 TEXT_ANSWERS = {
-    "kk": ["Қала порталында ақпарат көбірек болса екен.", "Көше жарығы мен интернетті жақсарту керек.",
-           "Әкімдікпен кездесулер жиірек өтсе жақсы болар еді."],
-    "ru": ["Хотелось бы больше информации на портале города.", "Нужно улучшить освещение улиц и интернет.",
-           "Встречи с акиматом стоит проводить чаще."],
-    "en": ["More information on the city portal would help.", "Street lighting and internet need work.",
-           "Meetings with the akimat should be more frequent."],
+    "kk": [
+        "Қала порталында ақпарат көбірек болса екен.",
+        "Көше жарығы мен интернетті жақсарту керек.",
+        "Әкімдікпен кездесулер жиірек өтсе жақсы болар еді.",
+    ],
+    "ru": [
+        "Хотелось бы больше информации на портале города.",
+        "Нужно улучшить освещение улиц и интернет.",
+        "Встречи с акиматом стоит проводить чаще.",
+    ],
+    "en": [
+        "More information on the city portal would help.",
+        "Street lighting and internet need work.",
+        "Meetings with the akimat should be more frequent.",
+    ],
 }
 
 
@@ -86,8 +111,9 @@ def _likert(rng: np.random.Generator, level: float, reverse: bool) -> int:
     return int(np.clip(np.rint(rng.normal(mean, 0.9)), 1, 5))
 
 
-def _answer(question: Question, rng: np.random.Generator, level: float, lang: str, answers: dict,
-            network: set | None = None):
+def _answer(
+    question: Question, rng: np.random.Generator, level: float, lang: str, answers: dict, network: set | None = None
+):
     """A plausible value for one question (None: left unanswered)."""
     kind = question.type
     if not question.required and rng.random() < 0.08:
@@ -140,7 +166,7 @@ def city_network(definition: InstrumentDef, readiness: float, seed: int, city: s
     rng = _rng(seed, city, "network")
     pairs: set[tuple[str, str]] = set()
     for i, a in enumerate(actors):
-        for b in actors[i + 1:]:
+        for b in actors[i + 1 :]:
             p = 0.15 + 0.45 * readiness
             sectors = {a.sector, b.sector}
             if "international" in sectors and readiness < 0.45:
@@ -152,8 +178,14 @@ def city_network(definition: InstrumentDef, readiness: float, seed: int, city: s
     return pairs
 
 
-def _fill(definition: InstrumentDef, rng: np.random.Generator, level: float, lang: str,
-          sections: int, network: set | None = None) -> dict:
+def _fill(
+    definition: InstrumentDef,
+    rng: np.random.Generator,
+    level: float,
+    lang: str,
+    sections: int,
+    network: set | None = None,
+) -> dict:
     """Answers for the first `sections` sections, respecting skip logic."""
     from instruments.relevance import evaluate
 
@@ -168,14 +200,15 @@ def _fill(definition: InstrumentDef, rng: np.random.Generator, level: float, lan
     return answers
 
 
-def _responses(round_: SurveyRound, group: str, count: int, readiness: float, seed: int,
-               start: datetime) -> int:
+def _responses(round_: SurveyRound, group: str, count: int, readiness: float, seed: int, start: datetime) -> int:
     """Create the group's synthetic responses that do not exist yet; returns how many were added."""
     round_group = round_.group(group)
     definition = instrument_definition(round_group.instrument)
-    existing = set(db.session.scalars(
-        select(Response.client_submission_id).where(Response.round_id == round_.id, Response.group == group)
-    ))
+    existing = set(
+        db.session.scalars(
+            select(Response.client_submission_id).where(Response.round_id == round_.id, Response.group == group)
+        )
+    )
     added = 0
     languages = ("kk", "ru", "en")
     partial_every = 9
@@ -192,10 +225,15 @@ def _responses(round_: SurveyRound, group: str, count: int, readiness: float, se
         answers = _fill(definition, rng, level, lang, sections, network)
         started = start + timedelta(days=float(rng.uniform(0, 20)), minutes=float(rng.uniform(0, 600)))
         response = Response(
-            round_id=round_.id, group=group, instrument_id=round_group.instrument_id, language=lang,
-            status="partial" if partial else "complete", client_submission_id=submission_id,
+            round_id=round_.id,
+            group=group,
+            instrument_id=round_group.instrument_id,
+            language=lang,
+            status="partial" if partial else "complete",
+            client_submission_id=submission_id,
             resume_token_hash=hashlib.sha256(f"demo-resume|{submission_id}".encode()).hexdigest(),
-            current_section=sections if partial else len(definition.sections), started_at=started,
+            current_section=sections if partial else len(definition.sections),
+            started_at=started,
             submitted_at=None if partial else started + timedelta(minutes=float(rng.uniform(6, 28))),
         )
         for code, value in answers.items():
@@ -209,9 +247,11 @@ def _indicators(city_id: int, readiness: float, year: int, seed: int) -> int:
     """Infrastructure (and reference-standard) indicator values for the city, where missing."""
     from .demo_indicators import demo_indicator_values
 
-    existing = set(db.session.scalars(
-        select(IndicatorValue.indicator).where(IndicatorValue.city_id == city_id, IndicatorValue.year == year)
-    ))
+    existing = set(
+        db.session.scalars(
+            select(IndicatorValue.indicator).where(IndicatorValue.city_id == city_id, IndicatorValue.year == year)
+        )
+    )
     added = 0
     for code, value, source in demo_indicator_values(readiness, _rng(seed, city_id, "indicators")):
         if code in existing:
@@ -226,8 +266,11 @@ def _accounts(city_ids: dict[str, int]) -> list[str]:
     from .services.users import create_user
 
     lines = []
-    wanted = [("admin@demo.scri", "admin", []), ("ayagoz@demo.scri", "coordinator", ["ayagoz"]),
-              ("viewer@demo.scri", "viewer", ["shu", "ayagoz", "shalkar"])]
+    wanted = [
+        ("admin@demo.scri", "admin", []),
+        ("ayagoz@demo.scri", "coordinator", ["ayagoz"]),
+        ("viewer@demo.scri", "viewer", ["shu", "ayagoz", "shalkar"]),
+    ]
     for email, role, cities in wanted:
         if db.session.scalar(select(User.id).where(User.email == email)) is None:
             create_user(email, DEMO_PASSWORD, role, [city_ids[c] for c in cities])
@@ -242,8 +285,9 @@ def load_demo(seed: int = 2025, now: datetime | None = None) -> list[str]:
     summary = []
     city_ids = {}
     for spec in CITIES:
-        city = ensure_city(spec["slug"], spec["names"], region=spec["region"], population=spec["population"],
-                           census_margins=MARGINS)
+        city = ensure_city(
+            spec["slug"], spec["names"], region=spec["region"], population=spec["population"], census_margins=MARGINS
+        )
         city_ids[spec["slug"]] = city.id
         # Last year's closed round for Shu, so reports show change over time.
         plan = [(f"{spec['slug']}-2025", 2025, "open", spec["readiness"])]
@@ -253,7 +297,11 @@ def load_demo(seed: int = 2025, now: datetime | None = None) -> list[str]:
             round_ = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == slug))
             if round_ is None:
                 round_ = round_services.create_round(
-                    city, slug, list(GROUPS), year=year, targets=TARGETS,
+                    city,
+                    slug,
+                    list(GROUPS),
+                    year=year,
+                    targets=TARGETS,
                     title=f"{spec['names']['en']} {year}",
                 )
                 round_services.open_round(round_)

@@ -45,8 +45,10 @@ def register_error_handlers(app: Flask) -> None:
         return render_error(
             400,
             _l("Your form has expired"),
-            _l("For your security the form must be sent from this site within one session. "
-               "Please go back, reload the page and send it again; your saved answers are kept."),
+            _l(
+                "For your security the form must be sent from this site within one session. "
+                "Please go back, reload the page and send it again; your saved answers are kept."
+            ),
         )
 
     @app.errorhandler(HTTPException)

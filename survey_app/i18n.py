@@ -6,9 +6,7 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 
-from .config import DEFAULT_LANGUAGE, LANGUAGES
-
-LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+from instruments.domain import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 
 
 def select_locale() -> str:

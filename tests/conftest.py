@@ -45,10 +45,8 @@ def database_url(tmp_path_factory):
         yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
-@pytest.fixture(scope="session")
-def app(database_url, tmp_path_factory):
-    """The application, with the schema made by the migrations, as in production."""
-    instance = tmp_path_factory.mktemp("instance")
+def _make_app(database_url: str, instance):
+    """An application on `database_url`, with the schema made by the migrations, as in production."""
     os.environ["SCRI_INSTANCE_PATH"] = str(instance)
     from flask_migrate import upgrade
 
@@ -64,11 +62,46 @@ def app(database_url, tmp_path_factory):
     })
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
-    yield app
+    return app
+
+
+def _dispose(app) -> None:
     with app.app_context():
         from survey_app.extensions import db
 
+        db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    """The application, emptied after each test that uses it."""
+    app = _make_app(database_url, tmp_path_factory.mktemp("instance"))
+    yield app
+    _dispose(app)
+
+
+@pytest.fixture(scope="session")
+def demo_app(tmp_path_factory):
+    """A second application whose database holds `scri demo`, built once per test session.
+
+    For tests that only read the demo (scores, reports, exports): nothing empties it, so a test must not
+    change what another one reads. Its accounts are the demo's (`survey_app.demo.DEMO_PASSWORD`).
+    """
+    base = os.environ.get("SCRI_TEST_DATABASE_URL", "").strip()
+    schema = None
+    if base:
+        schema, url = _postgres_schema_url(base)
+    else:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("demo-db") / "demo.sqlite3")
+    app = _make_app(url, tmp_path_factory.mktemp("demo-instance"))
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    yield app
+    _dispose(app)
+    if schema:
+        _drop_schema(base, schema)
+
 
 
 @pytest.fixture(autouse=True)

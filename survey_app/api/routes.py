@@ -56,18 +56,27 @@ def round_detail(slug: str):
     round_ = _round(slug)
     [summary] = rounds_summary([round_])
     counts = response_counts([round_.id]).get(round_.id, {})
-    summary.update({
-        "title": round_.title,
-        "anonymous": round_.anonymous,
-        "opens_at": _iso(round_.opens_at), "closes_at": _iso(round_.closes_at),
-        "opened_at": _iso(round_.opened_at), "closed_at": _iso(round_.closed_at),
-        "targets": {g.group: g.target_n for g in round_.groups},
-        "by_group": {g.group: {"complete": counts.get(g.group, {}).get("complete", 0),
-                               "partial": counts.get(g.group, {}).get("partial", 0),
-                               "target": g.target_n, "access": g.access,
-                               "instrument": {"code": g.instrument.code, "version": g.instrument.version}}
-                     for g in round_.groups},
-    })
+    summary.update(
+        {
+            "title": round_.title,
+            "anonymous": round_.anonymous,
+            "opens_at": _iso(round_.opens_at),
+            "closes_at": _iso(round_.closes_at),
+            "opened_at": _iso(round_.opened_at),
+            "closed_at": _iso(round_.closed_at),
+            "targets": {g.group: g.target_n for g in round_.groups},
+            "by_group": {
+                g.group: {
+                    "complete": counts.get(g.group, {}).get("complete", 0),
+                    "partial": counts.get(g.group, {}).get("partial", 0),
+                    "target": g.target_n,
+                    "access": g.access,
+                    "instrument": {"code": g.instrument.code, "version": g.instrument.version},
+                }
+                for g in round_.groups
+            },
+        }
+    )
     return jsonify(summary)
 
 
@@ -91,8 +100,12 @@ def responses(slug: str):
     if wanted not in STATUSES:
         abort_with(400, "Bad request", "status must be complete, partial or all")
     rows = db.session.scalars(
-        select(Response).where(Response.round_id == round_.id, Response.status.in_(STATUSES[wanted]))
-        .order_by(Response.id).offset((page - 1) * per_page).limit(per_page + 1)).all()
+        select(Response)
+        .where(Response.round_id == round_.id, Response.status.in_(STATUSES[wanted]))
+        .order_by(Response.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+    ).all()
     more = len(rows) > per_page
     rows = rows[:per_page]
     definitions, instruments = {}, {}
@@ -105,13 +118,32 @@ def responses(slug: str):
     answers: dict[int, dict] = {}
     if rows:
         for rid, code, num, text, js in db.session.execute(
-                select(Answer.response_id, Answer.question_code, Answer.value_num, Answer.value_text,
-                       Answer.value_json).where(Answer.response_id.in_(list(by_id)))):
+            select(
+                Answer.response_id, Answer.question_code, Answer.value_num, Answer.value_text, Answer.value_json
+            ).where(Answer.response_id.in_(list(by_id)))
+        ):
             question = definitions[by_id[rid].instrument_id].question(code)
             answers.setdefault(rid, {})[code] = decode(question, num, text, js)
-    items = [{"id": r.id, "group": r.group, "language": r.language, "status": r.status,
-              "instrument": instruments[r.instrument_id],
-              "started_at": _iso(r.started_at), "submitted_at": _iso(r.submitted_at),
-              "answers": answers.get(r.id, {})} for r in rows]
-    return jsonify({"round": round_.slug, "status": wanted, "page": page, "per_page": per_page,
-                    "responses": items, "next_page": page + 1 if more else None})
+    items = [
+        {
+            "id": r.id,
+            "group": r.group,
+            "language": r.language,
+            "status": r.status,
+            "instrument": instruments[r.instrument_id],
+            "started_at": _iso(r.started_at),
+            "submitted_at": _iso(r.submitted_at),
+            "answers": answers.get(r.id, {}),
+        }
+        for r in rows
+    ]
+    return jsonify(
+        {
+            "round": round_.slug,
+            "status": wanted,
+            "page": page,
+            "per_page": per_page,
+            "responses": items,
+            "next_page": page + 1 if more else None,
+        }
+    )

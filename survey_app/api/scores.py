@@ -25,7 +25,7 @@ def _visible_round(slug: str) -> SurveyRound:
 
 @bp.get("/rounds/<slug>/scores")
 def round_scores(slug: str):
-    from ..reports.scoring import round_result
+    from ..services.scoring import round_result
 
     round_ = _visible_round(slug)
     try:

@@ -60,9 +60,22 @@ def serve_command(host: str, port: int, workers: int, timeout: int) -> None:
     click.echo(f"SCRI is running at http://{shown}:{port}/  (console: http://{shown}:{port}/console/)")
     click.echo("Press Ctrl+C to stop.")
     sys.stdout.flush()
-    args = [gunicorn, "--workers", str(workers), "--bind", f"{host}:{port}", "--timeout", str(timeout),
-            "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT, "--error-logfile", "-",
-            "survey_app.wsgi:app"]
+    args = [
+        gunicorn,
+        "--workers",
+        str(workers),
+        "--bind",
+        f"{host}:{port}",
+        "--timeout",
+        str(timeout),
+        "--access-logfile",
+        "-",
+        "--access-logformat",
+        ACCESS_LOG_FORMAT,
+        "--error-logfile",
+        "-",
+        "survey_app.wsgi:app",
+    ]
     os.execv(gunicorn, args)  # noqa: S606
 
 

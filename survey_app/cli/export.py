@@ -16,12 +16,22 @@ from ._util import UserError, user_errors
 
 @click.command("export")
 @click.option("--round", "slug", required=True, help="Slug of the round.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "sav"]), required=True,
-              help="csv, xlsx (with a codebook sheet) or sav (SPSS, with variable and value labels).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx", "sav"]),
+    required=True,
+    help="csv, xlsx (with a codebook sheet) or sav (SPSS, with variable and value labels).",
+)
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="File to write.")
 @click.option("--partial", is_flag=True, help="Include unfinished (partial) responses.")
-@click.option("--lang", type=click.Choice(["kk", "ru", "en"]), default="en", show_default=True,
-              help="Language of the SPSS labels.")
+@click.option(
+    "--lang",
+    type=click.Choice(["kk", "ru", "en"]),
+    default="en",
+    show_default=True,
+    help="Language of the SPSS labels.",
+)
 @with_appcontext
 @user_errors
 def export_command(slug: str, fmt: str, output: Path, partial: bool, lang: str) -> None:

@@ -34,8 +34,10 @@ def validate(paths: tuple[Path, ...]) -> None:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             continue
-        click.echo(f"{path}: OK — {instrument.code} v{instrument.version} ({instrument.group}), "
-                   f"{len(instrument.sections)} sections, {len(instrument.questions)} questions")
+        click.echo(
+            f"{path}: OK — {instrument.code} v{instrument.version} ({instrument.group}), "
+            f"{len(instrument.sections)} sections, {len(instrument.questions)} questions"
+        )
     if failed:
         raise UserError(f"{failed} of {len(paths)} file(s) have problems")
 

@@ -51,16 +51,22 @@ def _parse_date(text: str | None) -> date:
 @click.command("report")
 @click.option("--round", "round_slug", default=None, help="The survey round, e.g. shu-2025.")
 @click.option("--city", default=None, help="The round's city (any language or its slug), as a check.")
-@click.option("--lang", type=click.Choice(["kk", "ru", "en"]), default="ru", show_default=True,
-              help="Language of the report.")
+@click.option(
+    "--lang", type=click.Choice(["kk", "ru", "en"]), default="ru", show_default=True, help="Language of the report."
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The PDF file to write.")
-@click.option("--compare", "compare_slugs", default=None,
-              help="Instead of one city: a comparative report of these rounds, e.g. shu-2025,ayagoz-2025.")
+@click.option(
+    "--compare",
+    "compare_slugs",
+    default=None,
+    help="Instead of one city: a comparative report of these rounds, e.g. shu-2025,ayagoz-2025.",
+)
 @click.option("--date", "date_text", default=None, help="Date printed on the report (YYYY-MM-DD; default today).")
 @with_appcontext
 @user_errors
-def report(round_slug: str | None, city: str | None, lang: str, output: Path, compare_slugs: str | None,
-           date_text: str | None) -> None:
+def report(
+    round_slug: str | None, city: str | None, lang: str, output: Path, compare_slugs: str | None, date_text: str | None
+) -> None:
     """Write the governance assessment of a city's round as PDF, or a comparison of several cities."""
     from ..reports import pdf, services
 
@@ -76,8 +82,7 @@ def report(round_slug: str | None, city: str | None, lang: str, output: Path, co
                 raise UserError(f"unknown round {slug!r}")
             rounds.append(round_)
         path = _check_output(output)
-        results, compared = services.comparison(rounds)
-        data = pdf.comparison_report_pdf(results, compared, lang, generated=day)
+        data = pdf.comparison_report_pdf(services.comparison(rounds), lang, generated=day)
     else:
         if not round_slug or not city:
             raise UserError("give --round SLUG and --city NAME (or --compare SLUG1,SLUG2)")

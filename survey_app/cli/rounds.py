@@ -41,8 +41,10 @@ def list_rounds(fmt: str, city: str | None) -> None:
         return
     click.echo(f"{'slug':<24} {'city':<12} {'status':<8} {'complete':>8} {'partial':>8}  groups")
     for row in summary:
-        click.echo(f"{row['slug']:<24} {row['city']:<12} {row['status']:<8} {row['responses']['complete']:>8} "
-                   f"{row['responses']['partial']:>8}  {','.join(row['groups'])}")
+        click.echo(
+            f"{row['slug']:<24} {row['city']:<12} {row['status']:<8} {row['responses']['complete']:>8} "
+            f"{row['responses']['partial']:>8}  {','.join(row['groups'])}"
+        )
 
 
 @rounds_group.command("create")

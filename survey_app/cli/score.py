@@ -16,7 +16,7 @@ from ._util import echo_json, user_errors
 @user_errors
 def score_command(slug: str, fmt: str) -> None:
     """The analysis of a round: SCRI, dimensions, groups, constructs, sub-scores, network, sensitivity."""
-    from ..reports.scoring import round_result
+    from ..services.scoring import round_result
 
     echo_json(round_result(round_services.get_round(slug)))
 

@@ -31,8 +31,7 @@ def console_helpers():
             links.append((url_for("reports.round_results", slug=round_.slug), _l("Results")))
         return links
 
-    return {"console_menu": console_menu, "status_label": lambda s: STATUS_LABELS.get(s, s),
-            "round_links": round_links}
+    return {"console_menu": console_menu, "status_label": lambda s: STATUS_LABELS.get(s, s), "round_links": round_links}
 
 
 from . import (  # noqa: E402, F401

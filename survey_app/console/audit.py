@@ -35,14 +35,25 @@ def audit():
     total = db.session.scalar(count) or 0
     pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
     page = min(page, pages)
-    events = db.session.scalars(query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-                                .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    events = db.session.scalars(
+        query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
+    ).all()
     cities = db.session.scalars(select(City).order_by(City.name_en)).all()
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
     city_names = {c.id: c for c in cities}
-    return render_template("console/audit.html", events=events, cities=cities, actions=actions,
-                           city_names=city_names, city_id=city_id, action=action, page=page, pages=pages,
-                           total=total, details=_details)
+    return render_template(
+        "console/audit.html",
+        events=events,
+        cities=cities,
+        actions=actions,
+        city_names=city_names,
+        city_id=city_id,
+        action=action,
+        page=page,
+        pages=pages,
+        total=total,
+        details=_details,
+    )
 
 
 def _details(value) -> str:

@@ -18,8 +18,14 @@ from .forms import EmptyForm, LoginForm
 
 def safe_next(target: str | None) -> str:
     """A local path to go to after signing in (never another site)."""
-    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
-            and not urlsplit(target).netloc and not urlsplit(target).scheme):
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not urlsplit(target).netloc
+        and not urlsplit(target).scheme
+    ):
         return target
     return url_for("console.index")
 
@@ -43,8 +49,13 @@ def login():
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
         # One message for an unknown address, a wrong password and a locked account.
-        flash(_("The e-mail or password is not right, or the account is locked for a few minutes after "
-                "repeated failures."), "error")
+        flash(
+            _(
+                "The e-mail or password is not right, or the account is locked for a few minutes after "
+                "repeated failures."
+            ),
+            "error",
+        )
         status = 401
     elif request.method == "POST":
         status = 400

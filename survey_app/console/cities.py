@@ -41,17 +41,25 @@ class CityForm(FlaskForm):
 def _add_margin_fields(form_class: type[FlaskForm]) -> None:
     for variable, categories in MARGIN_SETS.items():
         for code, label in categories:
-            setattr(form_class, f"m_{variable}_{code}", FloatField(
-                label, validators=[Optional(), NumberRange(0, 1, message=_l("A share from 0 to 1."))]))
+            setattr(
+                form_class,
+                f"m_{variable}_{code}",
+                FloatField(label, validators=[Optional(), NumberRange(0, 1, message=_l("A share from 0 to 1."))]),
+            )
 
 
 _add_margin_fields(CityForm)
 
 
 class NewCityForm(CityForm):
-    slug = StringField(_l("Short name (Latin letters, for links)"), validators=[
-        DataRequired(), Length(min=3, max=64),
-        Regexp(r"^[a-z][a-z0-9-]*[a-z0-9]$", message=_l("Use lower-case Latin letters, digits and hyphens."))])
+    slug = StringField(
+        _l("Short name (Latin letters, for links)"),
+        validators=[
+            DataRequired(),
+            Length(min=3, max=64),
+            Regexp(r"^[a-z][a-z0-9-]*[a-z0-9]$", message=_l("Use lower-case Latin letters, digits and hyphens.")),
+        ],
+    )
 
 
 def _form_for(city, formdata=None) -> CityForm:
@@ -79,8 +87,13 @@ def _margins(form: CityForm) -> tuple[dict | None, list[str]]:
             continue
         total = sum(given)
         if abs(total - 1) > TOLERANCE:
-            errors.append(_("%(set)s: the shares add up to %(total)s; they must add up to 1 (± 0.01).",
-                            set=MARGIN_LABELS[variable], total=f"{total:.3f}"))
+            errors.append(
+                _(
+                    "%(set)s: the shares add up to %(total)s; they must add up to 1 (± 0.01).",
+                    set=MARGIN_LABELS[variable],
+                    total=f"{total:.3f}",
+                )
+            )
             continue
         margins[variable] = values
     return (margins or None), errors
@@ -108,10 +121,16 @@ def cities():
                     setattr(city, name, (getattr(form, name).data or "").strip())
                 city.population = form.population.data
                 city.census_margins = margins
-                audit.record("city.update", user=current_user, obj=city, city_id=city.id,
-                             details={"before": before, "after": {"name_en": city.name_en,
-                                                                  "population": city.population,
-                                                                  "margins": margins}})
+                audit.record(
+                    "city.update",
+                    user=current_user,
+                    obj=city,
+                    city_id=city.id,
+                    details={
+                        "before": before,
+                        "after": {"name_en": city.name_en, "population": city.population, "margins": margins},
+                    },
+                )
                 db.session.commit()
                 flash(_("%(city)s is saved.", city=city.name(current_language())), "success")
                 return redirect(url_for("console.cities"))
@@ -126,9 +145,17 @@ def _page(rows, forms, errors, status, new_form=None, new_errors=None):
         for city in rows:
             forms.setdefault(city.id, _form_for(city))
         new_form = new_form or NewCityForm(prefix="new")
-    return render_template("console/cities.html", rows=rows, forms=forms, errors=errors, sets=MARGIN_SETS,
-                           set_labels=MARGIN_LABELS, can_edit=current_user.is_admin, new_form=new_form,
-                           new_errors=new_errors or []), status
+    return render_template(
+        "console/cities.html",
+        rows=rows,
+        forms=forms,
+        errors=errors,
+        sets=MARGIN_SETS,
+        set_labels=MARGIN_LABELS,
+        can_edit=current_user.is_admin,
+        new_form=new_form,
+        new_errors=new_errors or [],
+    ), status
 
 
 @bp.post("/cities/new")
@@ -142,10 +169,14 @@ def city_new():
         margins, problems = _margins(form)
         if not problems:
             try:
-                city = create_city(form.slug.data, {lang: getattr(form, f"name_{lang}").data for lang in
-                                                    ("kk", "ru", "en")},
-                                   region=form.region.data or "", population=form.population.data,
-                                   census_margins=margins, actor=current_user)
+                city = create_city(
+                    form.slug.data,
+                    {lang: getattr(form, f"name_{lang}").data for lang in ("kk", "ru", "en")},
+                    region=form.region.data or "",
+                    population=form.population.data,
+                    census_margins=margins,
+                    actor=current_user,
+                )
                 db.session.commit()
             except ServiceError as exc:
                 db.session.rollback()

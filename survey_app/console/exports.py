@@ -12,8 +12,11 @@ from ..services import audit, exports, exports_spss
 from ..services.permissions import get_round_for
 from . import bp
 
-MIMETYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             "sav": "application/x-spss-sav"}
+MIMETYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "sav": "application/x-spss-sav",
+}
 
 
 @bp.get("/rounds/<slug>/export.<fmt>")
@@ -26,11 +29,15 @@ def export(slug: str, fmt: str):
     audit.record("round.export", user=current_user, obj=round_, details={"format": fmt, "partial": partial})
     db.session.commit()
     name = f"scri-{round_.slug}{'-with-partial' if partial else ''}.{fmt}"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store",
-               "X-Accel-Buffering": "no"}
+    headers = {
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "no-store",
+        "X-Accel-Buffering": "no",
+    }
     if fmt == "sav":  # labels in the page's language
-        return Response(exports_spss.sav_bytes(round_, partial, current_language()), mimetype=MIMETYPES[fmt],
-                        headers=headers)
+        return Response(
+            exports_spss.sav_bytes(round_, partial, current_language()), mimetype=MIMETYPES[fmt], headers=headers
+        )
     chunks = exports.csv_chunks if fmt == "csv" else exports.xlsx_chunks
     body = stream_with_context(chunks(round_.id, partial))
     return Response(body, mimetype=MIMETYPES[fmt], headers=headers)

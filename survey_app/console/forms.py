@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from instruments.model import GROUPS
+from instruments.domain import GROUPS
 
 GROUP_LABELS = {
     "residents": _l("Residents"),
@@ -40,16 +40,23 @@ class EmptyForm(FlaskForm):
 
 class RoundForm(FlaskForm):
     city_id = SelectField(_l("City"), coerce=int, validators=[InputRequired()])
-    slug = StringField(_l("Short name used in links"), validators=[
-        DataRequired(), Length(min=3, max=64),
-        Regexp(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$", message=_l("Use lower-case Latin letters, digits and hyphens."))])
+    slug = StringField(
+        _l("Short name used in links"),
+        validators=[
+            DataRequired(),
+            Length(min=3, max=64),
+            Regexp(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$", message=_l("Use lower-case Latin letters, digits and hyphens.")),
+        ],
+    )
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
     anonymous = BooleanField(_l("Anonymous: keep no link between invitations and answers"), default=True)
-    opens_at = DateTimeLocalField(_l("Opens automatically at (optional)"), format="%Y-%m-%dT%H:%M",
-                                  validators=[Optional()])
-    closes_at = DateTimeLocalField(_l("Closes automatically at (optional)"), format="%Y-%m-%dT%H:%M",
-                                   validators=[Optional()])
+    opens_at = DateTimeLocalField(
+        _l("Opens automatically at (optional)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes automatically at (optional)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
 
 
 class RoundEditForm(FlaskForm):
@@ -57,25 +64,41 @@ class RoundEditForm(FlaskForm):
 
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
     anonymous = BooleanField(_l("Anonymous: keep no link between invitations and answers"))
-    opens_at = DateTimeLocalField(_l("Opens automatically at (optional)"), format="%Y-%m-%dT%H:%M",
-                                  validators=[Optional()])
-    closes_at = DateTimeLocalField(_l("Closes automatically at (optional)"), format="%Y-%m-%dT%H:%M",
-                                   validators=[Optional()])
+    opens_at = DateTimeLocalField(
+        _l("Opens automatically at (optional)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes automatically at (optional)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
 
 
 def add_group_fields(form_class: type[FlaskForm]) -> type[FlaskForm]:
     """Per group: surveyed or not, access mode and target n."""
     for group in GROUPS:
         setattr(form_class, f"use_{group}", BooleanField(GROUP_LABELS[group], default=True))
-        setattr(form_class, f"access_{group}", SelectField(
-            _l("Access"),
-            choices=[SelectChoice("open", _l("Open link")), SelectChoice("invitation", _l("Invitation only"))],
-            default="open" if group == "residents" else "invitation"))
-        setattr(form_class, f"instrument_{group}", SelectField(_l("Questionnaire"), coerce=int, choices=[],
-                                                               validate_choice=False))
-        setattr(form_class, f"target_{group}", IntegerField(
-            _l("Target number of responses"), default=120 if group == "residents" else 20,
-            validators=[InputRequired(), NumberRange(0, 100000)]))
+        setattr(
+            form_class,
+            f"access_{group}",
+            SelectField(
+                _l("Access"),
+                choices=[SelectChoice("open", _l("Open link")), SelectChoice("invitation", _l("Invitation only"))],
+                default="open" if group == "residents" else "invitation",
+            ),
+        )
+        setattr(
+            form_class,
+            f"instrument_{group}",
+            SelectField(_l("Questionnaire"), coerce=int, choices=[], validate_choice=False),
+        )
+        setattr(
+            form_class,
+            f"target_{group}",
+            IntegerField(
+                _l("Target number of responses"),
+                default=120 if group == "residents" else 20,
+                validators=[InputRequired(), NumberRange(0, 100000)],
+            ),
+        )
     return form_class
 
 
@@ -90,8 +113,11 @@ class InvitationForm(FlaskForm):
     group = SelectField(_l("Stakeholder group"), validators=[InputRequired()])
     count = IntegerField(_l("Number of blank invitations"), default=10, validators=[Optional(), NumberRange(1, 1000)])
     upload = FileField(_l("Or a list of organisations (CSV or XLSX: organisation, sector, email)"))
-    output = SelectField(_l("Download as"), choices=[
-        SelectChoice("csv", _l("CSV list of links")),
-        SelectChoice("pdf", _l("Printable sheet with QR codes (PDF)")),
-        SelectChoice("screen", _l("On screen, then CSV and PDF"))])
-
+    output = SelectField(
+        _l("Download as"),
+        choices=[
+            SelectChoice("csv", _l("CSV list of links")),
+            SelectChoice("pdf", _l("Printable sheet with QR codes (PDF)")),
+            SelectChoice("screen", _l("On screen, then CSV and PDF")),
+        ],
+    )

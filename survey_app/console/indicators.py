@@ -30,15 +30,27 @@ def _current_values(city, known: dict) -> list[dict]:
     """The latest value of every indicator of a city, in the catalogue's order."""
     if city is None:
         return []
-    rows = db.session.scalars(select(IndicatorValue).where(IndicatorValue.city_id == city.id)
-                              .order_by(IndicatorValue.indicator, IndicatorValue.year.desc())).all()
+    rows = db.session.scalars(
+        select(IndicatorValue)
+        .where(IndicatorValue.city_id == city.id)
+        .order_by(IndicatorValue.indicator, IndicatorValue.year.desc())
+    ).all()
     latest: dict[str, IndicatorValue] = {}
     for row in rows:
         latest.setdefault(row.indicator, row)
     order = {code: i for i, code in enumerate(known)}
     values = sorted(latest.values(), key=lambda v: (order.get(v.indicator, len(order)), v.indicator))
-    return [{"indicator": v.indicator, "year": v.year, "value": v.value, "source": v.source,
-             "updated_at": v.updated_at, "info": known.get(v.indicator)} for v in values]
+    return [
+        {
+            "indicator": v.indicator,
+            "year": v.year,
+            "value": v.value,
+            "source": v.source,
+            "updated_at": v.updated_at,
+            "info": known.get(v.indicator),
+        }
+        for v in values
+    ]
 
 
 def _default_year(raw: str | None) -> int | None:
@@ -77,8 +89,15 @@ def indicators():
             flash(str(exc), "error")
             return redirect(url_for("console.indicators"))
         valid_only = request.form.get("valid_only") == "y"
-        report = {"kind": kind, "problems": checked.problems, "valid": len(checked.valid),
-                  "bad": checked.bad_rows, "rows": checked.rows, "imported": 0, "blank": checked.blank_rows}
+        report = {
+            "kind": kind,
+            "problems": checked.problems,
+            "valid": len(checked.valid),
+            "bad": checked.bad_rows,
+            "rows": checked.rows,
+            "imported": 0,
+            "blank": checked.blank_rows,
+        }
         if checked.valid and (not checked.problems or valid_only):
             report["imported"] = import_rows(checked.valid, current_user)
             flash(_("%(n)s value(s) imported.", n=report["imported"]), "success")
@@ -91,18 +110,32 @@ def indicators():
             if kind == "single":
                 flash(_("The value was not saved: %(reason)s", reason="; ".join(checked.problems)), "error")
             else:
-                flash(_("Nothing was imported: the file has errors. Fix them, or tick \u201cimport only the valid "
-                        "rows\u201d."), "error")
+                flash(
+                    _(
+                        "Nothing was imported: the file has errors. Fix them, or tick \u201cimport only the valid "
+                        "rows\u201d."
+                    ),
+                    "error",
+                )
     cities = visible_cities(current_user)
     chosen = request.args.get("city", type=int)
     city = next((c for c in cities if c.id == chosen), cities[0] if cities else None)
     if request.method == "GET" and city is not None:
         single["city"] = city.slug
     status = 422 if report and report["problems"] and not report["imported"] else 200
-    return render_template("console/indicators.html", form=form, report=report, city=city, cities=cities,
-                           values=_current_values(city, known), catalogue=known, single=single,
-                           changeable=changeable_cities(current_user), can_change=can_change,
-                           this_year=utcnow().year), status
+    return render_template(
+        "console/indicators.html",
+        form=form,
+        report=report,
+        city=city,
+        cities=cities,
+        values=_current_values(city, known),
+        catalogue=known,
+        single=single,
+        changeable=changeable_cities(current_user),
+        can_change=can_change,
+        this_year=utcnow().year,
+    ), status
 
 
 @bp.get("/indicators/template.csv")
@@ -116,5 +149,8 @@ def indicators_template():
     writer = csv.writer(out)
     for row in template_rows([c.name_en for c in cities], utcnow().year - 1):
         writer.writerow([safe_cell(v) for v in row])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="scri-indicators-template.csv"'})
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="scri-indicators-template.csv"'},
+    )

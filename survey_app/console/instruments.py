@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
 
+from instruments.domain import LANGUAGES
 from instruments.loader import MAX_FILE_BYTES, InstrumentError, Problem, load_instrument_text
 from instruments.xlsform import MAX_XLSX_BYTES, load_xlsform_bytes
 
@@ -26,7 +27,6 @@ from .forms import EmptyForm
 
 YAML_SUFFIXES = (".yaml", ".yml")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
-PREVIEW_LANGS = ("kk", "ru", "en")
 
 
 class InstrumentUploadForm(FlaskForm):
@@ -38,17 +38,25 @@ def _can_manage() -> bool:
 
 
 def _rows() -> list[Instrument]:
-    return list(db.session.scalars(select(Instrument).order_by(Instrument.group, Instrument.code,
-                                                               Instrument.version.desc())))
+    return list(
+        db.session.scalars(select(Instrument).order_by(Instrument.group, Instrument.code, Instrument.version.desc()))
+    )
 
 
 def _page(form: InstrumentUploadForm, problems: list[Problem] | None = None, filename: str = "", status: int = 200):
     problems = problems or []
     missing = [p for p in problems if p.reason.startswith("missing translation")]
     others = [p for p in problems if not p.reason.startswith("missing translation")]
-    return render_template("console/instruments.html", rows=_rows(), form=form, action_form=EmptyForm(),
-                           can_manage=_can_manage(), problems=others, missing=missing,
-                           filename=filename), status
+    return render_template(
+        "console/instruments.html",
+        rows=_rows(),
+        form=form,
+        action_form=EmptyForm(),
+        can_manage=_can_manage(),
+        problems=others,
+        missing=missing,
+        filename=filename,
+    ), status
 
 
 @bp.get("/instruments")
@@ -100,12 +108,27 @@ def instrument_upload():
         db.session.rollback()
         flash(str(exc), "error")
         return _page(form, status=422)
-    audit.record("instrument.upload", user=current_user, obj=row,
-                 details={"file": name, "code": row.code, "version": row.version, "group": row.group,
-                          "hash": row.content_hash[:12]})
+    audit.record(
+        "instrument.upload",
+        user=current_user,
+        obj=row,
+        details={
+            "file": name,
+            "code": row.code,
+            "version": row.version,
+            "group": row.group,
+            "hash": row.content_hash[:12],
+        },
+    )
     db.session.commit()
-    flash(_("%(code)s version %(version)s is stored. Check the preview, then approve it for use in rounds.",
-            code=row.code, version=row.version), "success")
+    flash(
+        _(
+            "%(code)s version %(version)s is stored. Check the preview, then approve it for use in rounds.",
+            code=row.code,
+            version=row.version,
+        ),
+        "success",
+    )
     return redirect(url_for("console.instrument_preview", instrument_id=row.id, lang=request.args.get("lang")))
 
 
@@ -125,13 +148,23 @@ def instrument_preview(instrument_id: int):
     except ServiceError:
         abort_with(409)
     sections = [
-        {"section": section,
-         "items": [{"q": q, "visible": True, "values": {}, "error": None, "relevant_json": ""}
-                   for q in section.questions]}
+        {
+            "section": section,
+            "items": [
+                {"q": q, "visible": True, "values": {}, "error": None, "relevant_json": ""} for q in section.questions
+            ],
+        }
         for section in definition.sections
     ]
-    return render_template("console/instrument_preview.html", row=row, instrument=definition, sections=sections,
-                           langs=PREVIEW_LANGS, form=EmptyForm(), can_manage=_can_manage())
+    return render_template(
+        "console/instrument_preview.html",
+        row=row,
+        instrument=definition,
+        sections=sections,
+        langs=LANGUAGES,
+        form=EmptyForm(),
+        can_manage=_can_manage(),
+    )
 
 
 @bp.post("/instruments/<int:instrument_id>/approve")
@@ -144,9 +177,19 @@ def instrument_approve(instrument_id: int):
         abort_with(400)
     if not row.approved:
         row.approved = True
-        audit.record("instrument.approve", user=current_user, obj=row,
-                     details={"code": row.code, "version": row.version, "group": row.group})
+        audit.record(
+            "instrument.approve",
+            user=current_user,
+            obj=row,
+            details={"code": row.code, "version": row.version, "group": row.group},
+        )
         db.session.commit()
-        flash(_("%(code)s version %(version)s is approved and can be used in new rounds.",
-                code=row.code, version=row.version), "success")
+        flash(
+            _(
+                "%(code)s version %(version)s is approved and can be used in new rounds.",
+                code=row.code,
+                version=row.version,
+            ),
+            "success",
+        )
     return redirect(url_for("console.instruments"))

@@ -26,6 +26,7 @@ def _file(round_, group: str, issued, fmt: str) -> Response:
     filename = f"invitations-{round_.slug}-{group or 'all'}"
     headers = dict(NO_STORE)
     if fmt == "pdf":
+
         def render(cards):
             return render_template("console/invitations_pdf.html", round=round_, group=group, cards=cards)
 
@@ -46,8 +47,9 @@ def round_invitations(slug: str):
         return redirect(url_for("console.round_detail", slug=slug))
     try:
         if form.upload.data and getattr(form.upload.data, "filename", ""):
-            rows = invitations.rows_from_table(read_uploaded_table(form.upload.data,
-                                                                   max_rows=invitations.MAX_PER_BATCH))
+            rows = invitations.rows_from_table(
+                read_uploaded_table(form.upload.data, max_rows=invitations.MAX_PER_BATCH)
+            )
         else:
             if not form.count.data:
                 raise ServiceError(_("Give a number of invitations or a file."))
@@ -63,8 +65,9 @@ def round_invitations(slug: str):
     if form.output.data == "email":
         mailed = mail.send_invitations(round_, issued, actor=current_user)
         db.session.commit()
-    page = render_template("console/invitations_issued.html", round=round_, group=form.group.data, issued=issued,
-                           mailed=mailed)
+    page = render_template(
+        "console/invitations_issued.html", round=round_, group=form.group.data, issued=issued, mailed=mailed
+    )
     return Response(page, headers=NO_STORE)
 
 
@@ -97,10 +100,8 @@ def invitation_list(slug: str):
     else:
         group = ""
     conditions = {
-        "not_started": (Invitation.revoked_at.is_(None), Invitation.used_at.is_(None),
-                        Invitation.started_at.is_(None)),
-        "started": (Invitation.revoked_at.is_(None), Invitation.used_at.is_(None),
-                    Invitation.started_at.is_not(None)),
+        "not_started": (Invitation.revoked_at.is_(None), Invitation.used_at.is_(None), Invitation.started_at.is_(None)),
+        "started": (Invitation.revoked_at.is_(None), Invitation.used_at.is_(None), Invitation.started_at.is_not(None)),
         "used": (Invitation.revoked_at.is_(None), Invitation.used_at.is_not(None)),
         "revoked": (Invitation.revoked_at.is_not(None),),
     }
@@ -111,14 +112,25 @@ def invitation_list(slug: str):
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
     page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
-    rows = db.session.scalars(query.order_by(Invitation.group, Invitation.id)
-                              .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    rows = db.session.scalars(
+        query.order_by(Invitation.group, Invitation.id).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
+    ).all()
     can_change = current_user.can_change_city(round_.city_id)
-    return render_template("console/invitations.html", round=round_, rows=rows, form=EmptyForm(),
-                           status_of=invitations.status, counts=invitations.status_counts(round_.id),
-                           wanted=wanted, group=group, page=page, pages=pages, total=total,
-                           can_change=can_change,
-                           reminders=mail.reminder_overview(round_) if can_change else [])
+    return render_template(
+        "console/invitations.html",
+        round=round_,
+        rows=rows,
+        form=EmptyForm(),
+        status_of=invitations.status,
+        counts=invitations.status_counts(round_.id),
+        wanted=wanted,
+        group=group,
+        page=page,
+        pages=pages,
+        total=total,
+        can_change=can_change,
+        reminders=mail.reminder_overview(round_) if can_change else [],
+    )
 
 
 @bp.post("/rounds/<slug>/invitations/remind")
@@ -137,8 +149,10 @@ def invitation_remind(slug: str):
         return redirect(url_for("console.invitation_list", slug=slug))
     db.session.commit()
     sent = sum(r.sent for r in results)
-    flash(_("%(sent)s of %(n)s reminders were sent.", sent=sent, n=len(results)),
-          "success" if sent == len(results) else "error")
+    flash(
+        _("%(sent)s of %(n)s reminders were sent.", sent=sent, n=len(results)),
+        "success" if sent == len(results) else "error",
+    )
     if sent < len(results):
         flash(_("The invitations whose reminder could not be sent keep their earlier links."), "error")
     return redirect(url_for("console.invitation_list", slug=slug, group=group))

@@ -15,16 +15,27 @@ from ..models._base import utcnow
 def monitor(round_: SurveyRound) -> dict:
     """Plain data for the monitor table, its chart and the JSON endpoint."""
     rows = db.session.execute(
-        select(Response.group, Response.status, Response.started_at, Response.submitted_at)
-        .where(Response.round_id == round_.id)).all()
+        select(Response.group, Response.status, Response.started_at, Response.submitted_at).where(
+            Response.round_id == round_.id
+        )
+    ).all()
     groups = {}
     per_day: Counter = Counter()
     for g in round_.groups:
-        groups[g.group] = {"group": g.group, "access": g.access, "target": g.target_n, "started": 0,
-                           "completed": 0, "partial": 0, "durations": []}
+        groups[g.group] = {
+            "group": g.group,
+            "access": g.access,
+            "target": g.target_n,
+            "started": 0,
+            "completed": 0,
+            "partial": 0,
+            "durations": [],
+        }
     for group, status, started, submitted in rows:
-        info = groups.setdefault(group, {"group": group, "access": "", "target": 0, "started": 0, "completed": 0,
-                                         "partial": 0, "durations": []})
+        info = groups.setdefault(
+            group,
+            {"group": group, "access": "", "target": 0, "started": 0, "completed": 0, "partial": 0, "durations": []},
+        )
         info["started"] += 1
         if status == "complete":
             info["completed"] += 1
@@ -43,13 +54,23 @@ def monitor(round_: SurveyRound) -> dict:
         info["completion_pct"] = round(100 * info["completed"] / info["target"], 1) if info["target"] else None
         out.append(info)
     days = sorted(per_day.items())
-    total = {"group": "total", "started": sum(i["started"] for i in out),
-             "completed": sum(i["completed"] for i in out), "partial": sum(i["partial"] for i in out),
-             "target": sum(i["target"] for i in out)}
+    total = {
+        "group": "total",
+        "started": sum(i["started"] for i in out),
+        "completed": sum(i["completed"] for i in out),
+        "partial": sum(i["partial"] for i in out),
+        "target": sum(i["target"] for i in out),
+    }
     total["completion_pct"] = round(100 * total["completed"] / total["target"], 1) if total["target"] else None
     total["median_minutes"] = round(statistics.median(all_durations), 1) if all_durations else None
-    return {"round": round_.slug, "status": round_.status, "groups": out, "total": total,
-            "per_day": [{"day": d, "completed": n} for d, n in days], "updated_at": utcnow().isoformat()}
+    return {
+        "round": round_.slug,
+        "status": round_.status,
+        "groups": out,
+        "total": total,
+        "per_day": [{"day": d, "completed": n} for d, n in days],
+        "updated_at": utcnow().isoformat(),
+    }
 
 
 def day_chart(per_day: list[dict], width: int = 600, height: int = 120) -> dict:
@@ -61,7 +82,21 @@ def day_chart(per_day: list[dict], width: int = 600, height: int = 120) -> dict:
     bars = []
     for i, d in enumerate(per_day):
         h = (height - 20) * d["completed"] / top if top else 0
-        bars.append({"x": round(i * step + 1, 1), "y": round(height - 16 - h, 1), "w": round(max(step - 2, 1), 1),
-                     "h": round(h, 1), "day": d["day"], "n": d["completed"]})
-    return {"bars": bars, "width": width, "height": height, "max": top,
-            "first": per_day[0]["day"], "last": per_day[-1]["day"]}
+        bars.append(
+            {
+                "x": round(i * step + 1, 1),
+                "y": round(height - 16 - h, 1),
+                "w": round(max(step - 2, 1), 1),
+                "h": round(h, 1),
+                "day": d["day"],
+                "n": d["completed"],
+            }
+        )
+    return {
+        "bars": bars,
+        "width": width,
+        "height": height,
+        "max": top,
+        "first": per_day[0]["day"],
+        "last": per_day[-1]["day"],
+    }

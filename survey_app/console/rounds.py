@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from instruments.model import GROUPS
+from instruments.domain import GROUPS
 
 from ..errors import abort_with
 from ..extensions import db
@@ -38,13 +38,19 @@ def index():
     rounds = visible_rounds(current_user)
     summary = {r["slug"]: r for r in round_services.rounds_summary(rounds)}
     by_city = [(city, [r for r in rounds if r.city_id == city.id]) for city in visible_cities(current_user)]
-    return render_template("console/index.html", by_city=by_city, rounds=rounds, summary=summary,
-                           can_create=bool(changeable_cities(current_user)))
+    return render_template(
+        "console/index.html",
+        by_city=by_city,
+        rounds=rounds,
+        summary=summary,
+        can_create=bool(changeable_cities(current_user)),
+    )
 
 
 def _instrument_choices() -> dict[str, list[Instrument]]:
-    rows = db.session.scalars(select(Instrument).where(Instrument.approved.is_(True))
-                              .order_by(Instrument.group, Instrument.version.desc())).all()
+    rows = db.session.scalars(
+        select(Instrument).where(Instrument.approved.is_(True)).order_by(Instrument.group, Instrument.version.desc())
+    ).all()
     by_group: dict[str, list[Instrument]] = {}
     for row in rows:
         by_group.setdefault(row.group, []).append(row)
@@ -55,8 +61,10 @@ def _fill_instrument_fields(form, available: dict[str, list[Instrument]]) -> Non
     for group in GROUPS:
         field = getattr(form, f"instrument_{group}")
         rows = sorted(available.get(group, []), key=lambda r: (r.source != "builtin", -r.version))
-        field.choices = [SelectChoice(row.id, f"{row.code} v{row.version}" + (
-            "" if row.source == "builtin" else " ↑")) for row in rows]
+        field.choices = [
+            SelectChoice(row.id, f"{row.code} v{row.version}" + ("" if row.source == "builtin" else " ↑"))
+            for row in rows
+        ]
 
 
 def _chosen_instruments(form, groups, available) -> dict[str, Instrument]:
@@ -100,22 +108,32 @@ def round_new():
             city = next(c for c in cities if c.id == form.city_id.data)
             try:
                 round_ = round_services.create_round(
-                    city, form.slug.data, groups, year=form.year.data, title=form.title.data or "",
+                    city,
+                    form.slug.data,
+                    groups,
+                    year=form.year.data,
+                    title=form.title.data or "",
                     targets={g: getattr(form, f"target_{g}").data for g in groups},
                     access={g: getattr(form, f"access_{g}").data for g in groups},
                     instruments=_chosen_instruments(form, groups, available),
                     anonymous=form.anonymous.data,
-                    opens_at=_aware(form.opens_at.data), closes_at=_aware(form.closes_at.data), actor=current_user)
+                    opens_at=_aware(form.opens_at.data),
+                    closes_at=_aware(form.closes_at.data),
+                    actor=current_user,
+                )
                 db.session.commit()
             except ServiceError as exc:
                 db.session.rollback()
                 flash(str(exc), "error")
             else:
-                flash(_("Round %(slug)s created. Open it when you are ready to collect answers.", slug=round_.slug),
-                      "success")
+                flash(
+                    _("Round %(slug)s created. Open it when you are ready to collect answers.", slug=round_.slug),
+                    "success",
+                )
                 return redirect(url_for("console.round_detail", slug=round_.slug))
     return render_template("console/round_new.html", form=form, groups=GROUPS), (
-        422 if request.method == "POST" else 200)
+        422 if request.method == "POST" else 200
+    )
 
 
 @bp.route("/rounds/<slug>/edit", methods=["GET", "POST"])
@@ -155,13 +173,21 @@ def round_edit(slug: str):
         try:
             kwargs = {}
             if not frozen:
-                kwargs = {"groups": editable, "anonymous": form.anonymous.data,
-                          "access": {g: getattr(form, f"access_{g}").data for g in editable},
-                          "instruments": _chosen_instruments(form, editable, available)}
-            changed = update_round(round_, title=form.title.data or "", opens_at=_aware(form.opens_at.data),
-                                   closes_at=_aware(form.closes_at.data),
-                                   targets={g: getattr(form, f"target_{g}").data for g in editable},
-                                   actor=current_user, **kwargs)
+                kwargs = {
+                    "groups": editable,
+                    "anonymous": form.anonymous.data,
+                    "access": {g: getattr(form, f"access_{g}").data for g in editable},
+                    "instruments": _chosen_instruments(form, editable, available),
+                }
+            changed = update_round(
+                round_,
+                title=form.title.data or "",
+                opens_at=_aware(form.opens_at.data),
+                closes_at=_aware(form.closes_at.data),
+                targets={g: getattr(form, f"target_{g}").data for g in editable},
+                actor=current_user,
+                **kwargs,
+            )
             db.session.commit()
         except ServiceError as exc:
             db.session.rollback()
@@ -170,8 +196,9 @@ def round_edit(slug: str):
             if changed:
                 flash(_("The round's settings are saved."), "success")
             return redirect(url_for("console.round_detail", slug=round_.slug))
-    return render_template("console/round_edit.html", form=form, round=round_, groups=GROUPS, frozen=frozen,
-                           current=current), (422 if request.method == "POST" else 200)
+    return render_template(
+        "console/round_edit.html", form=form, round=round_, groups=GROUPS, frozen=frozen, current=current
+    ), (422 if request.method == "POST" else 200)
 
 
 def _with_display(data: dict) -> dict:
@@ -179,7 +206,9 @@ def _with_display(data: dict) -> dict:
     for row in [*data["groups"], data["total"]]:
         pct, minutes = row.get("completion_pct"), row.get("median_minutes")
         row["display"] = {
-            "started": str(row["started"]), "completed": str(row["completed"]), "partial": str(row["partial"]),
+            "started": str(row["started"]),
+            "completed": str(row["completed"]),
+            "partial": str(row["partial"]),
             "target": str(row["target"]),
             "completion_pct": "—" if pct is None else f"{pct:.0f} %",
             "median_minutes": "—" if minutes is None else _("%(m)s min", m=f"{minutes:g}"),
@@ -193,10 +222,17 @@ def round_detail(slug: str):
     round_ = get_round_for(current_user, slug)
     data = _with_display(monitor(round_))
     can_change = current_user.can_change_city(round_.city_id)
-    return render_template("console/round.html", round=round_, data=data, chart=day_chart(data["per_day"]),
-                           invitations=invitations.status_counts(round_.id), form=EmptyForm(),
-                           can_change=can_change, frozen=questions_frozen(round_),
-                           invitation_form=invitation_form(round_))
+    return render_template(
+        "console/round.html",
+        round=round_,
+        data=data,
+        chart=day_chart(data["per_day"]),
+        invitations=invitations.status_counts(round_.id),
+        form=EmptyForm(),
+        can_change=can_change,
+        frozen=questions_frozen(round_),
+        invitation_form=invitation_form(round_),
+    )
 
 
 @bp.get("/rounds/<slug>/monitor.json")
@@ -210,8 +246,12 @@ def round_monitor_json(slug: str):
 @bp.post("/rounds/<slug>/<action>")
 @login_required
 def round_action(slug: str, action: str):
-    actions = {"open": round_services.open_round, "close": round_services.close_round,
-               "archive": round_services.archive_round, "clone": None}
+    actions = {
+        "open": round_services.open_round,
+        "close": round_services.close_round,
+        "archive": round_services.archive_round,
+        "clone": None,
+    }
     if action not in actions:
         abort_with(404)
     round_ = get_round_for(current_user, slug, change=True)
@@ -221,8 +261,10 @@ def round_action(slug: str, action: str):
         if action == "clone":
             copy = round_services.clone_round(round_, actor=current_user)
             db.session.commit()
-            flash(_("Round copied as %(slug)s (draft). Check its dates and targets, then open it.", slug=copy.slug),
-                  "success")
+            flash(
+                _("Round copied as %(slug)s (draft). Check its dates and targets, then open it.", slug=copy.slug),
+                "success",
+            )
             return redirect(url_for("console.round_edit", slug=copy.slug))
         actions[action](round_, actor=current_user)
         db.session.commit()
@@ -230,9 +272,11 @@ def round_action(slug: str, action: str):
         db.session.rollback()
         flash(str(exc), "error")
     else:
-        messages = {"open": _("The round is open: its links accept answers."),
-                    "close": _("The round is closed: no more answers are accepted."),
-                    "archive": _("The round is archived.")}
+        messages = {
+            "open": _("The round is open: its links accept answers."),
+            "close": _("The round is closed: no more answers are accepted."),
+            "archive": _("The round is archived."),
+        }
         flash(messages[action], "success")
     return redirect(url_for("console.round_detail", slug=slug))
 

@@ -13,7 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from instruments.model import GROUPS
+from instruments.domain import GROUPS
 
 from ..extensions import db
 from ..models import City, Instrument, Invitation, Response, RoundGroup, SurveyRound
@@ -36,10 +36,19 @@ def questions_frozen(round_: SurveyRound) -> bool:
     return bool(db.session.scalar(select(func.count(Response.id)).where(Response.round_id == round_.id)))
 
 
-def update_round(round_: SurveyRound, *, title: str, opens_at: datetime | None, closes_at: datetime | None,
-                 targets: dict[str, int], groups: list[str] | None = None,
-                 access: dict[str, str] | None = None, instruments: dict[str, Instrument] | None = None,
-                 anonymous: bool | None = None, actor=None) -> list[str]:
+def update_round(
+    round_: SurveyRound,
+    *,
+    title: str,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    targets: dict[str, int],
+    groups: list[str] | None = None,
+    access: dict[str, str] | None = None,
+    instruments: dict[str, Instrument] | None = None,
+    anonymous: bool | None = None,
+    actor=None,
+) -> list[str]:
     """Change a round's settings; returns the names of the changed settings (for the audit log)."""
     if round_.status == "archived":
         raise ServiceError(_("An archived round cannot be changed."))
@@ -52,13 +61,20 @@ def update_round(round_: SurveyRound, *, title: str, opens_at: datetime | None, 
     structure_change = (
         wanted_groups != list(current)
         or any(access and access.get(g) and access[g] != current[g].access for g in current if g in wanted_groups)
-        or any(instruments and instruments.get(g) and instruments[g].id != current[g].instrument_id
-               for g in current if g in wanted_groups)
+        or any(
+            instruments and instruments.get(g) and instruments[g].id != current[g].instrument_id
+            for g in current
+            if g in wanted_groups
+        )
         or (anonymous is not None and anonymous != round_.anonymous)
     )
     if frozen and structure_change:
-        raise ServiceError(_("This round has been opened: its groups, questionnaires, access and anonymity "
-                             "can no longer change. Copy it for a new round instead."))
+        raise ServiceError(
+            _(
+                "This round has been opened: its groups, questionnaires, access and anonymity "
+                "can no longer change. Copy it for a new round instead."
+            )
+        )
     if not wanted_groups:
         raise ServiceError(_("Choose at least one stakeholder group."))
     if not frozen:
@@ -80,8 +96,13 @@ def update_round(round_: SurveyRound, *, title: str, opens_at: datetime | None, 
             if group not in current:
                 if instrument is None:
                     raise ServiceError(_("Choose a questionnaire for every group."))
-                row = RoundGroup(group=group, position=GROUPS.index(group), instrument_id=instrument.id,
-                                 access=(access or {}).get(group, "invitation"), target_n=targets.get(group, 0))
+                row = RoundGroup(
+                    group=group,
+                    position=GROUPS.index(group),
+                    instrument_id=instrument.id,
+                    access=(access or {}).get(group, "invitation"),
+                    target_n=targets.get(group, 0),
+                )
                 round_.groups.append(row)
                 current[group] = row
                 changed.append(f"groups.{group}")
@@ -115,23 +136,39 @@ def update_round(round_: SurveyRound, *, title: str, opens_at: datetime | None, 
 
 def _keep_invited_groups(round_: SurveyRound, wanted_groups: list[str], access: dict[str, str]) -> None:
     """A group with live invitations may not be dropped or opened to everyone (its links would stop working)."""
-    invited = set(db.session.scalars(select(Invitation.group).distinct().where(
-        Invitation.round_id == round_.id, Invitation.revoked_at.is_(None))))
+    invited = set(
+        db.session.scalars(
+            select(Invitation.group).distinct().where(Invitation.round_id == round_.id, Invitation.revoked_at.is_(None))
+        )
+    )
     for group in sorted(invited):
         if group not in wanted_groups or access.get(group, "invitation") != "invitation":
-            raise ServiceError(_("Invitations have been issued to %(group)s: revoke them first if this group is "
-                                 "to be removed or opened to everyone.", group=GROUP_LABELS.get(group, group)))
+            raise ServiceError(
+                _(
+                    "Invitations have been issued to %(group)s: revoke them first if this group is "
+                    "to be removed or opened to everyone.",
+                    group=GROUP_LABELS.get(group, group),
+                )
+            )
 
 
 def english_name_taken(name: str, except_id: int | None = None) -> bool:
     """Whether another city has this English name, compared case-insensitively in every alphabet."""
     wanted = (name or "").strip().casefold()
-    return any(city_id != except_id and (existing or "").strip().casefold() == wanted
-               for city_id, existing in db.session.execute(select(City.id, City.name_en)))
+    return any(
+        city_id != except_id and (existing or "").strip().casefold() == wanted
+        for city_id, existing in db.session.execute(select(City.id, City.name_en))
+    )
 
 
-def create_city(slug: str, names: dict[str, str], region: str = "", population: int | None = None,
-                census_margins: dict | None = None, actor=None) -> City:
+def create_city(
+    slug: str,
+    names: dict[str, str],
+    region: str = "",
+    population: int | None = None,
+    census_margins: dict | None = None,
+    actor=None,
+) -> City:
     """A new city; its slug and English name must be new."""
     slug = (slug or "").strip().lower()
     if not CITY_SLUG_RE.match(slug):
@@ -140,18 +177,29 @@ def create_city(slug: str, names: dict[str, str], region: str = "", population: 
         raise ServiceError(_("A city with this short name already exists."))
     if english_name_taken(names["en"]):
         raise ServiceError(_("A city with this English name already exists."))
-    city = City(slug=slug, name_kk=names["kk"].strip(), name_ru=names["ru"].strip(), name_en=names["en"].strip(),
-                region=region.strip(), population=population, census_margins=census_margins)
+    city = City(
+        slug=slug,
+        name_kk=names["kk"].strip(),
+        name_ru=names["ru"].strip(),
+        name_en=names["en"].strip(),
+        region=region.strip(),
+        population=population,
+        census_margins=census_margins,
+    )
     db.session.add(city)
     db.session.flush()
-    audit.record("city.create", user=actor, obj=city, city_id=city.id,
-                 details={"slug": slug, "name_en": city.name_en})
+    audit.record("city.create", user=actor, obj=city, city_id=city.id, details={"slug": slug, "name_en": city.name_en})
     return city
 
 
 def round_settings(round_: SurveyRound) -> dict[str, Any]:
     """Plain data of a round's settings (for the edit form)."""
-    return {"title": round_.title, "opens_at": round_.opens_at, "closes_at": round_.closes_at,
-            "anonymous": round_.anonymous,
-            "groups": {g.group: {"access": g.access, "target": g.target_n, "instrument_id": g.instrument_id}
-                       for g in round_.groups}}
+    return {
+        "title": round_.title,
+        "opens_at": round_.opens_at,
+        "closes_at": round_.closes_at,
+        "anonymous": round_.anonymous,
+        "groups": {
+            g.group: {"access": g.access, "target": g.target_n, "instrument_id": g.instrument_id} for g in round_.groups
+        },
+    }

@@ -4,7 +4,7 @@ from .audit import AuditEvent
 from .city import City
 from .guard import DeviceClaim, RateBucket
 from .indicator import IndicatorValue
-from .instrument import STAKEHOLDER_GROUPS, Instrument
+from .instrument import Instrument
 from .invitation import Invitation
 from .response import Answer, Response
 from .round import ACCESS_MODES, ROUND_STATUSES, RoundGroup, SurveyRound
@@ -14,7 +14,6 @@ __all__ = [
     "ACCESS_MODES",
     "ROLES",
     "ROUND_STATUSES",
-    "STAKEHOLDER_GROUPS",
     "Answer",
     "ApiToken",
     "AuditEvent",

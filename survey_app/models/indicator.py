@@ -21,7 +21,5 @@ class IndicatorValue(db.Model):
     year: Mapped[int] = mapped_column(Integer)
     value: Mapped[float] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(300), default="")
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -10,8 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from ._base import UTCDateTime, utcnow
 
-STAKEHOLDER_GROUPS = ("residents", "business", "academia", "civil_society", "government", "international")
-
 
 class Instrument(db.Model):
     __tablename__ = "instrument"

@@ -15,9 +15,7 @@ class Invitation(db.Model):
     __tablename__ = "invitation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_round.id", ondelete="CASCADE"), index=True
-    )
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="CASCADE"), index=True)
     group: Mapped[str] = mapped_column(String(32))
     organisation: Mapped[str] = mapped_column(String(300), default="")
     sector: Mapped[str] = mapped_column(String(120), default="")

@@ -25,9 +25,7 @@ class Response(db.Model):
     __tablename__ = "response"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_round.id", ondelete="CASCADE"), index=True
-    )
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="CASCADE"), index=True)
     group: Mapped[str] = mapped_column(String(32))
     instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id", ondelete="RESTRICT"))
     language: Mapped[str] = mapped_column(String(2))
@@ -39,18 +37,12 @@ class Response(db.Model):
     resume_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     current_section: Mapped[int] = mapped_column(Integer, default=0)
     # Set only for non-anonymous rounds with personal invitations.
-    invitation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("invitation.id", ondelete="SET NULL")
-    )
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id", ondelete="SET NULL"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    answers: Mapped[list[Answer]] = relationship(
-        back_populates="response", cascade="all, delete-orphan"
-    )
+    answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<Response {self.id} {self.group} {self.status}>"
@@ -63,9 +55,7 @@ class Answer(db.Model):
     __table_args__ = (UniqueConstraint("response_id", "question_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(
-        ForeignKey("response.id", ondelete="CASCADE"), index=True
-    )
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
     question_code: Mapped[str] = mapped_column(String(64))
     value_num: Mapped[float | None] = mapped_column(Float)
     value_text: Mapped[str | None] = mapped_column(Text)

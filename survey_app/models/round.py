@@ -37,9 +37,7 @@ class SurveyRound(db.Model):
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     results_published: Mapped[bool] = mapped_column(Boolean, default=False)
-    cloned_from_id: Mapped[int | None] = mapped_column(
-        ForeignKey("survey_round.id", ondelete="SET NULL")
-    )
+    cloned_from_id: Mapped[int | None] = mapped_column(ForeignKey("survey_round.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     city: Mapped[City] = relationship(lazy="joined")

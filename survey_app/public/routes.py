@@ -56,19 +56,26 @@ def _survey(slug: str, group: str) -> svc.Survey:
 
 def _refuse(exc: svc.RespondentError):
     messages = {
-        "unknown": (_("Survey not found"),
-                    _("This survey does not exist or is not open yet. Please check the link.")),
-        "closed": (_("Survey closed"),
-                   _("This survey is closed and no longer accepts answers. Thank you for your interest.")),
-        "token_missing": (_("Invitation needed"),
-                          _("This questionnaire is answered by invitation only. "
-                            "Please open the personal link you received.")),
-        "token_unknown": (_("Invitation not recognised"),
-                          _("This invitation link is not valid. Please check that you copied the whole link, "
-                            "or ask the city coordinator for a new one.")),
-        "token_used": (_("Invitation already used"),
-                       _("This invitation has already been used to answer the questionnaire. "
-                         "Each invitation can be used once.")),
+        "unknown": (_("Survey not found"), _("This survey does not exist or is not open yet. Please check the link.")),
+        "closed": (
+            _("Survey closed"),
+            _("This survey is closed and no longer accepts answers. Thank you for your interest."),
+        ),
+        "token_missing": (
+            _("Invitation needed"),
+            _("This questionnaire is answered by invitation only. Please open the personal link you received."),
+        ),
+        "token_unknown": (
+            _("Invitation not recognised"),
+            _(
+                "This invitation link is not valid. Please check that you copied the whole link, "
+                "or ask the city coordinator for a new one."
+            ),
+        ),
+        "token_used": (
+            _("Invitation already used"),
+            _("This invitation has already been used to answer the questionnaire. Each invitation can be used once."),
+        ),
         "mismatch": (_("Bad request"), _("The form does not belong to this questionnaire.")),
     }
     title, message = messages.get(exc.reason, messages["unknown"])
@@ -80,9 +87,15 @@ def _current(survey: svc.Survey):
 
 
 def _with_resume_cookie(response, survey: svc.Survey, token: str):
-    response.set_cookie(_resume_cookie(survey.group.group), token, max_age=60 * 60 * 24 * 90,
-                        path=_cookie_path(survey.round.slug, survey.group.group), httponly=True, samesite="Lax",
-                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    response.set_cookie(
+        _resume_cookie(survey.group.group),
+        token,
+        max_age=60 * 60 * 24 * 90,
+        path=_cookie_path(survey.round.slug, survey.group.group),
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
     return response
 
 
@@ -93,9 +106,15 @@ def _device_key() -> str | None:
 
 def _with_device_cookie(response):
     if _device_key() is None:
-        response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(32), max_age=60 * 60 * 24 * 365 * 2, path="/s/",
-                            httponly=True, samesite="Lax",
-                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+        response.set_cookie(
+            DEVICE_COOKIE,
+            secrets.token_urlsafe(32),
+            max_age=60 * 60 * 24 * 365 * 2,
+            path="/s/",
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        )
     return response
 
 
@@ -126,14 +145,22 @@ def start(slug: str, group: str):
     if response is not None:
         return redirect(_next_step(survey, response))
     if svc.device_has_answered(survey, _device_key()):
-        return render_template("public/message.html", survey=survey, title=_("Thank you, you have already answered"),
-                               message=_("Answers from this device have already been received for this survey."))
+        return render_template(
+            "public/message.html",
+            survey=survey,
+            title=_("Thank you, you have already answered"),
+            message=_("Answers from this device have already been received for this survey."),
+        )
     token = request.values.get("t") or None
     if request.method == "POST":
         _rate_limit()
         if request.form.get("consent") != "yes":
-            return _consent_page(survey, token, request.form.get("submission_id") or svc.new_submission_id(),
-                                 error=_("Please confirm that you agree to take part."))
+            return _consent_page(
+                survey,
+                token,
+                request.form.get("submission_id") or svc.new_submission_id(),
+                error=_("Please confirm that you agree to take part."),
+            )
         submission_id = request.form.get("submission_id", "")
         if not 16 <= len(submission_id) <= 64:
             abort(400)
@@ -165,8 +192,14 @@ def _invitation_for_token(token: str):
 
 
 def _consent_page(survey: svc.Survey, token: str | None, submission_id: str, error: str | None = None):
-    return render_template("public/consent.html", survey=survey, token=token, submission_id=submission_id,
-                           error=error, sections=len(survey.instrument.sections))
+    return render_template(
+        "public/consent.html",
+        survey=survey,
+        token=token,
+        submission_id=submission_id,
+        error=error,
+        sections=len(survey.instrument.sections),
+    )
 
 
 @bp.get("/s/<slug>/<group>/resume/<token>")
@@ -175,8 +208,11 @@ def resume(slug: str, group: str, token: str):
     survey = _survey(slug, group)
     response = svc.find_response(survey, token)
     if response is None:
-        abort_with(404, _("Resume link not recognised"),
-                   _("This resume link is not valid for this survey. You can start the questionnaire again."))
+        abort_with(
+            404,
+            _("Resume link not recognised"),
+            _("This resume link is not valid for this survey. You can start the questionnaire again."),
+        )
     return _with_resume_cookie(redirect(_next_step(survey, response)), survey, token)
 
 
@@ -189,21 +225,24 @@ def _questions_context(survey: svc.Survey, section, answers: dict, form: MultiDi
     else:
         for question in section.questions:
             values.update(form_value(question, answers.get(question.code)))
-    earlier = {code: value for code, value in answers.items()
-               if code not in {q.code for q in section.questions}}
+    earlier = {code: value for code, value in answers.items() if code not in {q.code for q in section.questions}}
     shown = dict(earlier)
     items = []
     for question in section.questions:
         is_visible = svc.visible(question, shown)
         if question.code in answers and is_visible:
             shown[question.code] = answers[question.code]
-        items.append({
-            "q": question,
-            "visible": is_visible,
-            "values": values,
-            "error": errors.get(question.code),
-            "relevant_json": json.dumps(question.relevant_tree, ensure_ascii=False) if question.relevant_tree else "",
-        })
+        items.append(
+            {
+                "q": question,
+                "visible": is_visible,
+                "values": values,
+                "error": errors.get(question.code),
+                "relevant_json": json.dumps(question.relevant_tree, ensure_ascii=False)
+                if question.relevant_tree
+                else "",
+            }
+        )
     return items, json.dumps(earlier, ensure_ascii=False)
 
 
@@ -228,8 +267,11 @@ def section(slug: str, group: str, number: int):
     for question in current.questions:
         allowed |= field_names(question)
     if any(name not in allowed for name in request.form):
-        abort_with(400, _("Unexpected answer"), _("The form contained answers to questions this page does not ask. "
-                                                  "Please reload the page and try again."))
+        abort_with(
+            400,
+            _("Unexpected answer"),
+            _("The form contained answers to questions this page does not ask. Please reload the page and try again."),
+        )
     action = request.form.get("action", "next")
     merged = {k: v for k, v in answers.items() if k not in {q.code for q in current.questions}}
     errors: dict[str, str] = {}
@@ -247,8 +289,9 @@ def section(slug: str, group: str, number: int):
         return _section_page(survey, response, number, merged, request.form, errors), 422
     svc.save_answers(response, survey.instrument, merged, number if action != "back" else number - 1)
     if action == "back":
-        return redirect(_section_url(survey, number - 1) if number > 1 else
-                        url_for("public.start", slug=slug, group=group))
+        return redirect(
+            _section_url(survey, number - 1) if number > 1 else url_for("public.start", slug=slug, group=group)
+        )
     if number == len(sections):
         return redirect(url_for("public.review", slug=slug, group=group))
     return redirect(_section_url(survey, number + 1))
@@ -257,9 +300,17 @@ def section(slug: str, group: str, number: int):
 def _section_page(survey, response, number, answers, form, errors):
     current = survey.instrument.sections[number - 1]
     items, earlier_json = _questions_context(survey, current, answers, form, errors)
-    return render_template("public/section.html", survey=survey, section=current, number=number,
-                           total=len(survey.instrument.sections), items=items, errors=errors,
-                           earlier_json=earlier_json, resume_url=_resume_url(survey))
+    return render_template(
+        "public/section.html",
+        survey=survey,
+        section=current,
+        number=number,
+        total=len(survey.instrument.sections),
+        items=items,
+        errors=errors,
+        earlier_json=earlier_json,
+        resume_url=_resume_url(survey),
+    )
 
 
 def _resume_url(survey: svc.Survey) -> str | None:
@@ -286,17 +337,32 @@ def review(slug: str, group: str):
             return redirect(_section_url(survey, gap + 1))
         invitation_id = (session.get("invitations") or {}).get(str(response.id))
         if not svc.complete_response(survey, response, _device_key(), invitation_id):
-            return render_template("public/message.html", survey=survey,
-                                   title=_("Thank you, you have already answered"),
-                                   message=_("Answers from this device have already been received for this survey."))
+            return render_template(
+                "public/message.html",
+                survey=survey,
+                title=_("Thank you, you have already answered"),
+                message=_("Answers from this device have already been received for this survey."),
+            )
         return redirect(url_for("public.thanks", slug=slug, group=group))
     summary = []
     for index, sec in enumerate(survey.instrument.sections, start=1):
         asked = [q for q in sec.questions if svc.visible(q, answers)]
-        summary.append({"number": index, "title": sec.title, "answered": sum(q.code in answers for q in asked),
-                        "asked": len(asked)})
-    return render_template("public/review.html", survey=survey, summary=summary, gap=gap,
-                           total=len(survey.instrument.sections), resume_url=_resume_url(survey))
+        summary.append(
+            {
+                "number": index,
+                "title": sec.title,
+                "answered": sum(q.code in answers for q in asked),
+                "asked": len(asked),
+            }
+        )
+    return render_template(
+        "public/review.html",
+        survey=survey,
+        summary=summary,
+        gap=gap,
+        total=len(survey.instrument.sections),
+        resume_url=_resume_url(survey),
+    )
 
 
 @bp.get("/s/<slug>/<group>/thanks")

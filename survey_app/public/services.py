@@ -13,8 +13,9 @@ from flask import current_app
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from instruments.model import GROUPS, Question
+from instruments.domain import GROUPS
 from instruments.model import Instrument as InstrumentDef
+from instruments.model import Question
 from instruments.relevance import evaluate
 
 from ..auth import hash_token
@@ -74,9 +75,13 @@ def check_invitation(survey: Survey, token: str | None) -> Invitation | None:
         return None
     if not token or len(token) > 200:
         raise RespondentError(403, "token_missing")
-    invitation = db.session.scalar(select(Invitation).where(
-        Invitation.token_hash == hash_token(token), Invitation.round_id == survey.round.id,
-        Invitation.group == survey.group.group))
+    invitation = db.session.scalar(
+        select(Invitation).where(
+            Invitation.token_hash == hash_token(token),
+            Invitation.round_id == survey.round.id,
+            Invitation.group == survey.group.group,
+        )
+    )
     if invitation is None or invitation.revoked_at is not None:
         raise RespondentError(403, "token_unknown")
     if invitation.used_at is not None or invitation.started_at is not None:
@@ -88,9 +93,16 @@ def device_has_answered(survey: Survey, device_key: str | None) -> bool:
     """True when this device already completed this open-link survey."""
     if survey.group.access != "open" or not device_key:
         return False
-    return db.session.scalar(select(DeviceClaim.id).where(
-        DeviceClaim.round_id == survey.round.id, DeviceClaim.group == survey.group.group,
-        DeviceClaim.device_hash == hash_token(device_key))) is not None
+    return (
+        db.session.scalar(
+            select(DeviceClaim.id).where(
+                DeviceClaim.round_id == survey.round.id,
+                DeviceClaim.group == survey.group.group,
+                DeviceClaim.device_hash == hash_token(device_key),
+            )
+        )
+        is not None
+    )
 
 
 def invitation_mark(survey: Survey, invitation: Invitation):
@@ -117,10 +129,16 @@ def start_response(survey: Survey, submission_id: str, language: str, token: str
             raise RespondentError(400, "mismatch")
         return existing, resume
     invitation = check_invitation(survey, token)
-    response = Response(round_id=survey.round.id, group=survey.group.group,
-                        instrument_id=survey.group.instrument_id, language=language, status="partial",
-                        client_submission_id=submission_id, resume_token_hash=hash_token(resume),
-                        current_section=0)
+    response = Response(
+        round_id=survey.round.id,
+        group=survey.group.group,
+        instrument_id=survey.group.instrument_id,
+        language=language,
+        status="partial",
+        client_submission_id=submission_id,
+        resume_token_hash=hash_token(resume),
+        current_section=0,
+    )
     if invitation is not None:
         invitation.started_at = invitation_mark(survey, invitation)
         if not survey.round.anonymous:
@@ -138,15 +156,22 @@ def find_response(survey: Survey, resume_token: str | None) -> Response | None:
     """The response a resume token belongs to, in this round and group."""
     if not resume_token or len(resume_token) > 200:
         return None
-    return db.session.scalar(select(Response).where(
-        Response.resume_token_hash == hash_token(resume_token), Response.round_id == survey.round.id,
-        Response.group == survey.group.group))
+    return db.session.scalar(
+        select(Response).where(
+            Response.resume_token_hash == hash_token(resume_token),
+            Response.round_id == survey.round.id,
+            Response.group == survey.group.group,
+        )
+    )
 
 
 def stored_answers(response: Response, instrument: InstrumentDef) -> dict[str, Any]:
     """question code → typed value of a response's saved answers."""
-    rows = db.session.execute(select(Answer.question_code, Answer.value_num, Answer.value_text, Answer.value_json)
-                              .where(Answer.response_id == response.id)).all()
+    rows = db.session.execute(
+        select(Answer.question_code, Answer.value_num, Answer.value_text, Answer.value_json).where(
+            Answer.response_id == response.id
+        )
+    ).all()
     return {code: decode(instrument.question(code), num, text, js) for code, num, text, js in rows}
 
 
@@ -169,9 +194,13 @@ def save_answers(response: Response, instrument: InstrumentDef, answers: dict[st
     kept = relevant_answers(instrument, answers)
     db.session.execute(delete(Answer).where(Answer.response_id == response.id))
     if kept:  # one batched INSERT, not a statement per answer
-        db.session.execute(insert(Answer), [
-            {"response_id": response.id, "question_code": code, **encode(instrument.question(code), value)}
-            for code, value in kept.items()])
+        db.session.execute(
+            insert(Answer),
+            [
+                {"response_id": response.id, "question_code": code, **encode(instrument.question(code), value)}
+                for code, value in kept.items()
+            ],
+        )
     response.current_section = max(response.current_section, section)
     response.updated_at = utcnow()
     db.session.commit()
@@ -191,14 +220,19 @@ def missing_required(instrument: InstrumentDef, answers: dict[str, Any]) -> int 
     return None
 
 
-def complete_response(survey: Survey, response: Response, device_key: str | None,
-                      invitation_id: int | None) -> bool:
+def complete_response(survey: Survey, response: Response, device_key: str | None, invitation_id: int | None) -> bool:
     """Mark the response complete (idempotent); False when this device already completed the survey."""
     if response.status == "complete":
         return True
     if survey.group.access == "open" and device_key:
-        db.session.add(DeviceClaim(round_id=survey.round.id, group=survey.group.group,
-                                   device_hash=hash_token(device_key), response_id=response.id))
+        db.session.add(
+            DeviceClaim(
+                round_id=survey.round.id,
+                group=survey.group.group,
+                device_hash=hash_token(device_key),
+                response_id=response.id,
+            )
+        )
         try:
             db.session.flush()
         except IntegrityError:
@@ -206,9 +240,13 @@ def complete_response(survey: Survey, response: Response, device_key: str | None
             db.session.refresh(response)
             if response.status == "complete":  # the same submit arrived twice at once
                 return True
-            owner = db.session.scalar(select(DeviceClaim.response_id).where(
-                DeviceClaim.round_id == survey.round.id, DeviceClaim.group == survey.group.group,
-                DeviceClaim.device_hash == hash_token(device_key)))
+            owner = db.session.scalar(
+                select(DeviceClaim.response_id).where(
+                    DeviceClaim.round_id == survey.round.id,
+                    DeviceClaim.group == survey.group.group,
+                    DeviceClaim.device_hash == hash_token(device_key),
+                )
+            )
             if owner != response.id:
                 return False
     updated = db.session.execute(

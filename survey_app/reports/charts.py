@@ -74,8 +74,7 @@ def _style(text: str) -> Iterator[None]:
 def _svg(fig: Figure) -> str:
     FigureCanvasSVG(fig)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight",
-                pad_inches=0.05)
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight", pad_inches=0.05)
     return buffer.getvalue().decode("utf-8")
 
 
@@ -87,10 +86,17 @@ def data_uri(svg: str) -> str:
 # ------------------------------------------------------------------------------------------------- radar
 
 
-def radar_chart(labels: Sequence[str], values: Sequence[float | None], *,
-                previous: Sequence[float | None] | None = None, current_label: str = "",
-                previous_label: str = "", missing_label: str = "n/a",
-                number: Callable[[float], str] | None = None, text: str = "path") -> str:
+def radar_chart(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    *,
+    previous: Sequence[float | None] | None = None,
+    current_label: str = "",
+    previous_label: str = "",
+    missing_label: str = "n/a",
+    number: Callable[[float], str] | None = None,
+    text: str = "path",
+) -> str:
     """A radar of dimension scores on 0–100; a missing dimension keeps its axis, marked `missing_label`.
 
     The dimensions go clockwise from the top; a missing score (None) is skipped by the polygon. With `previous`
@@ -138,8 +144,12 @@ def radar_chart(labels: Sequence[str], values: Sequence[float | None], *,
         if not any(_overlap(corner, b[4], 3.0) for b in blocks) and _outside_circle(corner, reach + 3.0):
             legend_box = corner
         else:
-            legend_box = ((x_min + x_max - legend_width) / 2, y_max + 6.0, (x_min + x_max + legend_width) / 2,
-                          y_max + 6.0 + legend_height)
+            legend_box = (
+                (x_min + x_max - legend_width) / 2,
+                y_max + 6.0,
+                (x_min + x_max + legend_width) / 2,
+                y_max + 6.0 + legend_height,
+            )
             y_max = legend_box[3]
 
     cx, cy = pad - x_min, pad - y_min
@@ -164,14 +174,18 @@ def radar_chart(labels: Sequence[str], values: Sequence[float | None], *,
     shapes.append(f'<path d="{ring(100)}" fill="none" stroke="{GRID}" stroke-width="0.8"/>')
     if show_previous:
         data = _radar_polygon([point(a, v) for a, v in zip(angles, previous, strict=True) if finite(v) is not None])
-        shapes.append(f'<path d="{data}" fill="none" stroke="{PREVIOUS}" stroke-width="1.2" stroke-dasharray="4.4 1.9" '
-                      f'stroke-linejoin="round"/>')
+        shapes.append(
+            f'<path d="{data}" fill="none" stroke="{PREVIOUS}" stroke-width="1.2" stroke-dasharray="4.4 1.9" '
+            f'stroke-linejoin="round"/>'
+        )
     current = [(a, float(v)) for a, v in zip(angles, values, strict=True) if finite(v) is not None]
     if current:
         points = [point(a, v) for a, v in current]
         data = _radar_polygon(points)
-        shapes.append(f'<path d="{data}" fill="{ACCENT}" fill-opacity="0.12" stroke="{ACCENT}" stroke-width="1.8" '
-                      f'stroke-linejoin="round"/>')
+        shapes.append(
+            f'<path d="{data}" fill="{ACCENT}" fill-opacity="0.12" stroke="{ACCENT}" stroke-width="1.8" '
+            f'stroke-linejoin="round"/>'
+        )
         shapes.append(f'<path d="{"".join(_dot(x, y, 2.0) for x, y in points)}" fill="{ACCENT}"/>')
 
     # The ring values between the first two axes, the axis labels, the scores above their points.
@@ -252,8 +266,13 @@ _TICKS = (0, 20, 40, 60, 80, 100)
 _SIZE_LABEL, _SIZE_TITLE, _SIZE_TICK, _SIZE_NUMBER, _SIZE_NOTE, _SIZE_AXIS = 7.0, 7.5, 6.5, 6.5, 6.5, 6.8
 
 
-def interval_chart(panels: Sequence[IntervalPanel], *, axis_label: str = "",
-                   number: Callable[[float], str] | None = None, text: str = "path") -> str:
+def interval_chart(
+    panels: Sequence[IntervalPanel],
+    *,
+    axis_label: str = "",
+    number: Callable[[float], str] | None = None,
+    text: str = "path",
+) -> str:
     """One panel per construct (two per row): each group's score with its 95 % interval.
 
     A row without a score (a withheld cell, no data) shows its note in words instead of a bar, never a 0.
@@ -281,8 +300,11 @@ def interval_chart(panels: Sequence[IntervalPanel], *, axis_label: str = "",
     bottom_of_column = {}  # the lowest panel of each column carries the tick numbers and the axis label
     for index in range(len(panels)):
         bottom_of_column[index % columns] = index
-    title_blocks = [max((len(titles[i]) for i in range(r * columns, min(len(panels), (r + 1) * columns))),
-                        default=1) * line_title + title_pad for r in range(grid_rows)]
+    title_blocks = [
+        max((len(titles[i]) for i in range(r * columns, min(len(panels), (r + 1) * columns))), default=1) * line_title
+        + title_pad
+        for r in range(grid_rows)
+    ]
     fixed = pad * 2 + sum(title_blocks) + tick_block * grid_rows + axis_block + 6.0 * (grid_rows - 1)
     axes_height = max(n_rows * 10.0, (height - fixed) / grid_rows)
     height = max(height, fixed + axes_height * grid_rows)
@@ -316,8 +338,7 @@ def interval_chart(panels: Sequence[IntervalPanel], *, axis_label: str = "",
                 y = top + (n_rows - 0.4 - (len(panel.rows) - 1 - i)) / n_rows * axes_height
                 score = finite(row.score)
                 if score is None:
-                    canvas.lines(x_of(2), y, wrap_lines(row.note, 34), _SIZE_NOTE, MUTED, line_note,
-                                 style="italic")
+                    canvas.lines(x_of(2), y, wrap_lines(row.note, 34), _SIZE_NOTE, MUTED, line_note, style="italic")
                     continue
                 low, high = finite(row.low), finite(row.high)
                 if low is not None and high is not None:
@@ -330,25 +351,37 @@ def interval_chart(panels: Sequence[IntervalPanel], *, axis_label: str = "",
                 canvas.text(x_of(end + 2), y + half_cap(_SIZE_NUMBER), fmt(score), _SIZE_NUMBER, INK)
             if index == bottom_of_column[c]:
                 for tick in _TICKS:
-                    canvas.text(x_of(tick), bottom + tick_len + 1.5 + 0.8 * _SIZE_TICK, str(tick), _SIZE_TICK,
-                                MUTED, anchor="middle")
+                    canvas.text(
+                        x_of(tick),
+                        bottom + tick_len + 1.5 + 0.8 * _SIZE_TICK,
+                        str(tick),
+                        _SIZE_TICK,
+                        MUTED,
+                        anchor="middle",
+                    )
                 if axis_label:
-                    canvas.text(x0 + panel_width / 2, bottom + tick_block + 0.9 * _SIZE_AXIS, axis_label,
-                                _SIZE_AXIS, MUTED, anchor="middle")
+                    canvas.text(
+                        x0 + panel_width / 2,
+                        bottom + tick_block + 0.9 * _SIZE_AXIS,
+                        axis_label,
+                        _SIZE_AXIS,
+                        MUTED,
+                        anchor="middle",
+                    )
         for i, lines in enumerate(labels):
             y = top + (n_rows - 0.4 - (len(labels) - 1 - i)) / n_rows * axes_height
             canvas.lines(left - 4.0, y, lines, _SIZE_LABEL, INK, line_label, anchor="end")
         top += axes_height + tick_block + 6.0
 
-    shapes = [f'<path d="{"".join(bands[colour])}" fill="{colour}"/>' for _, _, colour in BAND_COLOURS if
-              bands[colour]]
+    shapes = [f'<path d="{"".join(bands[colour])}" fill="{colour}"/>' for _, _, colour in BAND_COLOURS if bands[colour]]
     if grid:
         shapes.append(f'<path d="{"".join(grid)}" fill="none" stroke="#ffffff" stroke-width="0.5"/>')
         shapes.append(f'<path d="{"".join(spines)}" fill="none" stroke="{GRID}" stroke-width="0.8"/>')
         shapes.append(f'<path d="{"".join(ticks)}" fill="none" stroke="{MUTED}" stroke-width="0.8"/>')
     if intervals:
-        shapes.append(f'<path d="{"".join(intervals)}" fill="none" stroke="{ACCENT}" stroke-opacity="0.45" '
-                      f'stroke-width="2.4"/>')
+        shapes.append(
+            f'<path d="{"".join(intervals)}" fill="none" stroke="{ACCENT}" stroke-opacity="0.45" stroke-width="2.4"/>'
+        )
     if dots:
         shapes.append(f'<path d="{"".join(dots)}" fill="{ACCENT}"/>')
     return canvas.svg(width, height, shapes)
@@ -357,9 +390,16 @@ def interval_chart(panels: Sequence[IntervalPanel], *, axis_label: str = "",
 # ----------------------------------------------------------------------------------------------- network
 
 
-def network_chart(nodes: Sequence[dict], edges: Sequence[dict], *, sector_labels: dict[str, str],
-                  sector_colours: dict[str, str], other_colour: str = "#999999", legend_title: str = "",
-                  text: str = "path") -> str:
+def network_chart(
+    nodes: Sequence[dict],
+    edges: Sequence[dict],
+    *,
+    sector_labels: dict[str, str],
+    sector_colours: dict[str, str],
+    other_colour: str = "#999999",
+    legend_title: str = "",
+    text: str = "path",
+) -> str:
     """The stakeholder network: nodes coloured by sector and sized by degree, a fixed-seed layout, a legend.
 
     `nodes`: [{code, label, sector, degree, key?}], `edges`: [{source, target, weight}]. A node with a `key`
@@ -400,8 +440,9 @@ def network_chart(nodes: Sequence[dict], edges: Sequence[dict], *, sector_labels
 
         weights = [d.get("weight", 1) for _, _, d in graph.edges(data=True)]
         top = max(weights) if weights else 1
-        for a, b, data in sorted(((min(u, v), max(u, v), d) for u, v, d in graph.edges(data=True)),
-                                 key=lambda e: (e[0], e[1])):
+        for a, b, data in sorted(
+            ((min(u, v), max(u, v), d) for u, v, d in graph.edges(data=True)), key=lambda e: (e[0], e[1])
+        ):
             lines_out.append((0.5 + 2.0 * data.get("weight", 1) / top, *place(a), *place(b)))
         for code in sorted(graph.nodes):
             node = by_code.get(code, {})
@@ -417,8 +458,14 @@ def network_chart(nodes: Sequence[dict], edges: Sequence[dict], *, sector_labels
                 label = wrap_lines(node.get("label") or code, 18)
                 label_top = y + 7 + 7 * degree
                 width = max(text_width(line, _SIZE_NET_LABEL) for line in label)
-                boxes.append((x - max(radius, width / 2), y - radius, x + max(radius, width / 2),
-                              label_top + len(label) * _SIZE_NET_LABEL * 1.17))
+                boxes.append(
+                    (
+                        x - max(radius, width / 2),
+                        y - radius,
+                        x + max(radius, width / 2),
+                        label_top + len(label) * _SIZE_NET_LABEL * 1.17,
+                    )
+                )
             drawn.append((x, y, radius, colour, key, label, label_top))
 
     # The legend under the network: one entry per sector present, in the order of `sector_colours`, filling
@@ -431,8 +478,14 @@ def network_chart(nodes: Sequence[dict], edges: Sequence[dict], *, sector_labels
     rows = max((len(c) for c in columns), default=0)
     legend_top = max(b[3] for b in boxes) + 8.0
     if entries:
-        boxes.append((plot_width / 2 - legend_width / 2, legend_top, plot_width / 2 + legend_width / 2,
-                      legend_top + title_height + rows * row_height))
+        boxes.append(
+            (
+                plot_width / 2 - legend_width / 2,
+                legend_top,
+                plot_width / 2 + legend_width / 2,
+                legend_top + title_height + rows * row_height,
+            )
+        )
         if legend_title:
             half = text_width(legend_title, size) / 2
             boxes.append((plot_width / 2 - half, legend_top, plot_width / 2 + half, legend_top + row_height))
@@ -443,26 +496,33 @@ def network_chart(nodes: Sequence[dict], edges: Sequence[dict], *, sector_labels
     canvas = Canvas(text)
     shapes = []
     for width in sorted({w for w, *_ in lines_out}):  # one path per line width
-        data = "".join(f"M{num(x1 - x_min)} {num(y1 - y_min)}L{num(x2 - x_min)} {num(y2 - y_min)}"
-                       for w, x1, y1, x2, y2 in lines_out if w == width)
-        shapes.append(f'<path d="{data}" fill="none" stroke="#b4bcc4" stroke-width="{num(width)}" '
-                      f'stroke-linecap="round"/>')
+        data = "".join(
+            f"M{num(x1 - x_min)} {num(y1 - y_min)}L{num(x2 - x_min)} {num(y2 - y_min)}"
+            for w, x1, y1, x2, y2 in lines_out
+            if w == width
+        )
+        shapes.append(
+            f'<path d="{data}" fill="none" stroke="#b4bcc4" stroke-width="{num(width)}" stroke-linecap="round"/>'
+        )
     for x, y, radius, colour, key, label, label_top in drawn:
         x, y = x - x_min, y - y_min
         shapes.append(f'<path d="{_dot(x, y, radius)}" fill="{colour}" stroke="#ffffff" stroke-width="1.2"/>')
         if key:
-            canvas.text(x, y + half_cap(_SIZE_NET_KEY), str(key), _SIZE_NET_KEY, "#ffffff", anchor="middle",
-                        weight="bold")
+            canvas.text(
+                x, y + half_cap(_SIZE_NET_KEY), str(key), _SIZE_NET_KEY, "#ffffff", anchor="middle", weight="bold"
+            )
         else:
             leading = _SIZE_NET_LABEL * 1.17
-            canvas.lines(x, label_top - y_min + (len(label) * leading) / 2, label, _SIZE_NET_LABEL, INK, leading,
-                         anchor="middle")
+            canvas.lines(
+                x, label_top - y_min + (len(label) * leading) / 2, label, _SIZE_NET_LABEL, INK, leading, anchor="middle"
+            )
     if entries:
         left = plot_width / 2 - legend_width / 2 - x_min
         top = legend_top - y_min
         if legend_title:
-            canvas.text(plot_width / 2 - x_min, top + row_height / 2 + half_cap(size), legend_title, size, INK,
-                        anchor="middle")
+            canvas.text(
+                plot_width / 2 - x_min, top + row_height / 2 + half_cap(size), legend_title, size, INK, anchor="middle"
+            )
             top += title_height
         for column, indices in enumerate(columns):
             for row, i in enumerate(indices):
@@ -505,8 +565,9 @@ def _network_layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
         stable = nx.Graph()
         stable.add_nodes_from(connected)
         stable.add_edges_from(sorted((min(a, b), max(a, b), d) for a, b, d in graph.edges(data=True)))
-        layout = nx.spring_layout(stable, seed=LAYOUT_SEED, k=2.2 / math.sqrt(len(connected)), iterations=300,
-                                  weight=None)
+        layout = nx.spring_layout(
+            stable, seed=LAYOUT_SEED, k=2.2 / math.sqrt(len(connected)), iterations=300, weight=None
+        )
         xs = [p[0] for p in layout.values()]
         ys = [p[1] for p in layout.values()]
         span_x = (max(xs) - min(xs)) or 1.0
@@ -522,9 +583,15 @@ def _network_layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
 # -------------------------------------------------------------------------------------------- comparison
 
 
-def comparison_chart(dimension_labels: Sequence[str], cities: Sequence[tuple[str, Sequence[float | None]]], *,
-                     missing_label: str = "n/a", axis_label: str = "",
-                     number: Callable[[float], str] | None = None, text: str = "path") -> str:
+def comparison_chart(
+    dimension_labels: Sequence[str],
+    cities: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    missing_label: str = "n/a",
+    axis_label: str = "",
+    number: Callable[[float], str] | None = None,
+    text: str = "path",
+) -> str:
     """Grouped horizontal bars: one group per dimension, one bar per city; a missing score says so."""
     with _style(text):
         n_dims, n_cities = len(dimension_labels), max(1, len(cities))
@@ -552,8 +619,9 @@ def comparison_chart(dimension_labels: Sequence[str], cities: Sequence[tuple[str
         if axis_label:
             ax.set_xlabel(axis_label, fontsize=7.5, color=MUTED)
         handles = [Patch(color=CITY_COLOURS[i % len(CITY_COLOURS)], label=name) for i, (name, _) in enumerate(cities)]
-        fig.legend(handles=handles, loc="upper center", ncol=len(handles), frameon=False, fontsize=8,
-                   bbox_to_anchor=(0.5, 1.0))
+        fig.legend(
+            handles=handles, loc="upper center", ncol=len(handles), frameon=False, fontsize=8, bbox_to_anchor=(0.5, 1.0)
+        )
         fig.subplots_adjust(top=1 - 0.45 / fig.get_figheight())
         return _svg(fig)
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-GROUP_ORDER = ("residents", "business", "academia", "civil_society", "government", "international")
-
 GROUPS = {
     "residents": _l("Residents"),
     "business": _l("Business"),
@@ -76,8 +74,6 @@ REFSTD_GROUPS = {
     "additional": _l("Additional areas"),
     "ict": _l("ICT"),
 }
-
-LANGUAGE_NAMES = {"kk": "Қазақ тілі", "ru": "Русский язык", "en": "English"}
 
 # Colours of the stakeholder sectors in charts (colour-blind friendly, from the Okabe–Ito palette).
 SECTOR_COLOURS = {

@@ -19,6 +19,7 @@ import weasyprint
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from ..services.scoring import Comparison, ScoredRound
 from .context import city_context, comparison_context
 from .recommendations import RuleSet
 
@@ -48,8 +49,7 @@ class StaticOnlyFetcher(weasyprint.URLFetcher):
     """WeasyPrint's fetcher, restricted to data: URIs and the static folder; a refusal stops the rendering."""
 
     def __init__(self):
-        super().__init__(timeout=2, allowed_protocols=("data", "file"), allow_redirects=False,
-                         fail_on_errors=True)
+        super().__init__(timeout=2, allowed_protocols=("data", "file"), allow_redirects=False, fail_on_errors=True)
 
     def fetch(self, url, headers=None):
         if url.startswith("data:"):
@@ -59,7 +59,8 @@ class StaticOnlyFetcher(weasyprint.URLFetcher):
         if path.suffix == ".ttf":
             mime = "font/ttf"
         return weasyprint.urls.URLFetcherResponse(
-            path.as_uri(), path.read_bytes(), headers={"Content-Type": mime or "application/octet-stream"})
+            path.as_uri(), path.read_bytes(), headers={"Content-Type": mime or "application/octet-stream"}
+        )
 
 
 def url_fetcher(url: str):
@@ -86,29 +87,31 @@ def k_min() -> int:
         return 5
 
 
-def city_report_html(result: Mapping, lang: str, *, generated: date | None = None, public: bool = False,
-                     rules: RuleSet | None = None) -> str:
+def city_report_html(
+    result: ScoredRound, lang: str, *, generated: date | None = None, public: bool = False, rules: RuleSet | None = None
+) -> str:
     """The HTML behind a city's PDF (snapshot-tested)."""
-    context = city_context(result, lang, generated=generated or date.today(), k_min=k_min(), rules=rules,
-                           public=public, chart_text="none")
+    context = city_context(
+        result, lang, generated=generated or date.today(), k_min=k_min(), rules=rules, public=public, chart_text="none"
+    )
     return render_html(CITY_TEMPLATE, context, context["lang"])
 
 
-def city_report_pdf(result: Mapping, lang: str, *, generated: date | None = None, public: bool = False,
-                    rules: RuleSet | None = None) -> bytes:
+def city_report_pdf(
+    result: ScoredRound, lang: str, *, generated: date | None = None, public: bool = False, rules: RuleSet | None = None
+) -> bytes:
     """The governance assessment of one city and round as PDF bytes."""
     return html_to_pdf(city_report_html(result, lang, generated=generated, public=public, rules=rules))
 
 
-def comparison_report_html(results: list[Mapping], comparison: Mapping | None, lang: str, *,
-                           generated: date | None = None) -> str:
+def comparison_report_html(comparison: Comparison, lang: str, *, generated: date | None = None) -> str:
     """The HTML behind the comparative PDF of several cities."""
-    context = comparison_context(results, comparison, lang, generated=generated or date.today(), k_min=k_min(),
-                                 chart_text="none")
+    context = comparison_context(
+        comparison, lang, generated=generated or date.today(), k_min=k_min(), chart_text="none"
+    )
     return render_html(COMPARISON_TEMPLATE, context, context["lang"])
 
 
-def comparison_report_pdf(results: list[Mapping], comparison: Mapping | None, lang: str, *,
-                          generated: date | None = None) -> bytes:
+def comparison_report_pdf(comparison: Comparison, lang: str, *, generated: date | None = None) -> bytes:
     """The comparative report of several cities as PDF bytes."""
-    return html_to_pdf(comparison_report_html(results, comparison, lang, generated=generated))
+    return html_to_pdf(comparison_report_html(comparison, lang, generated=generated))

@@ -20,23 +20,51 @@ from typing import Any
 
 import yaml
 
-from .values import cell_score, construct_mean, dimension_score, mapping, num
+from instruments.domain import GROUPS, LANGUAGES
+
+from .values import cell_score, dimension_score, mapping, num
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_RULES_FILE = PROJECT_ROOT / "instruments" / "recommendations.yaml"
-LANGS = ("kk", "ru", "en")
 PRIORITIES = ("high", "medium", "low")
 MAX_FILE_BYTES = 512 * 1024
 
-KNOWN_DIMENSIONS = ("digital_infrastructure", "economic_potential", "environmental_sustainability",
-                    "public_private_partnership", "governance", "stakeholder_engagement")
-KNOWN_CONSTRUCTS = ("public_engagement", "trust", "intersectoral_coordination", "mobilisation", "admin_capacity",
-                    "funding_consistency", "legal_clarity", "digital_governance", "digital_access",
-                    "ppp_readiness", "environment_quality")
-KNOWN_GROUPS = ("residents", "business", "academia", "civil_society", "government", "international")
+KNOWN_DIMENSIONS = (
+    "digital_infrastructure",
+    "economic_potential",
+    "environmental_sustainability",
+    "public_private_partnership",
+    "governance",
+    "stakeholder_engagement",
+)
+KNOWN_CONSTRUCTS = (
+    "public_engagement",
+    "trust",
+    "intersectoral_coordination",
+    "mobilisation",
+    "admin_capacity",
+    "funding_consistency",
+    "legal_clarity",
+    "digital_governance",
+    "digital_access",
+    "ppp_readiness",
+    "environment_quality",
+)
 KNOWN_SUBSCORES = ("stakeholder_engagement", "governance")
-REFSTD_AREAS = ("urban_management", "health", "education", "security", "housing_communal", "transport", "social",
-                "ecology", "business_tourism", "construction", "agriculture", "ict")
+REFSTD_AREAS = (
+    "urban_management",
+    "health",
+    "education",
+    "security",
+    "housing_communal",
+    "transport",
+    "social",
+    "ecology",
+    "business_tourism",
+    "construction",
+    "agriculture",
+    "ict",
+)
 REFSTD_SUMMARIES = ("s_priority", "s_additional", "s_ict", "ct_percent", "weighted_mean_percent")
 SUBJECTS = ("scri", "dimension", "construct", "subscore", "network", "refstd", "always", "any")
 
@@ -144,8 +172,8 @@ class _Checker:
             self.keys(cond, where, {"construct", "group", "below"})
             if value not in self.constructs:
                 self.problem(where, f"unknown construct {value!r}")
-            if "group" in cond and cond["group"] not in KNOWN_GROUPS:
-                self.problem(where, f"unknown group {cond['group']!r}; use {', '.join(KNOWN_GROUPS)}")
+            if "group" in cond and cond["group"] not in GROUPS:
+                self.problem(where, f"unknown group {cond['group']!r}; use {', '.join(GROUPS)}")
             self.threshold(cond, where)
         elif subject == "subscore":
             self.keys(cond, where, {"subscore", "below"})
@@ -170,14 +198,14 @@ class _Checker:
         if not isinstance(value, Mapping):
             self.problem(where, f"`{what}` must give kk, ru and en")
             return {}
-        for lang in LANGS:
+        for lang in LANGUAGES:
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
                 self.problem(where, f"`{what}` has no {lang} text")
-        extra = sorted(set(value) - set(LANGS))
+        extra = sorted(set(value) - set(LANGUAGES))
         if extra:
             self.problem(where, f"`{what}` has an unknown language {extra[0]!r}")
-        return {k: " ".join(str(v).split()) for k, v in value.items() if k in LANGS and isinstance(v, str)}
+        return {k: " ".join(str(v).split()) for k, v in value.items() if k in LANGUAGES and isinstance(v, str)}
 
     def ruleset(self, data: Any) -> RuleSet | None:
         if not isinstance(data, Mapping):
@@ -213,8 +241,16 @@ class _Checker:
                 self.problem(where, f"`priority` must be one of {', '.join(PRIORITIES)}, not {priority!r}")
             title = self.texts(item.get("title"), where, "title")
             text = self.texts(item.get("text"), where, "text")
-            rules.append(Rule(id=str(rid), when=item.get("when") or {}, priority=str(priority), title=title,
-                              text=text, position=position))
+            rules.append(
+                Rule(
+                    id=str(rid),
+                    when=item.get("when") or {},
+                    priority=str(priority),
+                    title=title,
+                    text=text,
+                    position=position,
+                )
+            )
         return RuleSet(rules=tuple(rules), max_shown=max_shown, source=self.source)
 
 
@@ -277,7 +313,7 @@ def holds(cond: Mapping, result: Mapping) -> bool:
         if "group" in cond:
             cell = mapping(mapping(result.get("constructs")).get(construct)).get(cond["group"])
             return _below(cell_score(cell), cond)
-        return _below(construct_mean(result, construct), cond)
+        return _below(mapping(mapping(result.get("pooled")).get(construct)).get("score"), cond)
     if "subscore" in cond:
         return _below(num(mapping(result.get("subscores")).get(cond["subscore"])), cond)
     if "network" in cond:

@@ -14,13 +14,14 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from instruments.domain import LANGUAGES
+
 from ..errors import abort_with
 from ..extensions import db
 from ..i18n import current_language
 from ..services.errors import ServiceError
 from . import bp, services
 
-LANGS = ("kk", "ru", "en")
 GZIP_MIN_BYTES = 2048
 
 
@@ -31,9 +32,13 @@ def compress_pages(response: Response) -> Response:
     Only pages without a form are compressed, so no CSRF token ever shares a compressed body with text
     taken from the request (BREACH).
     """
-    if (response.status_code != 200 or response.direct_passthrough or response.mimetype != "text/html"
-            or "Content-Encoding" in response.headers
-            or "gzip" not in request.headers.get("Accept-Encoding", "").lower()):
+    if (
+        response.status_code != 200
+        or response.direct_passthrough
+        or response.mimetype != "text/html"
+        or "Content-Encoding" in response.headers
+        or "gzip" not in request.headers.get("Accept-Encoding", "").lower()
+    ):
         return response
     body = response.get_data()
     if len(body) < GZIP_MIN_BYTES or b"<form" in body:
@@ -51,7 +56,7 @@ def _k_min() -> int:
 def _report_lang() -> str:
     """`?lang=` of a PDF link (kk, ru or en), else the page language."""
     lang = request.args.get("lang", "")
-    return lang if lang in LANGS else current_language()
+    return lang if lang in LANGUAGES else current_language()
 
 
 def _round_or_404(slug: str, change: bool = False):
@@ -70,14 +75,25 @@ def _result_or_none(round_):
 def _result_or_409(round_):
     result = _result_or_none(round_)
     if result is None:
-        abort_with(409, _("No results yet"), _("This round has no results to report yet: it needs complete "
-                                               "responses (and indicators) before it can be scored."))
+        abort_with(
+            409,
+            _("No results yet"),
+            _(
+                "This round has no results to report yet: it needs complete "
+                "responses (and indicators) before it can be scored."
+            ),
+        )
     return result
 
 
 def _unavailable(round_, **extra):
-    return render_template("reports/unavailable.html", round_slug=round_.slug, year=round_.year,
-                           city=round_.city.name(current_language()), **extra)
+    return render_template(
+        "reports/unavailable.html",
+        round_slug=round_.slug,
+        year=round_.year,
+        city=round_.city.name(current_language()),
+        **extra,
+    )
 
 
 def _pdf_response(data: bytes, filename: str) -> Response:
@@ -108,9 +124,15 @@ def round_results(slug: str):
     context = city_context(result, current_language(), generated=date.today(), k_min=_k_min())
     others = services.comparable_rounds(current_user, round_)
     compare_rounds = ",".join([round_.slug, *(r.slug for r in others)]) if others else ""
-    return render_template("reports/dashboard.html", c=context, slug=round_.slug,
-                           published=bool(round_.results_published), compare_rounds=compare_rounds,
-                           can_publish=services.can_publish(current_user, round_), langs=LANGS)
+    return render_template(
+        "reports/dashboard.html",
+        c=context,
+        slug=round_.slug,
+        published=bool(round_.results_published),
+        compare_rounds=compare_rounds,
+        can_publish=services.can_publish(current_user, round_),
+        langs=LANGUAGES,
+    )
 
 
 @bp.get("/console/rounds/<slug>/report.pdf")
@@ -137,8 +159,7 @@ def publish_results(slug: str):
     changed = services.set_results_published(round_, wanted == "1", actor=current_user)
     db.session.commit()
     if changed:
-        flash(_("The results are now public.") if wanted == "1" else _("The results are no longer public."),
-              "success")
+        flash(_("The results are now public.") if wanted == "1" else _("The results are no longer public."), "success")
     return redirect(url_for(".round_results", slug=round_.slug))
 
 
@@ -151,8 +172,11 @@ def _compared_rounds():
     try:
         slugs = services.parse_slugs(_rounds_param())
     except ServiceError:
-        abort_with(400, _("Choose rounds to compare"),
-                   _("Give two or more rounds in the address, for example ?rounds=shu-2025,ayagoz-2025."))
+        abort_with(
+            400,
+            _("Choose rounds to compare"),
+            _("Give two or more rounds in the address, for example ?rounds=shu-2025,ayagoz-2025."),
+        )
     return services.visible_rounds(current_user, slugs)
 
 
@@ -161,8 +185,14 @@ def _comparison_or_409(rounds):
         return services.comparison(rounds)
     except ServiceError as exc:
         current_app.logger.info("no comparison: %s", exc)
-        abort_with(409, _("No results yet"), _("At least one of these rounds has no results to report yet: "
-                                               "each needs complete responses before the cities can be compared."))
+        abort_with(
+            409,
+            _("No results yet"),
+            _(
+                "At least one of these rounds has no results to report yet: "
+                "each needs complete responses before the cities can be compared."
+            ),
+        )
 
 
 @bp.get("/console/compare")
@@ -172,16 +202,19 @@ def compare():
     if not _rounds_param().strip(", "):
         from ..services.permissions import visible_rounds
 
-        choices = [{"slug": r.slug, "city": r.city.name(current_language()), "year": r.year, "status": r.status}
-                   for r in visible_rounds(current_user)]
+        choices = [
+            {"slug": r.slug, "city": r.city.name(current_language()), "year": r.year, "status": r.status}
+            for r in visible_rounds(current_user)
+        ]
         return render_template("reports/compare_choose.html", choices=choices)
     rounds = _compared_rounds()
-    results, compared = _comparison_or_409(rounds)
+    compared = _comparison_or_409(rounds)
     from .context import comparison_context  # charts load matplotlib: only when a page is drawn
 
-    context = comparison_context(results, compared, current_language(), generated=date.today(), k_min=_k_min())
-    return render_template("reports/compare.html", c=context, rounds_param=",".join(r.slug for r in rounds),
-                           langs=LANGS)
+    context = comparison_context(compared, current_language(), generated=date.today(), k_min=_k_min())
+    return render_template(
+        "reports/compare.html", c=context, rounds_param=",".join(r.slug for r in rounds), langs=LANGUAGES
+    )
 
 
 @bp.get("/console/compare.pdf")
@@ -189,11 +222,11 @@ def compare():
 def compare_pdf():
     """The comparative PDF of several cities (`?rounds=a,b,c&lang=kk|ru|en`)."""
     rounds = _compared_rounds()
-    results, compared = _comparison_or_409(rounds)
+    compared = _comparison_or_409(rounds)
     lang = _report_lang()
     from . import pdf  # WeasyPrint loads in about a second: only when a PDF is asked for
 
-    data = pdf.comparison_report_pdf(results, compared, lang, generated=date.today())
+    data = pdf.comparison_report_pdf(compared, lang, generated=date.today())
     return _pdf_response(data, _filename("compare", *[r.slug for r in rounds], lang=lang))
 
 
@@ -217,7 +250,7 @@ def public_results(slug: str):
     from .context import city_context  # charts load matplotlib: only when a page is drawn
 
     context = city_context(result, current_language(), generated=date.today(), k_min=_k_min(), public=True)
-    return render_template("reports/public.html", c=context, slug=round_.slug, langs=LANGS)
+    return render_template("reports/public.html", c=context, slug=round_.slug, langs=LANGUAGES)
 
 
 @bp.get("/results/<slug>/report.pdf")

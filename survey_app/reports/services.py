@@ -1,23 +1,21 @@
 """Results of rounds for the reports: who may see which round, the result dicts, publishing.
 
-Views and the CLI call these small functions; the scores themselves come from `scoring.round_result` and
-`scoring.city_comparison` (the analysis layer behind `scri score`).
+Views and the CLI call these small functions; the scores themselves come from `services.scoring`
+(the same pipeline as `scri score`).
 """
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Mapping
-from typing import Any
 
 from sqlalchemy import select
 
 from ..errors import abort_with
 from ..extensions import db
 from ..models import SurveyRound, User
-from ..services import audit
+from ..services import audit, scoring
 from ..services.errors import ServiceError
+from ..services.scoring import Comparison, ScoredRound
 
 MAX_COMPARED = 8
 SLUG_CHARS = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -65,7 +63,8 @@ def visible_rounds(user: User, slugs: list[str]) -> list[SurveyRound]:
 def comparable_rounds(user: User, round_: SurveyRound) -> list[SurveyRound]:
     """Rounds of the same year in other cities that the account may see (for a comparison link)."""
     rows = db.session.scalars(
-        select(SurveyRound).where(SurveyRound.year == round_.year, SurveyRound.city_id != round_.city_id)
+        select(SurveyRound)
+        .where(SurveyRound.year == round_.year, SurveyRound.city_id != round_.city_id)
         .order_by(SurveyRound.slug)
     ).unique()
     return [r for r in rows if user.can_see_city(r.city_id)][: MAX_COMPARED - 1]
@@ -73,8 +72,7 @@ def comparable_rounds(user: User, round_: SurveyRound) -> list[SurveyRound]:
 
 def can_publish(user: User, round_: SurveyRound) -> bool:
     """Admins, and coordinators of the round's city, may publish its results."""
-    return bool(user is not None and getattr(user, "is_authenticated", False)
-                and user.can_change_city(round_.city_id))
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.can_change_city(round_.city_id))
 
 
 def set_results_published(round_: SurveyRound, published: bool, actor: User | None = None) -> bool:
@@ -83,8 +81,12 @@ def set_results_published(round_: SurveyRound, published: bool, actor: User | No
     if bool(round_.results_published) == published:
         return False
     round_.results_published = published
-    audit.record("round.results_published" if published else "round.results_withdrawn", user=actor, obj=round_,
-                 details={"slug": round_.slug, "published": published})
+    audit.record(
+        "round.results_published" if published else "round.results_withdrawn",
+        user=actor,
+        obj=round_,
+        details={"slug": round_.slug, "published": published},
+    )
     return True
 
 
@@ -94,44 +96,11 @@ def published_round(slug: str) -> SurveyRound | None:
     return round_ if round_ is not None and round_.results_published else None
 
 
-def _scoring():
-    try:
-        return importlib.import_module(f"{__package__}.scoring")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.endswith("reports.scoring"):
-            raise ServiceError("scores cannot be computed: the scoring module is not installed") from None
-        raise
+def round_result(round_: SurveyRound) -> ScoredRound:
+    """The scored round (the `scri score` JSON and what the pages show beside it), or ServiceError."""
+    return scoring.round_result(round_)
 
 
-def round_result(round_: SurveyRound) -> dict[str, Any]:
-    """The result dict of a round (the `scri score` shape plus labels, network graph, refstd, annex)."""
-    result = _scoring().round_result(round_)
-    if not isinstance(result, Mapping):
-        raise ServiceError(f"no result could be computed for round {round_.slug!r}")
-    return dict(result)
-
-
-def comparison(rounds: list[SurveyRound]) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """The result dict of each round and the comparison across them (ranks and their stability)."""
-    scoring = _scoring()
-    compared = scoring.city_comparison(rounds)
-    compared = dict(compared) if isinstance(compared, Mapping) else {}
-    results = _results_of(compared, rounds)
-    if results is None:
-        results = [round_result(r) for r in rounds]
-    return results, compared or None
-
-
-def _results_of(compared: Mapping, rounds: list[SurveyRound]) -> list[dict[str, Any]] | None:
-    """The per-round result dicts when city_comparison already carries them (so nothing is computed twice)."""
-    found = compared.get("results", compared.get("rounds"))
-    if isinstance(found, Mapping):
-        items = [found.get(r.slug) for r in rounds]
-    elif isinstance(found, list):
-        by_round = {item.get("round"): item for item in found if isinstance(item, Mapping)}
-        items = [by_round.get(r.slug) for r in rounds]
-    else:
-        return None
-    if all(isinstance(item, Mapping) and item.get("dimensions") is not None for item in items):
-        return [dict(item) for item in items]
-    return None
+def comparison(rounds: list[SurveyRound]) -> Comparison:
+    """Each round's result and the ranking across them (ranks and their stability), or ServiceError."""
+    return scoring.city_comparison(rounds)

@@ -89,8 +89,10 @@ def _path_data(vertices, codes) -> str:
     parts = []
     for points, code in Path(vertices, codes).iter_segments(simplify=False, curves=True):
         coords = " ".join(num(v) for v in points)
-        parts.append({Path.MOVETO: "M", Path.LINETO: "L", Path.CURVE3: "Q", Path.CURVE4: "C"}.get(code, "Z")
-                     + (coords if code != Path.CLOSEPOLY else ""))
+        parts.append(
+            {Path.MOVETO: "M", Path.LINETO: "L", Path.CURVE3: "Q", Path.CURVE4: "C"}.get(code, "Z")
+            + (coords if code != Path.CLOSEPOLY else "")
+        )
     return "".join(parts)
 
 
@@ -116,8 +118,18 @@ class Canvas:
         self.items: list[str] = []
         self.glyphs: dict[str, str] = {}
 
-    def text(self, x: float, baseline: float, line: str, size: float, colour: str, *, anchor: str = "start",
-             weight: str = "normal", style: str = "normal") -> None:
+    def text(
+        self,
+        x: float,
+        baseline: float,
+        line: str,
+        size: float,
+        colour: str,
+        *,
+        anchor: str = "start",
+        weight: str = "normal",
+        style: str = "normal",
+    ) -> None:
         if not line:
             return
         if self.mode == "none":
@@ -131,30 +143,50 @@ class Canvas:
             self.glyphs.setdefault(glyph_id, data)
         scale = num(size / TextToPath.FONT_SCALE)
         uses = "".join(f'<use xlink:href="#{escape(glyph_id, _QUOTES)}" x="{num(gx)}"/>' for glyph_id, gx in placed)
-        self.items.append(f'<g transform="translate({num(x)} {num(baseline)}) scale({scale} -{scale})" '
-                          f'fill="{colour}">{uses}</g>')
+        self.items.append(
+            f'<g transform="translate({num(x)} {num(baseline)}) scale({scale} -{scale})" fill="{colour}">{uses}</g>'
+        )
 
-    def lines(self, x: float, middle: float, lines: Sequence[str], size: float, colour: str, leading: float, *,
-              anchor: str = "start", style: str = "normal") -> None:
+    def lines(
+        self,
+        x: float,
+        middle: float,
+        lines: Sequence[str],
+        size: float,
+        colour: str,
+        leading: float,
+        *,
+        anchor: str = "start",
+        style: str = "normal",
+    ) -> None:
         """Lines of text centred vertically on `middle`."""
         first = middle - (len(lines) - 1) * leading / 2 + half_cap(size)
         if self.mode == "none" and len(lines) > 1:
             attrs = _text_attrs(size, colour, anchor, "normal", style)
-            spans = "".join(f'<tspan x="{num(x)}" y="{num(first + i * leading)}">{escape(line)}</tspan>'
-                            for i, line in enumerate(lines))
+            spans = "".join(
+                f'<tspan x="{num(x)}" y="{num(first + i * leading)}">{escape(line)}</tspan>'
+                for i, line in enumerate(lines)
+            )
             self.items.append(f"<text {attrs}>{spans}</text>")
             return
         for i, line in enumerate(lines):
             self.text(x, first + i * leading, line, size, colour, anchor=anchor, style=style)
 
     def svg(self, width: float, height: float, shapes: Sequence[str]) -> str:
-        head = (f'<?xml version="1.0" encoding="utf-8" standalone="no"?>\n'
-                f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" '
-                f'width="{num(width)}pt" height="{num(height)}pt" viewBox="0 0 {num(width)} {num(height)}">\n')
+        head = (
+            f'<?xml version="1.0" encoding="utf-8" standalone="no"?>\n'
+            f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" '
+            f'width="{num(width)}pt" height="{num(height)}pt" viewBox="0 0 {num(width)} {num(height)}">\n'
+        )
         defs = ""
         if self.glyphs:
-            defs = "<defs>" + "".join(f'<path id="{escape(glyph_id, _QUOTES)}" d="{data}"/>'
-                                      for glyph_id, data in self.glyphs.items()) + "</defs>\n"
+            defs = (
+                "<defs>"
+                + "".join(
+                    f'<path id="{escape(glyph_id, _QUOTES)}" d="{data}"/>' for glyph_id, data in self.glyphs.items()
+                )
+                + "</defs>\n"
+            )
         body = "\n".join(shapes)
         texts = "\n".join(self.items)
         if self.mode == "none":

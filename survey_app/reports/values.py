@@ -41,17 +41,6 @@ def cell_score(cell: Any) -> float | None:
     return num(cell.get("score"))
 
 
-def construct_mean(result: Mapping, construct: str) -> float | None:
-    """Group-balanced mean of a construct over the groups that are shown (suppressed groups left out).
-
-    Each group counts once whatever its size (methodology §2, "group balance"); leaving the suppressed
-    groups out keeps their value from being recovered by subtraction.
-    """
-    cells = mapping(mapping(result.get("constructs")).get(construct))
-    scores = [s for s in (cell_score(c) for c in cells.values()) if s is not None]
-    return sum(scores) / len(scores) if scores else None
-
-
 def dimension_score(result: Mapping, code: str) -> float | None:
     """The score of a dimension, or None when it is missing."""
     dimension = mapping(mapping(result.get("dimensions")).get(code))

@@ -8,8 +8,15 @@ from ..extensions import db
 from ..models import AuditEvent, User
 
 
-def record(action: str, *, user: User | None = None, actor: str | None = None, obj: Any = None,
-           city_id: int | None = None, details: dict | None = None) -> AuditEvent:
+def record(
+    action: str,
+    *,
+    user: User | None = None,
+    actor: str | None = None,
+    obj: Any = None,
+    city_id: int | None = None,
+    details: dict | None = None,
+) -> AuditEvent:
     """Add an audit event to the session (committed with the change it describes)."""
     event = AuditEvent(
         action=action,

@@ -16,8 +16,7 @@ def find_city(name: str) -> City | None:
         return None
     # Compared in Python: SQLite's lower() folds only ASCII, and Kazakh and Russian names are Cyrillic.
     for city in db.session.scalars(select(City)):
-        if key in {city.slug.casefold(), city.name_en.casefold(), city.name_ru.casefold(),
-                   city.name_kk.casefold()}:
+        if key in {city.slug.casefold(), city.name_en.casefold(), city.name_ru.casefold(), city.name_kk.casefold()}:
             return city
     return None
 
@@ -31,13 +30,25 @@ def get_city(name: str) -> City:
     return city
 
 
-def ensure_city(slug: str, names: dict[str, str], region: str = "", population: int | None = None,
-                census_margins: dict | None = None) -> City:
+def ensure_city(
+    slug: str,
+    names: dict[str, str],
+    region: str = "",
+    population: int | None = None,
+    census_margins: dict | None = None,
+) -> City:
     """Create a city, or return the existing one with this slug unchanged."""
     city = db.session.scalar(select(City).where(City.slug == slug))
     if city is None:
-        city = City(slug=slug, name_kk=names["kk"], name_ru=names["ru"], name_en=names["en"],
-                    region=region, population=population, census_margins=census_margins)
+        city = City(
+            slug=slug,
+            name_kk=names["kk"],
+            name_ru=names["ru"],
+            name_en=names["en"],
+            region=region,
+            population=population,
+            census_margins=census_margins,
+        )
         db.session.add(city)
         db.session.flush()
     return city

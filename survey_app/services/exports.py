@@ -64,8 +64,9 @@ def _instruments(round_: SurveyRound) -> list[tuple[str, Any]]:
     for g in round_.groups:
         order.append(g.group)
         versions.setdefault(g.group, {})[g.instrument_id] = g.instrument
-    used = db.session.execute(select(Response.group, Response.instrument_id)
-                              .where(Response.round_id == round_.id).distinct()).all()
+    used = db.session.execute(
+        select(Response.group, Response.instrument_id).where(Response.round_id == round_.id).distinct()
+    ).all()
     for group, instrument_id in sorted(used, key=lambda r: (r[0], r[1])):
         if group not in versions:
             order.append(group)
@@ -85,8 +86,11 @@ def columns(round_: SurveyRound) -> list[Column]:
     seen: set[str] = set()
     for group, definition in _instruments(round_):
         for q in definition.questions:
-            names = ([(f"{group}.{q.code}__{c.code}", c.code) for c in q.choices]
-                     if q.type in ("multiple", "ties") else [(f"{group}.{q.code}", None)])
+            names = (
+                [(f"{group}.{q.code}__{c.code}", c.code) for c in q.choices]
+                if q.type in ("multiple", "ties")
+                else [(f"{group}.{q.code}", None)]
+            )
             for name, choice in names:
                 if name not in seen:
                     seen.add(name)
@@ -116,17 +120,27 @@ def rows(round_: SurveyRound, include_partial: bool = False) -> Iterator[list[An
     last_id = 0
     while True:
         batch = db.session.execute(
-            select(Response.id, Response.group, Response.language, Response.status, Response.started_at,
-                   Response.submitted_at)
+            select(
+                Response.id,
+                Response.group,
+                Response.language,
+                Response.status,
+                Response.started_at,
+                Response.submitted_at,
+            )
             .where(Response.round_id == round_.id, Response.status.in_(statuses), Response.id > last_id)
-            .order_by(Response.id).limit(BATCH)).all()
+            .order_by(Response.id)
+            .limit(BATCH)
+        ).all()
         if not batch:
             return
         ids = [r.id for r in batch]
         answers: dict[int, list] = {}
         for rid, code, num, text, js in db.session.execute(
-                select(Answer.response_id, Answer.question_code, Answer.value_num, Answer.value_text,
-                       Answer.value_json).where(Answer.response_id.in_(ids))):
+            select(
+                Answer.response_id, Answer.question_code, Answer.value_num, Answer.value_text, Answer.value_json
+            ).where(Answer.response_id.in_(ids))
+        ):
             answers.setdefault(rid, []).append((code, num, text, js))
         for r in batch:
             line: list[Any] = [None] * len(cols)
@@ -144,8 +158,12 @@ def rows(round_: SurveyRound, include_partial: bool = False) -> Iterator[list[An
 def response_count(round_: SurveyRound, include_partial: bool = False) -> int:
     """How many rows an export of the round holds."""
     statuses = ("complete", "partial") if include_partial else ("complete",)
-    return db.session.scalar(select(db.func.count(Response.id)).where(
-        Response.round_id == round_.id, Response.status.in_(statuses))) or 0
+    return (
+        db.session.scalar(
+            select(db.func.count(Response.id)).where(Response.round_id == round_.id, Response.status.in_(statuses))
+        )
+        or 0
+    )
 
 
 def _iso(value) -> str | None:
@@ -179,13 +197,28 @@ def tie_labels() -> dict[str, tuple[str, str, str]]:
     """The frequency labels of a ties question (from the shared scales file)."""
     from instruments.loader import load_scales
 
-    labels = {item["value"]: tuple(item["label"][lang] for lang in ("kk", "ru", "en"))
-              for item in load_scales().get("frequency_ties", [])}
+    labels = {
+        item["value"]: tuple(item["label"][lang] for lang in ("kk", "ru", "en"))
+        for item in load_scales().get("frequency_ties", [])
+    }
     return {value: labels.get(value, (value, value, value)) for value in TIE_FREQUENCIES}
 
 
-CODEBOOK_HEADER = ["column", "group", "question", "type", "construct", "reverse", "label_kk", "label_ru",
-                   "label_en", "choice_value", "choice_kk", "choice_ru", "choice_en"]
+CODEBOOK_HEADER = [
+    "column",
+    "group",
+    "question",
+    "type",
+    "construct",
+    "reverse",
+    "label_kk",
+    "label_ru",
+    "label_en",
+    "choice_value",
+    "choice_kk",
+    "choice_ru",
+    "choice_en",
+]
 
 
 def codebook(round_: SurveyRound) -> Iterator[list[Any]]:
@@ -199,8 +232,17 @@ def codebook(round_: SurveyRound) -> Iterator[list[Any]]:
     labels_of = tie_labels()
     for column in columns(round_):
         q = column.question
-        base = [column.name, column.group, q.code, q.type, q.construct or "", bool(q.reverse),
-                q.label["kk"], q.label["ru"], q.label["en"]]
+        base = [
+            column.name,
+            column.group,
+            q.code,
+            q.type,
+            q.construct or "",
+            bool(q.reverse),
+            q.label["kk"],
+            q.label["ru"],
+            q.label["en"],
+        ]
         if column.choice is not None:
             choice = q.choice(column.choice)
             labels = choice.label if choice is not None else {"kk": "", "ru": "", "en": ""}
@@ -245,11 +287,14 @@ class _Sink:
 
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_NS = ('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+_NS = (
+    'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _PARTS = {
-    "[Content_Types].xml": _HEAD + (
+    "[Content_Types].xml": _HEAD
+    + (
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>'
@@ -261,17 +306,23 @@ _PARTS = {
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
         '<Override PartName="/xl/styles.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-        '</Types>'),
-    "_rels/.rels": _HEAD + (
+        "</Types>"
+    ),
+    "_rels/.rels": _HEAD
+    + (
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         '<Relationship Id="rId1" Target="xl/workbook.xml" '
         'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
-        '</Relationships>'),
-    "xl/workbook.xml": _HEAD + (
-        f'<workbook {_NS}><sheets>'
+        "</Relationships>"
+    ),
+    "xl/workbook.xml": _HEAD
+    + (
+        f"<workbook {_NS}><sheets>"
         '<sheet name="responses" sheetId="1" r:id="rId1"/><sheet name="codebook" sheetId="2" r:id="rId2"/>'
-        '</sheets></workbook>'),
-    "xl/_rels/workbook.xml.rels": _HEAD + (
+        "</sheets></workbook>"
+    ),
+    "xl/_rels/workbook.xml.rels": _HEAD
+    + (
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         '<Relationship Id="rId1" Target="worksheets/sheet1.xml" '
         'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
@@ -279,8 +330,10 @@ _PARTS = {
         'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
         '<Relationship Id="rId3" Target="styles.xml" '
         'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"/>'
-        '</Relationships>'),
-    "xl/styles.xml": _HEAD + (
+        "</Relationships>"
+    ),
+    "xl/styles.xml": _HEAD
+    + (
         '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
         '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
@@ -291,12 +344,14 @@ _PARTS = {
         '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
         '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
         '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-        '</styleSheet>'),
+        "</styleSheet>"
+    ),
 }
 _SHEET_START = _HEAD + (
     f'<worksheet {_NS}><sheetViews><sheetView workbookViewId="0">'
     '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-    '<sheetData>')
+    "<sheetData>"
+)
 _SHEET_END = "</sheetData></worksheet>"
 
 

@@ -18,23 +18,44 @@ from typing import Any
 
 import pandas as pd
 
+from instruments.domain import LANGUAGES
 from instruments.model import TIE_FREQUENCIES
 
 from ..models import SurveyRound
 from .exports import BASE_COLUMNS, Column, columns, rows, tie_labels
 
-LANGUAGES = ("kk", "ru", "en")
 YESNO_CODES = {"yes": 1, "no": 0, "dont_know": 9}
-YESNO_LABELS = {"kk": ("Иә", "Жоқ", "Білмеймін"), "ru": ("Да", "Нет", "Затрудняюсь ответить"),
-                "en": ("Yes", "No", "Don't know")}
+YESNO_LABELS = {
+    "kk": ("Иә", "Жоқ", "Білмеймін"),
+    "ru": ("Да", "Нет", "Затрудняюсь ответить"),
+    "en": ("Yes", "No", "Don't know"),
+}
 CHOSEN_LABELS = {"kk": ("Таңдалмады", "Таңдалды"), "ru": ("Не выбрано", "Выбрано"), "en": ("Not chosen", "Chosen")}
 BASE_LABELS = {
-    "kk": ("Жауап нөмірі", "Мүдделі тараптар тобы", "Жауап тілі", "Күйі", "Басталған уақыты (UTC)",
-           "Жіберілген уақыты (UTC)"),
-    "ru": ("Номер ответа", "Группа заинтересованных сторон", "Язык ответа", "Статус", "Начало (UTC)",
-           "Отправлен (UTC)"),
-    "en": ("Response number", "Stakeholder group", "Language of the answers", "Status", "Started (UTC)",
-           "Submitted (UTC)"),
+    "kk": (
+        "Жауап нөмірі",
+        "Мүдделі тараптар тобы",
+        "Жауап тілі",
+        "Күйі",
+        "Басталған уақыты (UTC)",
+        "Жіберілген уақыты (UTC)",
+    ),
+    "ru": (
+        "Номер ответа",
+        "Группа заинтересованных сторон",
+        "Язык ответа",
+        "Статус",
+        "Начало (UTC)",
+        "Отправлен (UTC)",
+    ),
+    "en": (
+        "Response number",
+        "Stakeholder group",
+        "Language of the answers",
+        "Status",
+        "Started (UTC)",
+        "Submitted (UTC)",
+    ),
 }
 MAX_NAME_BYTES = 64
 _INVALID = re.compile(r"[^0-9A-Za-z_.@#$]")
@@ -53,7 +74,7 @@ def spss_names(names: list[str]) -> list[str]:
         while candidate.lower() in taken:
             number += 1
             suffix = f"_{number}"
-            candidate = clean[:MAX_NAME_BYTES - len(suffix)] + suffix
+            candidate = clean[: MAX_NAME_BYTES - len(suffix)] + suffix
         taken.add(candidate.lower())
         out.append(candidate)
     return out
@@ -67,17 +88,24 @@ def _coding(column: Column, lang: str) -> tuple[dict[Any, int] | None, dict[int,
     if column.choice is not None and q.type == "ties":
         labels = tie_labels()
         index = LANGUAGES.index(lang)
-        return ({value: n for n, value in enumerate(TIE_FREQUENCIES, start=1)},
-                {n: labels[value][index] for n, value in enumerate(TIE_FREQUENCIES, start=1)})
+        return (
+            {value: n for n, value in enumerate(TIE_FREQUENCIES, start=1)},
+            {n: labels[value][index] for n, value in enumerate(TIE_FREQUENCIES, start=1)},
+        )
     if q.type == "yesno":
-        return YESNO_CODES, {YESNO_CODES[c]: label for c, label in zip(YESNO_CODES, YESNO_LABELS[lang], strict=True)
-                             if c != "dont_know" or q.dont_know}
+        return YESNO_CODES, {
+            YESNO_CODES[c]: label
+            for c, label in zip(YESNO_CODES, YESNO_LABELS[lang], strict=True)
+            if c != "dont_know" or q.dont_know
+        }
     if q.type == "likert":
         values = {c.value if c.value is not None else n: c.label[lang] for n, c in enumerate(q.choices, start=1)}
         return {v: v for v in values}, values
     if q.type == "single":
-        return ({c.code: n for n, c in enumerate(q.choices, start=1)},
-                {n: c.label[lang] for n, c in enumerate(q.choices, start=1)})
+        return (
+            {c.code: n for n, c in enumerate(q.choices, start=1)},
+            {n: c.label[lang] for n, c in enumerate(q.choices, start=1)},
+        )
     return None, None
 
 
@@ -92,8 +120,7 @@ def _variable_label(column: Column, lang: str) -> str:
 CHUNK = 5000
 
 
-def frame(round_: SurveyRound, include_partial: bool = False, lang: str = "en"
-          ) -> tuple[pd.DataFrame, dict[str, Any]]:
+def frame(round_: SurveyRound, include_partial: bool = False, lang: str = "en") -> tuple[pd.DataFrame, dict[str, Any]]:
     """The responses as a typed DataFrame with SPSS names, and the labels and measures for `write_sav`.
 
     Rows are typed in chunks as they are read, so only the typed columns are ever held whole.
@@ -113,7 +140,7 @@ def frame(round_: SurveyRound, include_partial: bool = False, lang: str = "en"
             df[name] = df[name].astype("string").fillna("")
         for name in names[4:6]:
             df[name] = pd.to_datetime(df[name], utc=True, format="ISO8601").dt.tz_localize(None)
-        for name, column, (codes, _labels) in zip(names[len(BASE_COLUMNS):], cols, codings, strict=True):
+        for name, column, (codes, _labels) in zip(names[len(BASE_COLUMNS) :], cols, codings, strict=True):
             if codes is not None:
                 df[name] = pd.to_numeric(df[name].map(codes), errors="coerce").astype("float64")
             elif column.question.type in ("integer", "decimal"):
@@ -132,17 +159,22 @@ def frame(round_: SurveyRound, include_partial: bool = False, lang: str = "en"
         chunks.append(typed(records))
     df = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
     value_labels: dict[str, dict[int, str]] = {}
-    measures: dict[str, str] = {names[0]: "scale", names[1]: "nominal", names[2]: "nominal", names[3]: "nominal",
-                                names[4]: "scale", names[5]: "scale"}
-    for name, column, (codes, labels) in zip(names[len(BASE_COLUMNS):], cols, codings, strict=True):
+    measures: dict[str, str] = {
+        names[0]: "scale",
+        names[1]: "nominal",
+        names[2]: "nominal",
+        names[3]: "nominal",
+        names[4]: "scale",
+        names[5]: "scale",
+    }
+    for name, column, (codes, labels) in zip(names[len(BASE_COLUMNS) :], cols, codings, strict=True):
         if codes is not None:
             value_labels[name] = labels
             measures[name] = "ordinal" if column.question.type in ("likert", "ties") else "nominal"
         else:
             measures[name] = "scale" if column.question.type in ("integer", "decimal") else "nominal"
     column_labels = list(BASE_LABELS[lang]) + [_variable_label(c, lang) for c in cols]
-    return df, {"column_labels": column_labels, "variable_value_labels": value_labels,
-                "variable_measure": measures}
+    return df, {"column_labels": column_labels, "variable_value_labels": value_labels, "variable_measure": measures}
 
 
 def sav_bytes(round_: SurveyRound, include_partial: bool = False, lang: str = "en") -> bytes:

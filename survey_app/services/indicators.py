@@ -31,7 +31,6 @@ YES_WORDS = {"yes", "да", "иә", "ия", "true"}
 NO_WORDS = {"no", "нет", "жоқ", "false"}
 
 
-
 def catalogue() -> dict[str, dict[str, Any]]:
     """Every importable indicator: the SCRI framework's and the reference standard's (`rs:<area>:<code>`).
 
@@ -39,21 +38,37 @@ def catalogue() -> dict[str, dict[str, Any]]:
     """
     entries: dict[str, dict[str, Any]] = {}
     for ind in load_framework().imported:
-        entries[ind.code] = {"label": ind.label, "unit": ind.unit, "min": ind.min, "max": ind.max,
-                             "kind": "scri", "yesno": ind.source == "yesno", "dimension": ind.dimension}
+        entries[ind.code] = {
+            "label": ind.label,
+            "unit": ind.unit,
+            "min": ind.min,
+            "max": ind.max,
+            "kind": "scri",
+            "yesno": ind.source == "yesno",
+            "dimension": ind.dimension,
+        }
     refstd = load_refstd_framework()
     for area in refstd.areas:
         for ind in area.indicators:
             entries[f"{REFSTD_PREFIX}:{area.code}:{ind.code}"] = {
-                "label": ind.label, "unit": "%", "min": refstd.value_min, "max": refstd.value_max,
-                "kind": "refstd", "yesno": True, "area": area.label}
+                "label": ind.label,
+                "unit": "%",
+                "min": refstd.value_min,
+                "max": refstd.value_max,
+                "kind": "refstd",
+                "yesno": True,
+                "area": area.label,
+            }
     return entries
 
 
 def indicator_catalogue() -> dict[str, dict[str, Any]]:
     """`{code: {label: {kk, ru, en}, unit, min, max}}` of the SCRI framework's imported indicators."""
-    return {code: {k: info[k] for k in ("label", "unit", "min", "max")}
-            for code, info in catalogue().items() if info["kind"] == "scri"}
+    return {
+        code: {k: info[k] for k in ("label", "unit", "min", "max")}
+        for code, info in catalogue().items()
+        if info["kind"] == "scri"
+    }
 
 
 @dataclass
@@ -106,8 +121,13 @@ def value_problem(code: str, value: float, info: dict) -> str | None:
     low = -math.inf if info.get("min") is None else info["min"]
     high = math.inf if info.get("max") is None else info["max"]
     if not low <= value <= high:
-        return _("%(value)s is outside the valid range %(min)s–%(max)s %(unit)s", value=f"{value:g}",
-                 min=f"{low:g}", max=f"{high:g}", unit=info.get("unit") or "").rstrip()
+        return _(
+            "%(value)s is outside the valid range %(min)s–%(max)s %(unit)s",
+            value=f"{value:g}",
+            min=f"{low:g}",
+            max=f"{high:g}",
+            unit=info.get("unit") or "",
+        ).rstrip()
     return None
 
 
@@ -136,8 +156,9 @@ def check_rows(frame: pd.DataFrame, user: User, default_year: int | None = None)
     result = Checked()
     missing = [c for c in ("city", "indicator", "value") if c not in frame.columns]
     if missing:
-        result.problems.append(_("the file needs the columns city, indicator, value (missing: %(missing)s)",
-                                 missing=", ".join(missing)))
+        result.problems.append(
+            _("the file needs the columns city, indicator, value (missing: %(missing)s)", missing=", ".join(missing))
+        )
         return result
     known = catalogue()
     has_year, has_source = "year" in frame.columns, "source" in frame.columns
@@ -179,8 +200,9 @@ def check_rows(frame: pd.DataFrame, user: User, default_year: int | None = None)
         seen[(city.id, code, year)] = row
         raw_source = record.get("source") if has_source else None
         source = "" if _shown(raw_source) == "" else str(raw_source).strip()[:300]
-        result.valid.append({"city_id": city.id, "indicator": code, "year": year, "value": value,
-                             "source": source, "row": row})
+        result.valid.append(
+            {"city_id": city.id, "indicator": code, "year": year, "value": value, "source": source, "row": row}
+        )
     if result.bad_rows > len(result.problems):
         result.problems.append(_("… and %(n)s more rows with problems", n=result.bad_rows - len(result.problems)))
     return result
@@ -197,9 +219,16 @@ def import_rows(rows: list[dict[str, Any]], user: User | None, actor: str | None
     for row in rows:
         current = existing.get((row["city_id"], row["indicator"], row["year"]))
         if current is None:
-            db.session.add(IndicatorValue(city_id=row["city_id"], indicator=row["indicator"], year=row["year"],
-                                          value=row["value"], source=row["source"],
-                                          updated_by_id=getattr(user, "id", None)))
+            db.session.add(
+                IndicatorValue(
+                    city_id=row["city_id"],
+                    indicator=row["indicator"],
+                    year=row["year"],
+                    value=row["value"],
+                    source=row["source"],
+                    updated_by_id=getattr(user, "id", None),
+                )
+            )
         else:
             current.value = row["value"]
             current.source = row["source"] or current.source
@@ -210,8 +239,13 @@ def import_rows(rows: list[dict[str, Any]], user: User | None, actor: str | None
         details = {"rows": len(mine)}
         if len(mine) == 1:
             details.update(indicator=mine[0]["indicator"], year=mine[0]["year"], value=mine[0]["value"])
-        audit.record("indicators.import", user=user if getattr(user, "id", None) else None, actor=actor,
-                     city_id=city_id, details=details)
+        audit.record(
+            "indicators.import",
+            user=user if getattr(user, "id", None) else None,
+            actor=actor,
+            city_id=city_id,
+            details=details,
+        )
     db.session.commit()
     return len(rows)
 
@@ -244,8 +278,9 @@ class _Everyone:
 SHELL_USER = _Everyone()
 
 
-def validate_rows(frame: pd.DataFrame, default_year: int | None = None,
-                  user: User | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+def validate_rows(
+    frame: pd.DataFrame, default_year: int | None = None, user: User | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
     """(valid rows, problems with their spreadsheet row numbers); without a user every city may be changed."""
     checked = check_rows(frame, user if user is not None else SHELL_USER, default_year)
     return checked.valid, checked.problems

@@ -13,8 +13,9 @@ from ..models import Instrument
 from .errors import ServiceError
 
 
-def store_instrument(definition: InstrumentDef, source: str = "builtin", approved: bool = True,
-                     user_id: int | None = None) -> Instrument:
+def store_instrument(
+    definition: InstrumentDef, source: str = "builtin", approved: bool = True, user_id: int | None = None
+) -> Instrument:
     """Return the stored row for this exact definition, creating it when it is new.
 
     A definition whose code and version are already stored with different content is refused: a changed
@@ -34,9 +35,16 @@ def store_instrument(definition: InstrumentDef, source: str = "builtin", approve
             f"instrument {definition.code!r} version {definition.version} already exists with other content; "
             "give the changed definition a new version number"
         )
-    row = Instrument(code=definition.code, group=definition.group, version=definition.version,
-                     definition=definition.definition, content_hash=digest, source=source,
-                     approved=approved, created_by_id=user_id)
+    row = Instrument(
+        code=definition.code,
+        group=definition.group,
+        version=definition.version,
+        definition=definition.definition,
+        content_hash=digest,
+        source=source,
+        approved=approved,
+        created_by_id=user_id,
+    )
     db.session.add(row)
     db.session.flush()
     return row
@@ -50,7 +58,8 @@ def ensure_builtin_instruments() -> dict[str, Instrument]:
 def latest_instrument(group: str) -> Instrument | None:
     """The newest approved instrument for a group, preferring the built-in one."""
     rows = db.session.scalars(
-        select(Instrument).where(Instrument.group == group, Instrument.approved.is_(True))
+        select(Instrument)
+        .where(Instrument.group == group, Instrument.approved.is_(True))
         .order_by(Instrument.source.asc(), Instrument.version.desc())
     ).all()
     return rows[0] if rows else None

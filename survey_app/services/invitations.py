@@ -27,7 +27,6 @@ TOKEN_PREFIX = "inv_"  # noqa: S105 (a visible prefix, not a secret)
 STATUSES = ("not_started", "started", "used", "revoked")
 
 
-
 @dataclass
 class IssuedInvitation:
     organisation: str
@@ -63,8 +62,7 @@ def rows_from_table(frame) -> list[dict[str, str]]:
         if len(sector) > 120:
             problems.append(_("row %(row)s: the sector is longer than 120 characters", row=row_number))
         if email and ("@" not in email or len(email) > 254 or any(c.isspace() for c in email)):
-            problems.append(_("row %(row)s: '%(email)s' is not an e-mail address", row=row_number,
-                              email=email[:60]))
+            problems.append(_("row %(row)s: '%(email)s' is not an e-mail address", row=row_number, email=email[:60]))
         rows.append({"organisation": organisation, "sector": sector, "email": email})
     if problems:
         more = len(problems) - MAX_PROBLEMS_SHOWN
@@ -82,15 +80,15 @@ def link_for(base_url: str, round_slug: str, group: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/s/{round_slug}/{group}?t={token}"
 
 
-def issue(round_: SurveyRound, group: str, rows: list[dict[str, str]], base_url: str, actor=None
-          ) -> list[IssuedInvitation]:
+def issue(
+    round_: SurveyRound, group: str, rows: list[dict[str, str]], base_url: str, actor=None
+) -> list[IssuedInvitation]:
     """Create one invitation per row; returns the links (the tokens exist only in this return value)."""
     round_group = round_.group(group)
     if round_group is None:
         raise ServiceError(_("the round does not survey this group"))
     if round_group.access != "invitation":
-        raise ServiceError(_("this group answers through the open link; invitations are for invitation-only "
-                             "groups"))
+        raise ServiceError(_("this group answers through the open link; invitations are for invitation-only groups"))
     if round_.status in ("closed", "archived"):
         raise ServiceError(_("the round is closed"))
     if not 1 <= len(rows) <= MAX_PER_BATCH:
@@ -98,11 +96,25 @@ def issue(round_: SurveyRound, group: str, rows: list[dict[str, str]], base_url:
     issued = []
     for row in rows:
         token = new_token(TOKEN_PREFIX)
-        db.session.add(Invitation(round_id=round_.id, group=group, organisation=row.get("organisation", ""),
-                                  sector=row.get("sector", ""), email=row.get("email") or None,
-                                  token_hash=hash_token(token)))
-        issued.append(IssuedInvitation(row.get("organisation", ""), row.get("sector", ""), row.get("email", ""),
-                                       link_for(base_url, round_.slug, group, token), group))
+        db.session.add(
+            Invitation(
+                round_id=round_.id,
+                group=group,
+                organisation=row.get("organisation", ""),
+                sector=row.get("sector", ""),
+                email=row.get("email") or None,
+                token_hash=hash_token(token),
+            )
+        )
+        issued.append(
+            IssuedInvitation(
+                row.get("organisation", ""),
+                row.get("sector", ""),
+                row.get("email", ""),
+                link_for(base_url, round_.slug, group, token),
+                group,
+            )
+        )
     audit.record("invitations.issue", user=actor, obj=round_, details={"group": group, "count": len(rows)})
     db.session.commit()
     return issued
@@ -119,17 +131,25 @@ def from_tokens(round_: SurveyRound, tokens: list[str], base_url: str) -> list[I
     hashes = {hash_token(t): t for t in tokens}
     rows = {}
     for start in range(0, len(tokens), 500):
-        chunk = list(hashes)[start:start + 500]
-        for inv in db.session.scalars(select(Invitation).where(Invitation.round_id == round_.id,
-                                                               Invitation.token_hash.in_(chunk))):
+        chunk = list(hashes)[start : start + 500]
+        for inv in db.session.scalars(
+            select(Invitation).where(Invitation.round_id == round_.id, Invitation.token_hash.in_(chunk))
+        ):
             rows[inv.token_hash] = inv
     if len(rows) != len(hashes):
         raise ServiceError(_("some of these links are not invitations of this round"))
     out = []
     for token in dict.fromkeys(tokens):
         inv = rows[hash_token(token)]
-        out.append(IssuedInvitation(inv.organisation, inv.sector, inv.email or "",
-                                    link_for(base_url, round_.slug, inv.group, token), inv.group))
+        out.append(
+            IssuedInvitation(
+                inv.organisation,
+                inv.sector,
+                inv.email or "",
+                link_for(base_url, round_.slug, inv.group, token),
+                inv.group,
+            )
+        )
     return out
 
 
@@ -150,8 +170,13 @@ def revoke(invitation: Invitation, actor=None) -> bool:
         return False
     invitation.revoked_at = utcnow()
     round_ = db.session.get(SurveyRound, invitation.round_id)
-    audit.record("invitation.revoke", user=actor, obj=invitation, city_id=round_.city_id if round_ else None,
-                 details={"round": round_.slug if round_ else None, "group": invitation.group})
+    audit.record(
+        "invitation.revoke",
+        user=actor,
+        obj=invitation,
+        city_id=round_.city_id if round_ else None,
+        details={"round": round_.slug if round_ else None, "group": invitation.group},
+    )
     db.session.commit()
     return True
 
@@ -159,9 +184,16 @@ def revoke(invitation: Invitation, actor=None) -> bool:
 def status_counts(round_id: int) -> dict[str, dict[str, int]]:
     """Per group: issued, started, used, revoked."""
     rows = db.session.execute(
-        select(Invitation.group, func.count(), func.count(Invitation.started_at), func.count(Invitation.used_at),
-               func.count(Invitation.revoked_at))
-        .where(Invitation.round_id == round_id).group_by(Invitation.group)).all()
+        select(
+            Invitation.group,
+            func.count(),
+            func.count(Invitation.started_at),
+            func.count(Invitation.used_at),
+            func.count(Invitation.revoked_at),
+        )
+        .where(Invitation.round_id == round_id)
+        .group_by(Invitation.group)
+    ).all()
     return {g: {"issued": n, "started": s, "used": u, "revoked": r} for g, n, s, u, r in rows}
 
 
@@ -175,8 +207,9 @@ def links_csv(issued: list[IssuedInvitation]) -> str:
     writer = csv.writer(out)
     writer.writerow(["organisation", "sector", "email", "group", "link"])
     for item in issued:
-        writer.writerow([_safe_cell(item.organisation), _safe_cell(item.sector), _safe_cell(item.email),
-                         item.group, item.link])
+        writer.writerow(
+            [_safe_cell(item.organisation), _safe_cell(item.sector), _safe_cell(item.email), item.group, item.link]
+        )
     return "\ufeff" + out.getvalue()
 
 
@@ -195,6 +228,7 @@ def links_pdf(issued: list[IssuedInvitation], html_renderer) -> bytes:
     """A printable A4 sheet, one card per invitation with its QR code (fetches only data: and static files)."""
     from ..reports.pdf import html_to_pdf
 
-    cards = [{"organisation": i.organisation, "sector": i.sector, "link": i.link, "qr": qr_data_uri(i.link)}
-             for i in issued]
+    cards = [
+        {"organisation": i.organisation, "sector": i.sector, "link": i.link, "qr": qr_data_uri(i.link)} for i in issued
+    ]
     return html_to_pdf(html_renderer(cards))

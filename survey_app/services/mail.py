@@ -16,6 +16,8 @@ from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
+from instruments.domain import LANGUAGES
+
 from ..auth import hash_token, new_token
 from ..extensions import db
 from ..models import AuditEvent, Invitation, SurveyRound
@@ -23,7 +25,6 @@ from . import audit
 from .errors import ServiceError
 from .invitations import MAX_PER_BATCH, TOKEN_PREFIX, IssuedInvitation, link_for
 
-LANGUAGES = ("kk", "ru", "en")
 TIMEOUT_SECONDS = 20
 
 
@@ -47,22 +48,34 @@ def _one_line(text: str) -> str:
 
 def _body(round_: SurveyRound, item: IssuedInvitation, lang: str) -> str:
     city = round_.city.name(lang)
-    greeting = (gettext("Dear colleagues at %(organisation)s,", organisation=item.organisation)
-                if item.organisation else gettext("Dear colleagues,"))
-    return "\n\n".join([
-        greeting,
-        gettext("%(city)s is asking its stakeholders how ready the city is to become a smart city. Your "
-                "organisation is invited to answer the survey \u201c%(round)s\u201d.", city=city,
-                round=round_.title or round_.slug),
-        gettext("This link is for your organisation only and can be used once:"),
-        f"{item.link}&lang={lang}",  # opens the questionnaire in the language of this part
-        gettext("The survey is anonymous: your answers are not linked to this invitation.") if round_.anonymous
-        else gettext("Your answers are linked to your organisation and seen only by the people who run the survey."),
-    ])
+    greeting = (
+        gettext("Dear colleagues at %(organisation)s,", organisation=item.organisation)
+        if item.organisation
+        else gettext("Dear colleagues,")
+    )
+    return "\n\n".join(
+        [
+            greeting,
+            gettext(
+                "%(city)s is asking its stakeholders how ready the city is to become a smart city. Your "
+                "organisation is invited to answer the survey \u201c%(round)s\u201d.",
+                city=city,
+                round=round_.title or round_.slug,
+            ),
+            gettext("This link is for your organisation only and can be used once:"),
+            f"{item.link}&lang={lang}",  # opens the questionnaire in the language of this part
+            gettext("The survey is anonymous: your answers are not linked to this invitation.")
+            if round_.anonymous
+            else gettext(
+                "Your answers are linked to your organisation and seen only by the people who run the survey."
+            ),
+        ]
+    )
 
 
-def invitation_message(round_: SurveyRound, item: IssuedInvitation, sender: str, reminder: bool = False
-                       ) -> EmailMessage:
+def invitation_message(
+    round_: SurveyRound, item: IssuedInvitation, sender: str, reminder: bool = False
+) -> EmailMessage:
     """The e-mail for one invitation (or a reminder): every language in one plain-text message, Kazakh first."""
     parts, subjects = [], []
     for lang in LANGUAGES:
@@ -70,8 +83,14 @@ def invitation_message(round_: SurveyRound, item: IssuedInvitation, sender: str,
             body = _body(round_, item, lang)
             subject = gettext("Survey of %(city)s", city=round_.city.name(lang))
             if reminder:
-                body = gettext("A reminder: the survey is still open and your organisation has not answered yet. "
-                               "The earlier link no longer works; please use the one below.") + "\n\n" + body
+                body = (
+                    gettext(
+                        "A reminder: the survey is still open and your organisation has not answered yet. "
+                        "The earlier link no longer works; please use the one below."
+                    )
+                    + "\n\n"
+                    + body
+                )
                 subject = gettext("Reminder: %(subject)s", subject=subject)
             parts.append(body)
             subjects.append(subject)
@@ -88,8 +107,7 @@ def _connect() -> smtplib.SMTP:
     config = current_app.config
     host, port = config["SCRI_MAIL_HOST"], config["SCRI_MAIL_PORT"]
     if config.get("SCRI_MAIL_SSL"):
-        smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=TIMEOUT_SECONDS,
-                                              context=ssl.create_default_context())
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context())
     else:
         smtp = smtplib.SMTP(host, port, timeout=TIMEOUT_SECONDS)
         if config.get("SCRI_MAIL_STARTTLS"):
@@ -136,16 +154,25 @@ def send_invitations(round_: SurveyRound, issued: list[IssuedInvitation], actor=
     sender = current_app.config["SCRI_MAIL_SENDER"]
     _deliver(results, lambda result: invitation_message(round_, result.invitation, sender))
     sent = sum(r.sent for r in results)
-    audit.record("invitation.email", user=actor, obj=round_, city_id=round_.city_id,
-                 details={"group": issued[0].group if issued else "", "sent": sent,
-                          "not_sent": len(results) - sent})
+    audit.record(
+        "invitation.email",
+        user=actor,
+        obj=round_,
+        city_id=round_.city_id,
+        details={"group": issued[0].group if issued else "", "sent": sent, "not_sent": len(results) - sent},
+    )
     return results
 
 
 def _unopened_with_address(round_: SurveyRound):
     """Conditions of the invitations a reminder goes to: an e-mail address, not opened, not revoked."""
-    return (Invitation.round_id == round_.id, Invitation.email.is_not(None), Invitation.started_at.is_(None),
-            Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
+    return (
+        Invitation.round_id == round_.id,
+        Invitation.email.is_not(None),
+        Invitation.started_at.is_(None),
+        Invitation.used_at.is_(None),
+        Invitation.revoked_at.is_(None),
+    )
 
 
 def reminder_candidates(round_: SurveyRound, group: str) -> list[Invitation]:
@@ -161,14 +188,26 @@ def reminder_overview(round_: SurveyRound) -> list[tuple[str, int, AuditEvent | 
     """
     if not enabled() or round_.status != "open":
         return []
-    counts = dict(db.session.execute(select(Invitation.group, func.count()).where(*_unopened_with_address(round_))
-                                     .group_by(Invitation.group)).all())
-    events = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.action == "invitation.remind", AuditEvent.object_type == "SurveyRound",
-        AuditEvent.object_id == round_.id).order_by(AuditEvent.id)).all()
+    counts = dict(
+        db.session.execute(
+            select(Invitation.group, func.count()).where(*_unopened_with_address(round_)).group_by(Invitation.group)
+        ).all()
+    )
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.action == "invitation.remind",
+            AuditEvent.object_type == "SurveyRound",
+            AuditEvent.object_id == round_.id,
+        )
+        .order_by(AuditEvent.id)
+    ).all()
     last = {(event.details or {}).get("group"): event for event in events}
-    return [(g.group, counts[g.group], last.get(g.group)) for g in round_.groups
-            if g.access == "invitation" and counts.get(g.group)]
+    return [
+        (g.group, counts[g.group], last.get(g.group))
+        for g in round_.groups
+        if g.access == "invitation" and counts.get(g.group)
+    ]
 
 
 def send_reminders(round_: SurveyRound, group: str, base_url: str, actor=None) -> list[MailResult]:
@@ -181,15 +220,29 @@ def send_reminders(round_: SurveyRound, group: str, base_url: str, actor=None) -
         raise ServiceError(gettext("Reminders are sent while the round is open."))
     rows = reminder_candidates(round_, group)
     tokens = {row.id: new_token(TOKEN_PREFIX) for row in rows}
-    results = [MailResult(IssuedInvitation(row.organisation, row.sector, row.email or "",
-                                           link_for(base_url, round_.slug, group, tokens[row.id]), group))
-               for row in rows]
+    results = [
+        MailResult(
+            IssuedInvitation(
+                row.organisation,
+                row.sector,
+                row.email or "",
+                link_for(base_url, round_.slug, group, tokens[row.id]),
+                group,
+            )
+        )
+        for row in rows
+    ]
     sender = current_app.config["SCRI_MAIL_SENDER"]
     _deliver(results, lambda result: invitation_message(round_, result.invitation, sender, reminder=True))
     for row, result in zip(rows, results, strict=True):
         if result.sent:
             row.token_hash = hash_token(tokens[row.id])
     sent = sum(r.sent for r in results)
-    audit.record("invitation.remind", user=actor, obj=round_, city_id=round_.city_id,
-                 details={"group": group, "sent": sent, "not_sent": len(results) - sent})
+    audit.record(
+        "invitation.remind",
+        user=actor,
+        obj=round_,
+        city_id=round_.city_id,
+        details={"group": group, "sent": sent, "not_sent": len(results) - sent},
+    )
     return results

@@ -27,9 +27,11 @@ def visible_rounds(user: User) -> list[SurveyRound]:
     ids = [c.id for c in visible_cities(user)]
     if not ids:
         return []
-    rounds = list(db.session.scalars(
-        select(SurveyRound).where(SurveyRound.city_id.in_(ids))
-        .order_by(SurveyRound.year.desc(), SurveyRound.slug)).unique())
+    rounds = list(
+        db.session.scalars(
+            select(SurveyRound).where(SurveyRound.city_id.in_(ids)).order_by(SurveyRound.year.desc(), SurveyRound.slug)
+        ).unique()
+    )
     if any(apply_schedule(r) for r in rounds):
         db.session.commit()
     return rounds

@@ -29,8 +29,9 @@ def hit(scope: str, client: str, limit: int, now: float | None = None) -> bool:
     minute = int((now if now is not None else time.time()) // WINDOW_SECONDS)
     key = _key(scope, client)
     for _attempt in range(3):
-        bucket = db.session.scalar(select(RateBucket).where(RateBucket.key == key).with_for_update()
-                                   .execution_options(populate_existing=True))
+        bucket = db.session.scalar(
+            select(RateBucket).where(RateBucket.key == key).with_for_update().execution_options(populate_existing=True)
+        )
         if bucket is None:
             db.session.add(RateBucket(key=key, window_start=minute, count=1))
             try:
@@ -40,12 +41,10 @@ def hit(scope: str, client: str, limit: int, now: float | None = None) -> bool:
                 db.session.rollback()
                 continue
         if bucket.window_start != minute:
-            db.session.execute(update(RateBucket).where(RateBucket.key == key)
-                               .values(window_start=minute, count=1))
+            db.session.execute(update(RateBucket).where(RateBucket.key == key).values(window_start=minute, count=1))
             db.session.commit()
             return True
-        db.session.execute(update(RateBucket).where(RateBucket.key == key)
-                           .values(count=RateBucket.count + 1))
+        db.session.execute(update(RateBucket).where(RateBucket.key == key).values(count=RateBucket.count + 1))
         db.session.commit()
         return bucket.count + 1 <= limit
     return True

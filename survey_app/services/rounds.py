@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from instruments.model import GROUPS
+from instruments.domain import GROUPS
 
 from ..extensions import db
 from ..models import City, Instrument, Response, RoundGroup, SurveyRound
@@ -42,11 +42,21 @@ def get_round(slug: str) -> SurveyRound:
     return round_
 
 
-def create_round(city: City, slug: str, groups: list[str], *, year: int | None = None, title: str = "",
-                 targets: dict[str, int] | None = None, access: dict[str, str] | None = None,
-                 instruments: dict[str, Instrument] | None = None, anonymous: bool = True,
-                 opens_at: datetime | None = None, closes_at: datetime | None = None,
-                 actor=None) -> SurveyRound:
+def create_round(
+    city: City,
+    slug: str,
+    groups: list[str],
+    *,
+    year: int | None = None,
+    title: str = "",
+    targets: dict[str, int] | None = None,
+    access: dict[str, str] | None = None,
+    instruments: dict[str, Instrument] | None = None,
+    anonymous: bool = True,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    actor=None,
+) -> SurveyRound:
     """A draft round with the chosen (default: built-in) instrument for each group."""
     slug = (slug or "").strip().lower()
     if not SLUG_RE.match(slug):
@@ -59,8 +69,16 @@ def create_round(city: City, slug: str, groups: list[str], *, year: int | None =
     chosen = dict(instruments or {})
     targets = targets or {}
     access = access or {}
-    round_ = SurveyRound(city_id=city.id, slug=slug, title=title, year=year or utcnow().year, status="draft",
-                         anonymous=anonymous, opens_at=opens_at, closes_at=closes_at)
+    round_ = SurveyRound(
+        city_id=city.id,
+        slug=slug,
+        title=title,
+        year=year or utcnow().year,
+        status="draft",
+        anonymous=anonymous,
+        opens_at=opens_at,
+        closes_at=closes_at,
+    )
     for position, group in enumerate(groups):
         instrument = chosen.get(group) or builtin.get(group)
         if instrument is None:
@@ -73,8 +91,9 @@ def create_round(city: City, slug: str, groups: list[str], *, year: int | None =
         target = targets.get(group, DEFAULT_TARGETS.get(group, 20))
         if not isinstance(target, int) or target < 0:
             raise ServiceError("a target must be a whole number of 0 or more")
-        round_.groups.append(RoundGroup(group=group, position=position, instrument_id=instrument.id,
-                                        access=mode, target_n=target))
+        round_.groups.append(
+            RoundGroup(group=group, position=position, instrument_id=instrument.id, access=mode, target_n=target)
+        )
     db.session.add(round_)
     db.session.flush()
     audit.record("round.create", user=actor, obj=round_, city_id=city.id, details={"slug": slug, "groups": groups})
@@ -124,11 +143,21 @@ def clone_round(round_: SurveyRound, actor=None) -> SurveyRound:
     slug, n = f"{base}-{year}", 2
     while db.session.scalar(select(SurveyRound.id).where(SurveyRound.slug == slug)) is not None:
         slug, n = f"{base}-{year}-{n}", n + 1
-    copy = SurveyRound(city_id=round_.city_id, slug=slug, title=round_.title, year=year, status="draft",
-                       anonymous=round_.anonymous, cloned_from_id=round_.id)
+    copy = SurveyRound(
+        city_id=round_.city_id,
+        slug=slug,
+        title=round_.title,
+        year=year,
+        status="draft",
+        anonymous=round_.anonymous,
+        cloned_from_id=round_.id,
+    )
     for g in round_.groups:
-        copy.groups.append(RoundGroup(group=g.group, position=g.position, instrument_id=g.instrument_id,
-                                      access=g.access, target_n=g.target_n))
+        copy.groups.append(
+            RoundGroup(
+                group=g.group, position=g.position, instrument_id=g.instrument_id, access=g.access, target_n=g.target_n
+            )
+        )
     db.session.add(copy)
     db.session.flush()
     audit.record("round.clone", user=actor, obj=copy, details={"from": round_.slug})
@@ -138,8 +167,11 @@ def clone_round(round_: SurveyRound, actor=None) -> SurveyRound:
 def apply_schedule(round_: SurveyRound, now: datetime | None = None) -> bool:
     """Open or close a round whose scheduled date has passed; returns True when the status changed."""
     now = now or utcnow()
-    if round_.status == "draft" and round_.opens_at and round_.opens_at <= now and (
-        not round_.closes_at or round_.closes_at > now
+    if (
+        round_.status == "draft"
+        and round_.opens_at
+        and round_.opens_at <= now
+        and (not round_.closes_at or round_.closes_at > now)
     ):
         open_round(round_)
         return True
@@ -168,15 +200,17 @@ def rounds_summary(rounds: list[SurveyRound]) -> list[dict]:
     out = []
     for r in rounds:
         per_group = counts.get(r.id, {})
-        out.append({
-            "slug": r.slug,
-            "city": r.city.name_en,
-            "year": r.year,
-            "status": r.status,
-            "groups": [g.group for g in r.groups],
-            "responses": {
-                "complete": sum(v.get("complete", 0) for v in per_group.values()),
-                "partial": sum(v.get("partial", 0) for v in per_group.values()),
-            },
-        })
+        out.append(
+            {
+                "slug": r.slug,
+                "city": r.city.name_en,
+                "year": r.year,
+                "status": r.status,
+                "groups": [g.group for g in r.groups],
+                "responses": {
+                    "complete": sum(v.get("complete", 0) for v in per_group.values()),
+                    "partial": sum(v.get("partial", 0) for v in per_group.values()),
+                },
+            }
+        )
     return out

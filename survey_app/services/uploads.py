@@ -45,5 +45,6 @@ def check_zip(path: Path, name: str) -> None:
     except zipfile.BadZipFile:
         raise ServiceError(f"{name}: not a readable .xlsx workbook") from None
     if total > MAX_UNCOMPRESSED:
-        raise ServiceError(f"{name}: the workbook unpacks to more than {MAX_UNCOMPRESSED // 2**20} MB; "
-                           "save it as CSV or split it")
+        raise ServiceError(
+            f"{name}: the workbook unpacks to more than {MAX_UNCOMPRESSED // 2**20} MB; save it as CSV or split it"
+        )

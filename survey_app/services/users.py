@@ -68,8 +68,12 @@ def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(User.email == email)) if email else None
     if user is None or not user.active:
         _burn_time(password)
-        audit.record("login.failure", user=user, actor=email[:254] or "?",
-                     details={"reason": "unknown account" if user is None else "inactive account"})
+        audit.record(
+            "login.failure",
+            user=user,
+            actor=email[:254] or "?",
+            details={"reason": "unknown account" if user is None else "inactive account"},
+        )
         db.session.commit()
         return None
     now = utcnow()

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from analysis import item_scores, score_round
 from analysis.synthetic import synthetic_indicators
+from instruments.domain import GROUPS
 from instruments.frameworks import load_framework
-from instruments.model import CONSTRUCTS, GROUPS
+from instruments.model import CONSTRUCTS
 
 FRAMEWORK = load_framework()
 INDICATORS = synthetic_indicators(0.5, seed=1)

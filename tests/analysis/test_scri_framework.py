@@ -7,8 +7,9 @@ import copy
 import pytest
 import yaml
 
+from instruments.domain import LANGUAGES
 from instruments.frameworks import DEFAULT_FRAMEWORK_FILE, FrameworkError, load_framework, parse_framework
-from instruments.model import CONSTRUCTS, LANGS
+from instruments.model import CONSTRUCTS
 
 DIMENSIONS = [
     "digital_infrastructure",
@@ -68,7 +69,7 @@ def test_the_built_in_framework(framework):
 def test_labels_in_three_languages(framework):
     texts = [d.label for d in framework.dimensions] + [i.label for i in framework.indicators]
     for label in texts:
-        assert set(label) == set(LANGS)
+        assert set(label) == set(LANGUAGES)
     kazakh = " ".join(label["kk"] for label in texts)
     assert KAZAKH_LETTERS & set(kazakh)
 

@@ -35,7 +35,7 @@ CITIES = {
 
 @pytest.fixture
 def results():
-    """The fixtures module (city_result, all_results, comparison, analysis_result)."""
+    """The fixtures module (city_result, all_results, comparison): results of the real pipeline."""
     return data
 
 
@@ -62,8 +62,7 @@ def fixture_scores(monkeypatch):
         return store[round_.slug]
 
     def comparison(rounds):
-        chosen = [store[r.slug] for r in rounds]
-        return chosen, data.comparison(chosen)
+        return data.comparison([store[r.slug] for r in rounds])
 
     monkeypatch.setattr(services, "round_result", round_result)
     monkeypatch.setattr(services, "comparison", comparison)

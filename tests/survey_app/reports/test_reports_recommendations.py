@@ -96,6 +96,8 @@ def test_conditions(results):
     ayagoz = results.city_result("ayagoz-2025")
     assert holds({"dimension": "any", "missing": True}, ayagoz)
     assert not holds({"dimension": "environmental_sustainability", "below": 40}, ayagoz)
+    assert not holds({"network": "isolated_sectors"}, ayagoz)
+    ayagoz["network"]["sectors_without_ties"] = ayagoz["network"]["isolated_sectors"] = ["international"]
     assert holds({"network": "isolated_sectors"}, ayagoz)
     assert not holds({"refstd": "s_ict", "below": 50}, ayagoz)  # no rating: nothing fires
     assert holds({"any": [{"scri": "score", "below": 10}, {"always": True}]}, {})

@@ -50,7 +50,7 @@ def test_city_report_html(app_ctx, results, update_snapshots, slug, lang):
 @pytest.mark.parametrize("lang", ["kk", "en"])
 def test_comparison_report_html(app_ctx, results, update_snapshots, lang):
     res = results.all_results()
-    html = pdf.comparison_report_html(res, results.comparison(res), lang, generated=DAY)
+    html = pdf.comparison_report_html(results.comparison(res), lang, generated=DAY)
     _check(f"compare-{lang}.html", html, update_snapshots)
 
 

@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import select
 
-from instruments.model import GROUPS
 from instruments.model import Instrument as InstrumentDef
 
 from ..extensions import db
 from ..models import Answer, IndicatorValue, Response, SurveyRound
-from ..services.answers import decode, score_value
-from ..services.instruments import instrument_definition
+from .answers import decode, score_value
+from .instruments import instrument_definition
 
 TIE_FREQUENCIES = ("rarely", "monthly", "weekly")
 # Questions of the residents' instrument used for raking to census margins.
@@ -64,8 +63,13 @@ def items_frame(definitions: dict[int, tuple[str, InstrumentDef]]) -> pd.DataFra
     for group, definition in definitions.values():
         for q in definition.questions:
             if q.construct and q.type in ("likert", "yesno"):
-                rows[f"{group}.{q.code}"] = {"construct": q.construct, "kind": q.type, "k": q.scale_points,
-                                             "reverse": bool(q.reverse), "group": group}
+                rows[f"{group}.{q.code}"] = {
+                    "construct": q.construct,
+                    "kind": q.type,
+                    "k": q.scale_points,
+                    "reverse": bool(q.reverse),
+                    "group": group,
+                }
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=["construct", "kind", "k", "reverse", "group"])
     frame.index.name = "item"
     return frame
@@ -79,11 +83,12 @@ def actors_frame(definitions: dict[int, tuple[str, InstrumentDef]]) -> pd.DataFr
             if q.type != "ties":
                 continue
             for choice in q.choices:
-                actors.setdefault(choice.code, {"code": choice.code, "sector": choice.sector,
-                                                "label": choice.label})
+                actors.setdefault(choice.code, {"code": choice.code, "sector": choice.sector, "label": choice.label})
             if not q.ego:
-                actors.setdefault(f"group:{group}", {"code": f"group:{group}", "sector": group,
-                                                     "label": {"kk": group, "ru": group, "en": group}})
+                actors.setdefault(
+                    f"group:{group}",
+                    {"code": f"group:{group}", "sector": group, "label": {"kk": group, "ru": group, "en": group}},
+                )
     return pd.DataFrame(list(actors.values()), columns=["code", "sector", "label"])
 
 
@@ -92,8 +97,9 @@ def round_frames(round_: SurveyRound) -> RoundFrames:
     definitions = _definitions(round_)
     questions = {iid: {q.code: q for q in d.questions} for iid, (_, d) in definitions.items()}
     responses = db.session.execute(
-        select(Response.id, Response.group, Response.instrument_id, Response.status)
-        .where(Response.round_id == round_.id)
+        select(Response.id, Response.group, Response.instrument_id, Response.status).where(
+            Response.round_id == round_.id
+        )
     ).all()
     counts: dict[str, dict[str, int]] = {g.group: {"complete": 0, "partial": 0} for g in round_.groups}
     complete = {}
@@ -150,8 +156,11 @@ def round_frames(round_: SurveyRound) -> RoundFrames:
     ).set_index("response_id")
     items = items_frame(definitions)
     long = pd.DataFrame(scored, columns=["response_id", "item", "value"])
-    answers = (long.pivot(index="response_id", columns="item", values="value")
-               if not long.empty else pd.DataFrame(index=pd.Index([], name="response_id")))
+    answers = (
+        long.pivot(index="response_id", columns="item", values="value")
+        if not long.empty
+        else pd.DataFrame(index=pd.Index([], name="response_id"))
+    )
     answers = answers.reindex(index=response_frame.index, columns=items.index)
     indicators = city_indicators(round_.city_id, round_.year)
     return RoundFrames(
@@ -181,4 +190,4 @@ def city_indicators(city_id: int, year: int) -> pd.DataFrame:
     return frame.drop_duplicates("indicator", keep="first").reset_index(drop=True)
 
 
-__all__ = ["GROUPS", "RoundFrames", "actors_frame", "city_indicators", "items_frame", "round_frames"]
+__all__ = ["RoundFrames", "actors_frame", "city_indicators", "items_frame", "round_frames"]
