@@ -40,7 +40,9 @@ Modules
 -------
 ``stats``        t quantile (no SciPy), weighted mean with t-interval, Wilson interval, Cronbach's α, Kish
 ``weighting``    raking to census margins with trimming
-``scoring``      item, respondent and group construct scores
+``items``        item scores on 0–100 and the item table's checks
+``prepare``      the survey frames aligned as arrays, respondent construct scores
+``group_scores`` group construct and item scores with intervals and α
 ``suppression``  small cells, pooling over unsuppressed groups (secondary suppression)
 ``network``      the stakeholder network and its measures
 ``scri``         normalisation, aggregation, coverage, levels, Monte Carlo over weights, ranks
@@ -68,16 +70,11 @@ Example
 from __future__ import annotations
 
 from .errors import AnalysisError
+from .group_scores import group_construct_scores, group_item_scores
+from .items import item_scores, validate_items
 from .network import FREQUENCY_WEIGHTS, build_network, network_measures
+from .prepare import prepare_survey, respondent_construct_scores
 from .round_score import rank_cities, score_cities, score_round, score_round_frames
-from .scoring import (
-    group_construct_scores,
-    group_item_scores,
-    item_scores,
-    prepare_survey,
-    respondent_construct_scores,
-    validate_items,
-)
 from .scri import aggregate, compute_index, framework_spec, level_of, monte_carlo, normalise, rank_scores
 from .stats import (
     cronbach_alpha,

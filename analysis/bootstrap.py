@@ -12,9 +12,10 @@ import pandas as pd
 
 from instruments.domain import GROUPS
 
+from .prepare import PreparedSurvey
 from .result import rounded_pair
-from .scoring import PreparedSurvey
-from .scri import FrameworkSpec, _index_core, normalise
+from .scri import FrameworkSpec, normalise
+from .scri.aggregate import _index_core
 from .subscores import subscore_draws
 from .suppression import group_weight_vector
 

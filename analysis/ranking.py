@@ -9,7 +9,7 @@ import pandas as pd
 
 from .errors import AnalysisError, quote_some
 from .result import RankedCity, Ranking, plain, rounded
-from .scri import DEFAULT_DRAWS, DEFAULT_NOISE, DEFAULT_SEED, FrameworkSpec, framework_spec, level_of, monte_carlo
+from .scri import DEFAULT_DRAWS, DEFAULT_NOISE, DEFAULT_SEED, FrameworkSpec, framework_spec, monte_carlo
 
 __all__ = ["rank_cities"]
 
@@ -96,7 +96,7 @@ def _ranked_city(res: Mapping[str, Any], m: Mapping[str, Any], spec: FrameworkSp
         "round": res.get("round"),
         "city": res.get("city"),
         "score": rounded(score),
-        "level": res["scri"].get("level") or level_of(rounded(score), spec.levels),
+        "level": res["scri"]["level"],
         "coverage": res["scri"].get("coverage"),
         "rank": m["rank"],
         "median": rounded(m["median"]),

@@ -6,7 +6,6 @@ reports, the API and the CLI) reads only fields defined here. A value that could
 with a reason under ``missing``; a cell withheld below ``k_min`` is ``{"suppressed": True, "n": N}``.
 """
 
-
 import math
 from collections.abc import Mapping
 from typing import Any, NotRequired, TypedDict

@@ -11,8 +11,9 @@ import pandas as pd
 from instruments.domain import GROUPS
 
 from .errors import AnalysisError, quote_some
+from .group_scores import group_item_scores
+from .prepare import PreparedSurvey
 from .result import rounded, rounded_pair
-from .scoring import PreparedSurvey, group_item_scores
 from .scri import FrameworkSpec, level_of
 from .stats import effective_n
 from .suppression import item_cells_shown

@@ -107,8 +107,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from instruments.domain import AGGREGATION_METHODS
+
 from .bootstrap import DEFAULT_BOOT, bootstrap_block
 from .errors import AnalysisError
+from .group_scores import group_construct_scores
+from .prepare import check_responses, prepare_survey
 from .ranking import rank_cities
 from .result import RoundResult, plain, rounded
 from .round_blocks import (
@@ -126,7 +130,6 @@ from .round_blocks import (
     subscore_details_block,
 )
 from .round_weights import round_weights
-from .scoring import check_responses, group_construct_scores, prepare_survey
 from .scri import (
     DEFAULT_DRAWS,
     DEFAULT_NOISE,
@@ -173,47 +176,20 @@ def score_round(
 ) -> RoundResult:
     """Score one round of one city: the ``scri score --format json`` document (options: module docstring)."""
     spec = framework_spec(framework)
-    k_min = check_k_min(k_min)
-    if method is not None and method not in ("arithmetic", "geometric"):
-        raise AnalysisError(f"aggregation method {method!r} is not 'arithmetic' or 'geometric'")
-    method = method or spec.method
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 0:
-        raise AnalysisError(f"the number of bootstrap draws must be a whole number of 0 or more, not {n_boot!r}")
+    k_min, method = check_k_min(k_min), _method(method, spec, n_boot)
     frame = check_responses(responses)
     weights, weighting = round_weights(frame, census_margins, raking_group, weight_cap, strict_weighting)
     prepared = prepare_survey(frame, answers, items, weights=weights, known_constructs=spec.constructs)
 
-    table = mark_suppressed(group_construct_scores(prepared, confidence), k_min)
-    pooled = pooled_scores(table, group_weights)
-    pooled_values = {c: float(v) for c, v in pooled["score"].items()}
-    construct_reasons = {c: m for c, m in pooled["missing"].items() if m}
-    for construct in spec.constructs:
-        if construct not in pooled_values:
-            construct_reasons.setdefault(construct, "the construct is not asked in this round")
-
+    table, pooled, pooled_values, construct_reasons = _pooled(spec, prepared, confidence, k_min, group_weights)
     network = round_network(ties, actors)
     network_score = network_part(spec, network)
     subs = subscore_draws(spec, {c: np.array([v]) for c, v in pooled_values.items()}, network_score)
-
-    values = indicator_values(
-        spec,
-        indicators,
-        constructs=pooled_values,
-        network={"density": network["density"], "ei_index": network["ei_index"]},
-        reasons={**construct_reasons, **network.get("missing", {})},
-    )
-    index = compute_index(spec, values["value"], method=method)
-    geometric = compute_index(spec, values["value"], method="geometric") if method != "geometric" else index
     key = round_slug or city or "round"
-    mc = monte_carlo(
-        spec,
-        pd.DataFrame([index["normalised"]], index=[key]),
-        n_draws=n_draws,
-        noise=noise,
-        seed=seed,
-        method=method,
-        nominal={key: rounded(index["score"])},
-    )[key]
+    values, index, geometric, mc = _index(
+        spec, indicators, pooled_values, network, construct_reasons, method, key, (n_draws, noise, seed)
+    )
+    point_subscores = {code: rounded(sub["score"][0]) for code, sub in subs.items()}
     boot, boot_subs = bootstrap_block(
         spec,
         prepared,
@@ -223,7 +199,7 @@ def score_round(
         network_score,
         method,
         rounded(index["score"]),
-        {code: rounded(sub["score"][0]) for code, sub in subs.items()},
+        point_subscores,
         n_boot,
         seed,
     )
@@ -251,6 +227,53 @@ def score_round(
     result["framework"] = framework_block(spec, method)
     result["k_min"] = k_min
     return plain(result)
+
+
+def _method(method: str | None, spec, n_boot: Any) -> str:
+    """The aggregation method (the framework's unless one is given); checks the bootstrap draws too."""
+    if method is not None and method not in AGGREGATION_METHODS:
+        raise AnalysisError(f"aggregation method {method!r} is not 'arithmetic' or 'geometric'")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 0:
+        raise AnalysisError(f"the number of bootstrap draws must be a whole number of 0 or more, not {n_boot!r}")
+    return method or spec.method
+
+
+def _pooled(spec, prepared, confidence: float, k_min: int, group_weights):
+    """Construct × group cells (small ones marked), the pooled constructs, their values and the reasons of
+    those that are missing."""
+    table = mark_suppressed(group_construct_scores(prepared, confidence), k_min)
+    pooled = pooled_scores(table, group_weights)
+    pooled_values = {c: float(v) for c, v in pooled["score"].items()}
+    reasons = {c: m for c, m in pooled["missing"].items() if m}
+    for construct in spec.constructs:
+        if construct not in pooled_values:
+            reasons.setdefault(construct, "the construct is not asked in this round")
+    return table, pooled, pooled_values, reasons
+
+
+def _index(spec, indicators, pooled_values, network, reasons, method, key, draws):
+    """Indicator values, the index (and its geometric variant) and the Monte Carlo over the weights
+    (`draws`: number of draws, noise, seed)."""
+    values = indicator_values(
+        spec,
+        indicators,
+        constructs=pooled_values,
+        network={"density": network["density"], "ei_index": network["ei_index"]},
+        reasons={**reasons, **network.get("missing", {})},
+    )
+    index = compute_index(spec, values["value"], method=method)
+    geometric = compute_index(spec, values["value"], method="geometric") if method != "geometric" else index
+    n_draws, noise, seed = draws
+    mc = monte_carlo(
+        spec,
+        pd.DataFrame([index["normalised"]], index=[key]),
+        n_draws=n_draws,
+        noise=noise,
+        seed=seed,
+        method=method,
+        nominal={key: rounded(index["score"])},
+    )[key]
+    return values, index, geometric, mc
 
 
 def score_round_frames(frames: Any, framework: Any, **options: Any) -> RoundResult:
