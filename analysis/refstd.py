@@ -17,7 +17,7 @@ Beside Ct, the unbanded weighted mean ``(2·S_priority + S_additional + 2·S_ict
 compare with figures (such as the paper's 61 % and 35 %) that are not multiples of 4 %.
 
 Areas, groups, bands, coefficients, the maximum score and the yes/no words all come from the framework
-(``instruments.refstd_loader.load_refstd_framework``); this module has no Flask, no ORM and no file I/O.
+(``instruments.refstd.load_refstd_framework``); this module has no Flask, no ORM and no file I/O.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 import pandas as pd
 
 if TYPE_CHECKING:
-    from instruments.refstd_loader import RefStdFramework
+    from instruments.refstd import RefStdFramework
 
 __all__ = [
     "REQUIRED_COLUMNS",
@@ -141,7 +141,7 @@ def parse_value(value: Any, framework: RefStdFramework) -> float:
 
     Examples
     --------
-    >>> from instruments.refstd_loader import load_refstd_framework
+    >>> from instruments.refstd import load_refstd_framework
     >>> fw = load_refstd_framework()
     >>> parse_value("Иә", fw), parse_value("нет", fw), parse_value("62,5%", fw)
     (100.0, 0.0, 62.5)
@@ -323,7 +323,7 @@ def score_refstd(df: pd.DataFrame, framework: RefStdFramework) -> dict[str, list
     Examples
     --------
     >>> import pandas as pd
-    >>> from instruments.refstd_loader import load_refstd_framework
+    >>> from instruments.refstd import load_refstd_framework
     >>> fw = load_refstd_framework()
     >>> rows = [("Shu", a.code, f"{a.code}_1", "yes") for a in fw.areas]
     >>> rows[0] = ("Shu", "urban_management", "city_gis", "нет")

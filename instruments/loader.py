@@ -8,15 +8,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from . import relevance
-from .domain import GROUPS, LANGUAGES
+from . import checking, relevance
+from .checking import Checker, DefinitionError, Problem
+from .domain import GROUPS
 from .model import (
     CONSTRUCTS,
     QUESTION_TYPES,
@@ -48,57 +46,16 @@ TYPE_KEYS = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    source: str
-    question: str | None
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"{self.source}: {self.question}" if self.question else self.source
-        return f"{where}: {self.reason}"
-
-
-class InstrumentError(ValueError):
-    """A definition with problems; `problems` lists every one of them."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-_FastSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _refuse_aliases(data: Any) -> None:
-    """Refuse anchors and aliases (YAML bombs): an alias makes the loader share one container twice."""
-    seen: set[int] = set()
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict | list):
-            if id(node) in seen:
-                raise InstrumentError([Problem("", None, "aliases (*name) are not allowed in definition files")])
-            seen.add(id(node))
-            stack.extend(node.values() if isinstance(node, dict) else node)
+class InstrumentError(DefinitionError):
+    """A questionnaire definition with problems; `problems` lists every one of them."""
 
 
 def read_yaml(text: str, source: str) -> Any:
-    """Parse YAML text safely, raising InstrumentError with the line of a syntax error."""
-    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
-        raise InstrumentError([Problem(source, None, f"file is larger than {MAX_FILE_BYTES // 1024} KB")])
+    """Parse a definition's YAML text safely (InstrumentError naming the line of a syntax error)."""
     try:
-        data = yaml.load(text, Loader=_FastSafeLoader)  # noqa: S506 (the safe loader, in C when available)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InstrumentError([Problem(source, None, f"not valid YAML{where}: {reason}")]) from None
-    try:
-        _refuse_aliases(data)
-    except InstrumentError:
-        raise InstrumentError([Problem(source, None, "aliases (*name) are not allowed in definition files")]) from None
-    return data
+        return checking.read_yaml(text, source, MAX_FILE_BYTES)
+    except DefinitionError as exc:
+        raise InstrumentError(exc.problems) from None
 
 
 @lru_cache(maxsize=1)
@@ -110,39 +67,16 @@ def load_scales() -> dict[str, list[dict]]:
     return data
 
 
-class _Checker:
+class _Checker(Checker):
     def __init__(self, source: str, scales: dict):
-        self.source = source
+        super().__init__(source)
         self.scales = scales
-        self.problems: list[Problem] = []
-
-    def problem(self, question: str | None, reason: str) -> None:
-        self.problems.append(Problem(self.source, question, reason))
 
     def texts(self, value: Any, where: str | None, what: str, required: bool = True) -> dict | None:
-        """Check a {kk, ru, en} mapping; each missing language is reported as a missing translation."""
-        if value is None:
-            if required:
-                self.problem(where, f"{what} is missing")
-            return None
         if isinstance(value, str):
             self.problem(where, f"{what} must give kk, ru and en texts, not one string")
             return None
-        if not isinstance(value, dict):
-            self.problem(where, f"{what} must be a mapping of kk, ru and en texts")
-            return None
-        result = {}
-        for lang in LANGUAGES:
-            text = value.get(lang)
-            if not isinstance(text, str) or not text.strip():
-                self.problem(where, f"missing translation: {what} in '{lang}'")
-            elif len(text) > MAX_TEXT:
-                self.problem(where, f"{what} in '{lang}' is longer than {MAX_TEXT} characters")
-            else:
-                result[lang] = text.strip()
-        for extra in set(value) - set(LANGUAGES):
-            self.problem(where, f"{what} has an unknown language {extra!r} (use kk, ru, en)")
-        return result
+        return super().texts(value, where, what, required=required, max_length=MAX_TEXT)
 
     def number(self, value: Any, where: str, what: str) -> float | int | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -384,16 +318,11 @@ def load_instrument_text(text: str, source: str) -> Instrument:
 
 def load_instrument_file(path: str | Path) -> Instrument:
     """Load a YAML definition file (for XLSForm use `instruments.xlsform`)."""
-    path = Path(path)
-    if not path.is_file():
-        raise InstrumentError([Problem(str(path), None, "no such file")])
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise InstrumentError([Problem(path.name, None, f"file is larger than {MAX_FILE_BYTES // 1024} KB")])
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InstrumentError([Problem(path.name, None, "not a UTF-8 text file")]) from None
-    return load_instrument_text(text, path.name)
+        text = checking.read_text_file(path, MAX_FILE_BYTES)
+    except DefinitionError as exc:
+        raise InstrumentError(exc.problems) from None
+    return load_instrument_text(text, Path(path).name)
 
 
 @lru_cache(maxsize=1)

@@ -240,9 +240,9 @@ def load_xlsform_bytes(data: bytes, name: str) -> Instrument:
     except InstrumentError as exc:
         located = []
         for p in exc.problems:
-            row = rows.get(p.question or "")
+            row = rows.get(p.where or "")
             reason = f"{p.reason} (survey sheet, row {row})" if row else p.reason
-            located.append(Problem(p.source, p.question, reason))
+            located.append(Problem(p.source, p.where, reason))
         raise InstrumentError(_unique(problems + located)) from None
     if problems:
         raise InstrumentError(problems)
@@ -252,7 +252,7 @@ def load_xlsform_bytes(data: bytes, name: str) -> Instrument:
 def _unique(problems: list[Problem]) -> list[Problem]:
     seen, out = set(), []
     for p in problems:
-        key = (p.question, p.reason)
+        key = (p.where, p.reason)
         if key not in seen:
             seen.add(key)
             out.append(p)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from instruments.frameworks import load_framework
-from instruments.refstd_loader import load_refstd_framework
+from instruments.refstd import load_refstd_framework
 
 REFSTD_PREFIX = "rs"
 # All three cities of paper 000 are weak on environmental sustainability and public-private partnership.

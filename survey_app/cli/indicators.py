@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from instruments.refstd_loader import RefStdInputError, read_refstd_table
+from instruments.refstd import RefStdInputError, read_refstd_table
 
 from ..services.indicators import SHELL_USER, check_rows, import_rows
 from ..services.uploads import MAX_ROWS, check_zip

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from instruments.refstd_loader import (
+from instruments.refstd import (
     RefStdFrameworkError,
     RefStdInputError,
     load_refstd_framework,

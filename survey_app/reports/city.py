@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from instruments.frameworks import load_framework
-from instruments.refstd_loader import load_refstd_framework
+from instruments.refstd import load_refstd_framework
 
 from ..services.scoring import ScoredRound
 from . import charts, labels

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from instruments.domain import LANGUAGE_NAMES
-from instruments.refstd_loader import load_refstd_framework
+from instruments.refstd import load_refstd_framework
 
 from ..services.scoring import Comparison, ScoredRound
 from . import charts, labels

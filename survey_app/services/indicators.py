@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from instruments.frameworks import load_framework
-from instruments.refstd_loader import load_refstd_framework, normalise_word
+from instruments.refstd import load_refstd_framework, normalise_word
 
 from ..extensions import db
 from ..i18n import translate as _

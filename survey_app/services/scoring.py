@@ -16,7 +16,7 @@ from analysis import AnalysisError, rank_cities, score_round_frames
 from analysis.refstd import RefStdCity, RefStdError, score_refstd
 from analysis.result import GroupResult, Ranking, RoundResult, SensitivityResult, Weighting
 from instruments.frameworks import load_framework
-from instruments.refstd_loader import load_refstd_framework
+from instruments.refstd import load_refstd_framework
 
 from ..extensions import db
 from ..models import Response, SurveyRound

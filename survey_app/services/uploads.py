@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from instruments.refstd_loader import RefStdInputError, read_refstd_table
+from instruments.refstd import RefStdInputError, read_refstd_table
 
 from .errors import ServiceError
 

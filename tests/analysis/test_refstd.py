@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.refstd import RefStdError, parse_value, refstd_csv, refstd_frame, score_refstd
-from instruments.refstd_loader import load_refstd_framework
+from instruments.refstd import load_refstd_framework
 
 COLUMNS = ["city", "area", "indicator", "value"]
 PRIORITY = ["urban_management", "health", "education", "security", "housing_communal", "transport"]

@@ -11,15 +11,15 @@ import pytest
 import yaml
 
 from analysis.refstd import score_refstd
-from instruments.refstd_loader import (
+from instruments.refstd import (
     DEFAULT_FRAMEWORK_FILE,
-    MAX_TABLE_ROWS,
     RefStdFrameworkError,
     RefStdInputError,
     load_refstd_framework,
     parse_refstd_framework,
     read_refstd_table,
 )
+from instruments.refstd.table import MAX_TABLE_ROWS
 
 PRIORITY = ["urban_management", "health", "education", "security", "housing_communal", "transport"]
 ADDITIONAL = ["social", "ecology", "business_tourism", "construction", "agriculture"]
@@ -140,7 +140,7 @@ def test_every_problem_at_once_naming_file_and_area(tmp_path, raw):
     assert "kz_test.yaml: area ecology: missing translation: label in 'kk'" in text
     assert "kz_test.yaml: area transport: indicator 1 has an invalid code 'Bad Code'" in text
     assert len(info.value.problems) == 3
-    assert {p.question for p in info.value.problems} == {"area health", "area ecology", "area transport"}
+    assert {p.where for p in info.value.problems} == {"area health", "area ecology", "area transport"}
 
 
 @pytest.mark.parametrize(

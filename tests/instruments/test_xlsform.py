@@ -57,7 +57,7 @@ def workbook(survey=SURVEY, choices=CHOICES, settings=SETTINGS, names=("survey",
 def problems(data: bytes) -> list[str]:
     with pytest.raises(InstrumentError) as caught:
         load_xlsform_bytes(data, "form.xlsx")
-    return [f"{p.question}: {p.reason}" for p in caught.value.problems]
+    return [f"{p.where}: {p.reason}" for p in caught.value.problems]
 
 
 def test_a_good_workbook_gives_the_same_instrument_as_yaml():

@@ -157,7 +157,7 @@ def test_missing_column_missing_file_and_binary_file(refstd, tmp_path):
 
 
 def test_another_framework_file(refstd, indicator_file, tmp_path):
-    text = (ROOT / "instruments" / "frameworks" / "kz_reference_standard.yaml").read_text(encoding="utf-8")
+    text = (ROOT / "instruments" / "data" / "kz_reference_standard.yaml").read_text(encoding="utf-8")
     framework = tmp_path / "strict.yaml"
     framework.write_text(text.replace("K2: 2", "K2: 3").replace("max_score: 25", "max_score: 35"), encoding="utf-8")
     result = refstd(indicator_file(value="no"), "--framework", framework)
@@ -169,7 +169,7 @@ def test_another_framework_file(refstd, indicator_file, tmp_path):
 
 def test_a_broken_framework_is_one_line(refstd, indicator_file, tmp_path):
     framework = tmp_path / "broken.yaml"
-    text = (ROOT / "instruments" / "frameworks" / "kz_reference_standard.yaml").read_text(encoding="utf-8")
+    text = (ROOT / "instruments" / "data" / "kz_reference_standard.yaml").read_text(encoding="utf-8")
     framework.write_text(
         text.replace("max_score: 25", "max_score: 30").replace("group: ict", "group: itc"), encoding="utf-8"
     )

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from instruments.refstd_loader import read_refstd_table
+from instruments.refstd import read_refstd_table
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, City, IndicatorValue
 from survey_app.services.indicators import catalogue, validate_rows

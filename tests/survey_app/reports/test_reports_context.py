@@ -58,7 +58,7 @@ def test_levels_come_from_the_framework_file(app_ctx):
     assert [levels.of(v) for v in (39.99, 40, 59.99, 60, None)] == ["low", "medium", "medium", "high", None]
     assert (levels.weak_below, levels.strong_from) == (40.0, 60.0)
     assert levels.name("medium") == "medium" and Levels("kk").name("high") == "жоғары"
-    text = (ROOT / "instruments" / "frameworks" / "scri.yaml").read_text(encoding="utf-8")
+    text = (ROOT / "instruments" / "data" / "scri.yaml").read_text(encoding="utf-8")
     moved = parse_framework(text.replace("from: 40", "from: 45").replace("from: 60", "from: 70"))
     levels = Levels("en", moved)
     assert [levels.of(v) for v in (44.9, 45, 69.9, 70)] == ["low", "medium", "medium", "high"]

@@ -1,62 +1,20 @@
-"""The SCRI framework as data: ``instruments/frameworks/scri.yaml`` → validated objects (no Flask).
-
-A framework (COINr's iMeta shape) lists the dimensions with their weights and, for each indicator, its
-parent dimension, source (``infrastructure``, ``yesno``, ``survey`` with a construct, ``network`` with a
-measure), direction, goalposts, weight, unit, labels in kk/ru/en and, for imported values, the valid range.
-The loader reports every problem at once, each naming the file and the indicator (``FrameworkError``).
-
-The analysis layer takes :meth:`ScriFramework.to_plain` (a plain dict) or the object itself;
-:meth:`ScriFramework.imeta` gives the COINr-style table; :meth:`ScriFramework.check_value` is what the
-indicator import uses to refuse an out-of-range value.
-
->>> framework = load_framework()
->>> [d.code for d in framework.dimensions][:2]
-['digital_infrastructure', 'economic_potential']
->>> framework.indicator("pm25_annual_ugm3").normalise(18)
-56.666666666666664
->>> framework.check_value("broadband_households_pct", 140)
-'140 is outside the valid range 0–100 %'
-"""
+"""What a SCRI framework file must hold, checked in full: every problem names the file and the part."""
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import pandas as pd
+from ..checking import Checker
+from ..domain import AGGREGATION_METHODS, INDICATOR_SOURCES
+from ..model import CONSTRUCTS, Texts
+from .model import Dimension, Indicator, Level, NetworkBlend, ScriFramework, SubScore
 
-from .domain import LANGUAGES
-from .loader import InstrumentError, Problem, read_yaml
-from .model import CONSTRUCTS, Texts
+__all__ = ["FrameworkChecker"]
 
-__all__ = [
-    "DEFAULT_FRAMEWORK_FILE",
-    "NETWORK_MEASURES",
-    "SOURCES",
-    "Dimension",
-    "FrameworkError",
-    "Indicator",
-    "Level",
-    "NetworkBlend",
-    "ScriFramework",
-    "SubScore",
-    "load_framework",
-    "parse_framework",
-]
-
-HERE = Path(__file__).resolve().parent
-DEFAULT_FRAMEWORK_FILE = HERE / "frameworks" / "scri.yaml"
-
-SOURCES = ("infrastructure", "yesno", "survey", "network")
 NETWORK_MEASURES = ("density", "ei_index")
-METHODS = ("arithmetic", "geometric")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 FRACTION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*$")
-
 TOP_KEYS = {
     "code",
     "version",
@@ -87,268 +45,15 @@ INDICATOR_KEYS = {
     "max",
     "note",
 }
-DEFAULT_SUBSCORES = (
-    ("stakeholder_engagement", ("public_engagement", "trust", "intersectoral_coordination", "mobilisation")),
-    ("governance", ("admin_capacity", "funding_consistency", "legal_clarity", "digital_governance")),
-)
 
 
-class FrameworkError(InstrumentError):
-    """A framework file with problems; ``problems`` lists every one (file, indicator or part, reason)."""
-
-
-@dataclass(frozen=True)
-class Level:
-    """A readiness level from ``lower`` (inclusive) up to the next level's lower edge."""
-
-    code: str
-    lower: float
-    label: Texts
-
-
-@dataclass(frozen=True)
-class Dimension:
-    code: str
-    weight: float
-    label: Texts
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """One indicator: where its value comes from and how it is normalised."""
-
-    code: str
-    dimension: str
-    source: str
-    direction: int
-    best: float
-    worst: float
-    weight: float
-    label: Texts
-    unit: str
-    construct: str | None = None
-    measure: str | None = None
-    min: float | None = None
-    max: float | None = None
-    note: str = ""
-
-    def normalise(self, value: float) -> float:
-        """``(x − worst) / (best − worst) × 100`` truncated to [0, 100]."""
-        return min(100.0, max(0.0, (value - self.worst) / (self.best - self.worst) * 100.0))
-
-    def check_value(self, value: Any) -> str | None:
-        """Why ``value`` cannot be imported for this indicator, or None when it can."""
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            return f"{value!r} is not a number"
-        if self.source == "yesno" and value not in (0, 1):
-            return f"{value:g} is not 1 (yes) or 0 (no)"
-        low = -math.inf if self.min is None else self.min
-        high = math.inf if self.max is None else self.max
-        if not low <= value <= high:
-            return f"{value:g} is outside the valid range {low:g}–{high:g} {self.unit}".rstrip()
-        return None
-
-
-@dataclass(frozen=True)
-class SubScore:
-    code: str
-    constructs: tuple[str, ...]
-    label: Texts
-
-
-@dataclass(frozen=True)
-class NetworkBlend:
-    """How the network measures enter a survey construct's sub-score value."""
-
-    construct: str
-    indicators: tuple[str, ...]
-    share: float
-
-
-@dataclass(frozen=True)
-class ScriFramework:
-    """A validated SCRI framework."""
-
-    code: str
-    version: int
-    title: Texts
-    source: str
-    method: str
-    min_coverage: float
-    levels: tuple[Level, ...]
-    dimensions: tuple[Dimension, ...]
-    indicators: tuple[Indicator, ...]
-    subscores: tuple[SubScore, ...]
-    network_blend: NetworkBlend | None
-    file: str = ""
-
-    def dimension(self, code: str) -> Dimension | None:
-        return next((d for d in self.dimensions if d.code == code), None)
-
-    def indicator(self, code: str) -> Indicator | None:
-        return next((i for i in self.indicators if i.code == code), None)
-
-    def indicators_of(self, dimension: str) -> tuple[Indicator, ...]:
-        return tuple(i for i in self.indicators if i.dimension == dimension)
-
-    @property
-    def constructs(self) -> tuple[str, ...]:
-        """Construct codes the framework scores (survey indicators and sub-scores), in file order."""
-        codes = [i.construct for i in self.indicators if i.construct]
-        codes += [c for s in self.subscores for c in s.constructs]
-        return tuple(dict.fromkeys(codes))
-
-    @property
-    def imported(self) -> tuple[Indicator, ...]:
-        """Indicators whose values are imported per city (infrastructure numbers and yes/no facts)."""
-        return tuple(i for i in self.indicators if i.source in ("infrastructure", "yesno"))
-
-    def check_value(self, code: str, value: Any) -> str | None:
-        """Why ``value`` cannot be imported for indicator ``code`` (unknown, out of range), or None."""
-        indicator = self.indicator(code)
-        if indicator is None or indicator.source not in ("infrastructure", "yesno"):
-            return f"{code!r} is not an imported indicator of the framework"
-        return indicator.check_value(value)
-
-    def level(self, score: float) -> str:
-        """The readiness level of a score (40 is medium, 60 is high)."""
-        chosen = self.levels[0].code
-        for level in self.levels:
-            if score >= level.lower:
-                chosen = level.code
-        return chosen
-
-    def to_plain(self) -> dict[str, Any]:
-        """Plain dicts and lists: what the analysis layer takes."""
-        return {
-            "code": self.code,
-            "version": self.version,
-            "method": self.method,
-            "min_coverage": self.min_coverage,
-            "levels": [{"code": lv.code, "from": lv.lower, "label": dict(lv.label)} for lv in self.levels],
-            "dimensions": [{"code": d.code, "weight": d.weight, "label": dict(d.label)} for d in self.dimensions],
-            "indicators": [
-                {
-                    "code": i.code,
-                    "dimension": i.dimension,
-                    "source": i.source,
-                    "construct": i.construct,
-                    "measure": i.measure,
-                    "direction": i.direction,
-                    "best": i.best,
-                    "worst": i.worst,
-                    "weight": i.weight,
-                    "min": i.min,
-                    "max": i.max,
-                    "unit": i.unit,
-                    "label": dict(i.label),
-                }
-                for i in self.indicators
-            ],
-            "subscores": [
-                {"code": s.code, "constructs": list(s.constructs), "label": dict(s.label)} for s in self.subscores
-            ],
-            "network_blend": None
-            if self.network_blend is None
-            else {
-                "construct": self.network_blend.construct,
-                "indicators": list(self.network_blend.indicators),
-                "share": self.network_blend.share,
-            },
-        }
-
-    def imeta(self) -> pd.DataFrame:
-        """The framework as a COINr ``iMeta`` table: indicators (level 1), dimensions (2) and the index (3)."""
-        rows = [
-            {
-                "iCode": i.code,
-                "iName": i.label.get("en", i.code),
-                "Level": 1,
-                "Parent": i.dimension,
-                "Type": "Indicator",
-                "Source": i.source,
-                "Reference": i.construct or i.measure,
-                "Direction": i.direction,
-                "Weight": i.weight,
-                "Goalpost_worst": i.worst,
-                "Goalpost_best": i.best,
-                "Unit": i.unit,
-                "Min": i.min,
-                "Max": i.max,
-            }
-            for i in self.indicators
-        ]
-        rows += [
-            {
-                "iCode": d.code,
-                "iName": d.label.get("en", d.code),
-                "Level": 2,
-                "Parent": self.code,
-                "Type": "Aggregate",
-                "Weight": d.weight,
-            }
-            for d in self.dimensions
-        ]
-        rows.append(
-            {
-                "iCode": self.code,
-                "iName": self.title.get("en", self.code),
-                "Level": 3,
-                "Parent": None,
-                "Type": "Aggregate",
-                "Weight": 1.0,
-            }
-        )
-        columns = [
-            "iCode",
-            "iName",
-            "Level",
-            "Parent",
-            "Type",
-            "Source",
-            "Reference",
-            "Direction",
-            "Weight",
-            "Goalpost_worst",
-            "Goalpost_best",
-            "Unit",
-            "Min",
-            "Max",
-        ]
-        return pd.DataFrame(rows, columns=columns)
-
-
-# --------------------------------------------------------------------------------------------- checking
-
-
-class _Checker:
-    def __init__(self, source: str):
-        self.source = source
-        self.problems: list[Problem] = []
-
-    def problem(self, where: str | None, reason: str) -> None:
-        self.problems.append(Problem(self.source, where, reason))
-
+class FrameworkChecker(Checker):
     def texts(self, value: Any, where: str | None, what: str = "label") -> Texts:
-        if not isinstance(value, dict):
-            self.problem(where, f"missing {what}: a mapping of kk, ru and en texts is required")
-            return {}
-        out: Texts = {}
-        for lang in LANGUAGES:
-            text = value.get(lang)
-            if not isinstance(text, str) or not text.strip():
-                self.problem(where, f"missing translation: {what} in '{lang}'")
-            else:
-                out[lang] = text.strip()
-        for extra in sorted(set(map(str, value)) - set(LANGUAGES)):
-            self.problem(where, f"{what} has an unknown language {extra!r} (use kk, ru, en)")
-        return out
+        return super().texts(value, where, what) or {}
 
     def number(self, value: Any, where: str | None, what: str) -> float | None:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            self.problem(where, f"{what} must be a number, not {value!r}")
-            return None
-        return float(value)
+        value = super().number(value, where, what)
+        return None if value is None else float(value)
 
     def weight(self, value: Any, where: str) -> float | None:
         weight = self.number(value, where, "weight")
@@ -356,10 +61,6 @@ class _Checker:
             self.problem(where, f"weight must not be negative (it is {weight:g})")
             return None
         return weight
-
-    def unknown_keys(self, data: dict, allowed: set[str], where: str | None) -> None:
-        for extra in sorted(set(map(str, data)) - allowed):
-            self.problem(where, f"unknown key {extra!r}")
 
     # ------------------------------------------------------------------ parts
 
@@ -419,8 +120,8 @@ class _Checker:
             return method, coverage
         self.unknown_keys(value, {"method", "min_coverage"}, "aggregation")
         method = value.get("method", method)
-        if method not in METHODS:
-            self.problem("aggregation", f"method {method!r} is not one of {', '.join(METHODS)}")
+        if method not in AGGREGATION_METHODS:
+            self.problem("aggregation", f"method {method!r} is not one of {', '.join(AGGREGATION_METHODS)}")
         raw = value.get("min_coverage", "2/3")
         match = FRACTION_RE.match(raw) if isinstance(raw, str) else None
         if match and float(match.group(2)) > 0:
@@ -434,12 +135,6 @@ class _Checker:
         return method, coverage
 
     def levels(self, value: Any) -> list[Level]:
-        if value is None:
-            return [
-                Level("low", 0.0, dict.fromkeys(LANGUAGES, "low")),
-                Level("medium", 40.0, dict.fromkeys(LANGUAGES, "medium")),
-                Level("high", 60.0, dict.fromkeys(LANGUAGES, "high")),
-            ]
         if not isinstance(value, list) or not value:
             self.problem("levels", "must be a non-empty list of {code, from, label}")
             return []
@@ -546,8 +241,8 @@ class _Checker:
             ok = False
         source = item.get("source")
         construct = measure = None
-        if source not in SOURCES:
-            self.problem(where, f"source {source!r} is not one of {', '.join(SOURCES)}")
+        if source not in INDICATOR_SOURCES:
+            self.problem(where, f"source {source!r} is not one of {', '.join(INDICATOR_SOURCES)}")
             ok = False
         if source == "survey":
             construct = item.get("construct")
@@ -626,7 +321,7 @@ class _Checker:
                 ok = False
         elif "min" in item or "max" in item:
             self.problem(where, "min and max are for imported (infrastructure, yes/no) indicators only")
-        if not ok or self.problems and any(p.question == where for p in self.problems):
+        if not ok or self.problems and any(p.where == where for p in self.problems):
             return None
         return Indicator(
             code=item["code"],
@@ -646,10 +341,6 @@ class _Checker:
         )
 
     def subscores(self, value: Any) -> list[SubScore]:
-        if value is None:
-            return [
-                SubScore(code, constructs, {lang: code for lang in LANGUAGES}) for code, constructs in DEFAULT_SUBSCORES
-            ]
         if not isinstance(value, list):
             self.problem("subscores", "must be a list of {code, constructs, label}")
             return []
@@ -707,41 +398,3 @@ class _Checker:
         if share is not None and not 0 <= share <= 1:
             self.problem(where, f"share must lie in [0, 1], not {share:g}")
         return NetworkBlend(construct, tuple(codes), share if share is not None else 0.0)
-
-
-def parse_framework(text: str, source: str = "scri.yaml") -> ScriFramework:
-    """Parse and check framework YAML text; ``FrameworkError`` lists every problem.
-
-    Examples
-    --------
-    >>> parse_framework("code: x\\nversion: 1\\n", "x.yaml")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    instruments.frameworks.FrameworkError: x.yaml: missing title...
-    """
-    try:
-        data = read_yaml(text, source)
-    except InstrumentError as exc:
-        raise FrameworkError(exc.problems) from None
-    checker = _Checker(source)
-    framework = checker.framework(data)
-    if framework is None:
-        raise FrameworkError(checker.problems)
-    return framework
-
-
-def load_framework(path: str | Path | None = None) -> ScriFramework:
-    """Load a framework file (default: the built-in ``frameworks/scri.yaml``, read once and cached)."""
-    if path is None:
-        return _default_framework()
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FrameworkError([Problem(path.name, None, f"cannot be read: {exc}")]) from None
-    return parse_framework(text, path.name)
-
-
-@lru_cache(maxsize=1)
-def _default_framework() -> ScriFramework:
-    return parse_framework(DEFAULT_FRAMEWORK_FILE.read_text(encoding="utf-8"), DEFAULT_FRAMEWORK_FILE.name)
