@@ -204,6 +204,17 @@ class _Checker(Checker):
         for extra in sorted(set(data) - allowed):
             self.problem(where, f"unknown key {extra!r} for a {qtype} question")
 
+        self.scoring(data, where, qtype, q)
+        self.type_parts(data, where, qtype, q, seen)
+        relevant = data.get("relevant")
+        if relevant is not None and relevant != "":
+            self.condition(relevant, where, seen)
+            q["relevant"] = relevant.strip() if isinstance(relevant, str) else relevant
+        seen[code] = q
+        return q
+
+    def scoring(self, data: dict, where: str, qtype: str, q: dict) -> None:
+        """The construct an item feeds and whether it is reverse-worded."""
         construct = data.get("construct")
         if construct is not None:
             if construct not in CONSTRUCTS:
@@ -216,6 +227,8 @@ class _Checker(Checker):
                 self.problem(where, "reverse applies only to an item that feeds a construct")
             q["reverse"] = True
 
+    def type_parts(self, data: dict, where: str, qtype: str, q: dict, seen: dict[str, dict]) -> None:
+        """What a question of its type needs: a scale, choices, bounds, a length, an ego question."""
         if qtype == "likert":
             scale = data.get("scale")
             if scale not in self.scales or scale == "frequency_ties":
@@ -256,25 +269,22 @@ class _Checker(Checker):
             else:
                 q["max_length"] = limit
         if qtype == "ties" and data.get("ego") is not None:
-            ego = data["ego"]
-            target = seen.get(ego)
-            if target is None:
-                self.problem(where, f"ego refers to {ego!r}, which is not an earlier question")
-            elif target.get("type") != "single":
-                self.problem(where, f"ego {ego!r} must be a single-choice question")
-            else:
-                actors = {c["code"] for c in q.get("choices", [])}
-                unknown = {c["code"] for c in target.get("choices", [])} - actors
-                if unknown:
-                    self.problem(where, f"ego {ego!r} offers choices that are not actors: {', '.join(sorted(unknown))}")
-            q["ego"] = ego
+            self.ego(data, where, q, seen)
 
-        relevant = data.get("relevant")
-        if relevant is not None and relevant != "":
-            self.condition(relevant, where, seen)
-            q["relevant"] = relevant.strip() if isinstance(relevant, str) else relevant
-        seen[code] = q
-        return q
+    def ego(self, data: dict, where: str, q: dict, seen: dict[str, dict]) -> None:
+        """The earlier single-choice question whose answer is the respondent's own organisation."""
+        ego = data["ego"]
+        target = seen.get(ego)
+        if target is None:
+            self.problem(where, f"ego refers to {ego!r}, which is not an earlier question")
+        elif target.get("type") != "single":
+            self.problem(where, f"ego {ego!r} must be a single-choice question")
+        else:
+            actors = {c["code"] for c in q.get("choices", [])}
+            unknown = {c["code"] for c in target.get("choices", [])} - actors
+            if unknown:
+                self.problem(where, f"ego {ego!r} offers choices that are not actors: {', '.join(sorted(unknown))}")
+        q["ego"] = ego
 
     def condition(self, text: Any, where: str, seen: dict[str, dict]) -> None:
         try:

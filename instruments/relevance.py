@@ -265,13 +265,57 @@ def evaluate(tree: list, answers: Mapping[str, Any]) -> bool:
     raise ConditionError(f"unknown node {kind!r}")
 
 
-_XLS_SELECTED = re.compile(r"selected\(\s*\$\{([A-Za-z_][A-Za-z0-9_]*)\}\s*,\s*('[^']*'|\"[^\"]*\")\s*\)")
-_XLS_NAME = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_XLS_EQ = re.compile(r"(?<![=!<>])=(?!=)")
+_XLS_TOKEN = re.compile(
+    r"""'[^']*'|"[^"]*"|\$\{[A-Za-z_][A-Za-z0-9_]*\}|!=|<=|>=|=|\s+|[A-Za-z_][A-Za-z0-9_]*|.""", re.DOTALL
+)
+
+
+def _selected(pieces: list[str], start: int) -> tuple[str, int] | None:
+    """`selected ( ${q} , 'x' )` from pieces[start] (spaces skipped) → ("q contains 'x'", index after it)."""
+    wanted = ["selected", "(", "${", ",", "'", ")"]
+    found: list[str] = []
+    i = start
+    while i < len(pieces) and len(found) < len(wanted):
+        piece = pieces[i]
+        i += 1
+        if piece.isspace():
+            continue
+        expected = wanted[len(found)]
+        if expected == "${" and not piece.startswith("${"):
+            return None
+        if expected == "'" and not (len(piece) >= 2 and piece[0] in "'\"" and piece[-1] == piece[0]):
+            return None
+        if expected not in ("${", "'") and piece != expected:
+            return None
+        found.append(piece)
+    if len(found) < len(wanted):
+        return None
+    return f"{found[2][2:-1]} contains {found[4]}", i
 
 
 def from_xlsform(text: str) -> str:
-    """Translate an XLSForm `relevant` (`${q} = 'x'`, `selected(${q}, 'x')`) into our condition language."""
-    text = _XLS_SELECTED.sub(lambda m: f"{m.group(1)} contains {m.group(2)}", text)
-    text = _XLS_NAME.sub(lambda m: m.group(1), text)
-    return _XLS_EQ.sub("==", text)
+    """Translate an XLSForm `relevant` (`${q} = 'x'`, `selected(${q}, 'x')`) into our condition language.
+
+    The text is read token by token, so quoted strings pass unchanged:
+
+    >>> from_xlsform("${q} = 'a=b' or selected(${m}, 'x')")
+    "q == 'a=b' or m contains 'x'"
+    """
+    pieces = _XLS_TOKEN.findall(text)
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        selected = _selected(pieces, i) if piece == "selected" else None
+        if selected is not None:
+            out.append(selected[0])
+            i = selected[1]
+            continue
+        if piece.startswith("${"):
+            out.append(piece[2:-1])
+        elif piece == "=":
+            out.append("==")
+        else:
+            out.append(piece)
+        i += 1
+    return "".join(out)

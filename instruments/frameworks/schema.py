@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..checking import Checker
-from ..domain import AGGREGATION_METHODS, INDICATOR_SOURCES
+from ..domain import AGGREGATION_METHODS
 from ..model import CONSTRUCTS, Texts
+from .indicator_checks import IndicatorChecks
 from .model import Dimension, Indicator, Level, NetworkBlend, ScriFramework, SubScore
 
 __all__ = ["FrameworkChecker"]
 
-NETWORK_MEASURES = ("density", "ei_index")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 FRACTION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*$")
 TOP_KEYS = {
@@ -47,7 +46,7 @@ INDICATOR_KEYS = {
 }
 
 
-class FrameworkChecker(Checker):
+class FrameworkChecker(IndicatorChecks):
     def texts(self, value: Any, where: str | None, what: str = "label") -> Texts:
         return super().texts(value, where, what) or {}
 
@@ -232,59 +231,16 @@ class FrameworkChecker(Checker):
         return out
 
     def indicator(self, item: dict, where: str, dimensions: set[str]) -> Indicator | None:
-        ok = True
         self.unknown_keys(item, INDICATOR_KEYS, where)
         dimension = item.get("dimension")
-        if dimension not in dimensions:
+        ok = dimension in dimensions
+        if not ok:
             known = ", ".join(sorted(dimensions)) or "none defined"
             self.problem(where, f"unknown dimension {dimension!r} (known: {known})")
-            ok = False
-        source = item.get("source")
-        construct = measure = None
-        if source not in INDICATOR_SOURCES:
-            self.problem(where, f"source {source!r} is not one of {', '.join(INDICATOR_SOURCES)}")
-            ok = False
-        if source == "survey":
-            construct = item.get("construct")
-            if construct not in CONSTRUCTS:
-                self.problem(where, f"unknown construct {construct!r} (known: {', '.join(CONSTRUCTS)})")
-                ok = False
-        elif "construct" in item:
-            self.problem(where, "only survey indicators name a construct")
-        if source == "network":
-            measure = item.get("measure")
-            if measure not in NETWORK_MEASURES:
-                self.problem(where, f"unknown network measure {measure!r} (known: {', '.join(NETWORK_MEASURES)})")
-                ok = False
-        elif "measure" in item:
-            self.problem(where, "only network indicators name a measure")
-        direction = item.get("direction", 1)
-        if isinstance(direction, bool) or direction not in (1, -1):
-            self.problem(where, f"direction must be 1 (more is better) or -1 (less is better), not {direction!r}")
-            ok = False
-        defaults = {"yesno": (1.0, 0.0), "survey": (100.0, 0.0)}.get(source, (None, None))
-        if "best" in item and "target" in item:
-            self.problem(where, "give best or target, not both")
-            ok = False
-        best_raw = item.get("best", item.get("target", defaults[0]))
-        worst_raw = item.get("worst", 0 if ("target" in item and direction == 1) else defaults[1])
-        best = self.number(best_raw, where, "best (or target)") if best_raw is not None else None
-        worst = self.number(worst_raw, where, "worst") if worst_raw is not None else None
-        if best_raw is None:
-            self.problem(where, "goalpost best (or target) is missing")
-        if worst_raw is None:
-            self.problem(where, "goalpost worst is missing")
-        if best is None or worst is None:
-            ok = False
-        elif best == worst:
-            self.problem(where, f"best and worst are both {best:g}; the goalposts must differ")
-            ok = False
-        elif direction in (1, -1) and (best - worst) * direction < 0:
-            way = "above" if direction == 1 else "below"
-            self.problem(where, f"direction {direction:+d} needs best {way} worst (best {best:g}, worst {worst:g})")
-            ok = False
+        source, construct, measure, ok_source = self.indicator_source(item, where)
+        direction, best, worst, ok_posts = self.goalposts(item, where, source)
+        low, high, ok_range = self.valid_range(item, where, source, best, worst)
         weight = self.weight(item.get("weight", 1), where)
-        ok = ok and weight is not None
         label = self.texts(item.get("label"), where)
         unit = item.get("unit")
         if not isinstance(unit, str) or not unit.strip():
@@ -294,34 +250,8 @@ class FrameworkChecker(Checker):
         if not isinstance(note, str):
             self.problem(where, "note must be a text")
             note = ""
-        low = high = None
-        if source in ("infrastructure", "yesno"):
-            default_range = (0, 1) if source == "yesno" else (None, None)
-            low_raw, high_raw = item.get("min", default_range[0]), item.get("max", default_range[1])
-            if low_raw is None or high_raw is None:
-                self.problem(where, "an infrastructure indicator needs min and max (the valid input range)")
-                ok = False
-            else:
-                low = self.number(low_raw, where, "min")
-                high = self.number(high_raw, where, "max")
-                if low is None or high is None:
-                    ok = False
-                elif low >= high:
-                    self.problem(where, f"min {low:g} must be below max {high:g}")
-                    ok = False
-                elif best is not None and worst is not None:
-                    for name, post in (("best", best), ("worst", worst)):
-                        if not low <= post <= high:
-                            self.problem(
-                                where, f"goalpost {name} {post:g} lies outside the valid range {low:g}–{high:g}"
-                            )
-                            ok = False
-            if source == "yesno" and (low, high) != (0.0, 1.0) and low is not None:
-                self.problem(where, "a yes/no indicator takes 1 (yes) or 0 (no): min 0, max 1")
-                ok = False
-        elif "min" in item or "max" in item:
-            self.problem(where, "min and max are for imported (infrastructure, yes/no) indicators only")
-        if not ok or self.problems and any(p.where == where for p in self.problems):
+        ok = ok and ok_source and ok_posts and ok_range and weight is not None
+        if not ok or any(p.where == where for p in self.problems):
             return None
         return Indicator(
             code=item["code"],
