@@ -31,13 +31,14 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from instruments.domain import NETWORK_MEASURES
+
 from .errors import AnalysisError, quote_some, require_columns
 
 __all__ = ["FREQUENCY_WEIGHTS", "NETWORK_MEASURES", "build_network", "network_measures"]
 
 FREQUENCY_WEIGHTS = {"rarely": 1, "monthly": 2, "weekly": 3}
 #: Network measures a framework indicator may use.
-NETWORK_MEASURES = ("density", "ei_index")
 
 
 def build_network(ties: pd.DataFrame | None, actors: pd.DataFrame) -> nx.Graph:

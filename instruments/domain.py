@@ -25,3 +25,5 @@ INDICATOR_SOURCES = ("infrastructure", "yesno", "survey", "network")
 IMPORTED_SOURCES = ("infrastructure", "yesno")
 #: How indicators and dimensions are aggregated (the SCRI framework's `aggregation.method`).
 AGGREGATION_METHODS = ("arithmetic", "geometric")
+#: The measures of the stakeholder network a framework indicator can name.
+NETWORK_MEASURES = ("density", "ei_index")

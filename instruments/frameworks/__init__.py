@@ -20,9 +20,9 @@ indicator import uses to refuse an out-of-range value.
 
 from __future__ import annotations
 
+from .indicator_checks import NETWORK_MEASURES
 from .load import DEFAULT_FRAMEWORK_FILE, load_framework, parse_framework
 from .model import Dimension, FrameworkError, Indicator, Level, NetworkBlend, ScriFramework, SubScore
-from .schema import NETWORK_MEASURES
 
 __all__ = [
     "DEFAULT_FRAMEWORK_FILE",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..checking import Checker
-from ..domain import INDICATOR_SOURCES
+from ..domain import INDICATOR_SOURCES, NETWORK_MEASURES
 from ..model import CONSTRUCTS
 
-NETWORK_MEASURES = ("density", "ei_index")
+__all__ = ["NETWORK_MEASURES", "IndicatorChecks"]
 
 
 class IndicatorChecks(Checker):
