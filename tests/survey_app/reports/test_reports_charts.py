@@ -5,6 +5,7 @@ import math
 import xml.etree.ElementTree as ET
 
 from survey_app.reports import charts
+from survey_app.reports.charts import common, network
 
 LABELS = ["Цифрлық инфрақұрылым", "Экономикалық әлеует", "Экологиялық тұрақтылық", "Мемлекеттік-жекешелік әріптестік",
           "Басқару", "Мүдделі тараптардың қатысуы"]
@@ -53,7 +54,7 @@ def test_network_layout_is_fixed_and_lone_nodes_are_drawn():
                                                "international": "#56B4E9"}, text="none")
     assert one == two  # the input order changes nothing
     assert "Undp" in one and "Әкімдік" in one
-    positions = charts._network_layout(__import__("networkx").Graph([("a", "b")]))
+    positions = network._network_layout(__import__("networkx").Graph([("a", "b")]))
     assert set(positions) == {"a", "b"}
 
 
@@ -102,20 +103,20 @@ def test_interval_row_without_score_shows_note_and_no_dot():
     with_note = charts.interval_chart([charts.IntervalPanel("P", [
         charts.IntervalRow("Group", note="withheld (fewer than 5)")])], text="none")
     assert "withheld (fewer than 5)" in with_note and 'font-style="italic"' in with_note
-    assert f'fill="{charts.ACCENT}"' not in with_note  # no dot
-    assert f'stroke="{charts.ACCENT}"' not in with_note  # no bar
+    assert f'fill="{common.ACCENT}"' not in with_note  # no dot
+    assert f'stroke="{common.ACCENT}"' not in with_note  # no bar
     assert ">0.0<" not in with_note and ">0<" not in with_note.replace(">0</text>", "", 1)  # only the tick 0
     scored = charts.interval_chart([charts.IntervalPanel("P", [charts.IntervalRow("Group", 61.25, 50.0, 70.0)])],
                                    text="none", number=lambda v: f"[{v:.2f}]")
-    assert f'fill="{charts.ACCENT}"' in scored and ">[61.25]<" in scored
+    assert f'fill="{common.ACCENT}"' in scored and ">[61.25]<" in scored
     assert charts.interval_chart([charts.IntervalPanel("P", [charts.IntervalRow("Group", float("nan"), note="x")])],
-                                 text="none").count(f'fill="{charts.ACCENT}"') == 0
+                                 text="none").count(f'fill="{common.ACCENT}"') == 0
 
 
 def _interval_path(svg: str) -> list[tuple[float, float]]:
     root = _parse(svg)
     for element in root.iter("{http://www.w3.org/2000/svg}path"):
-        if element.get("stroke") == charts.ACCENT:
+        if element.get("stroke") == common.ACCENT:
             segments = element.get("d").split("M")[1:]
             out = []
             for segment in segments:
@@ -261,8 +262,8 @@ def test_radar_missing_dimension_keeps_its_axis_and_is_skipped_by_the_polygon():
     assert "(деректер жоқ)" in texts  # under the label of the missing dimension, which is still drawn
     assert "Экологиялық" in _words(svg)
     assert "[58.40]" in texts and "[24.60]" in texts and sum(t.startswith("[") for t in texts) == 5
-    polygon = next(p for p in _parse(svg).iter(f"{NS}path") if p.get("fill") == charts.ACCENT
-                   and p.get("stroke") == charts.ACCENT)
+    polygon = next(p for p in _parse(svg).iter(f"{NS}path") if p.get("fill") == common.ACCENT
+                   and p.get("stroke") == common.ACCENT)
     assert polygon.get("d").count("L") == 4  # five points: the missing one is left out
     spokes = next(p for p in _parse(svg).iter(f"{NS}path") if p.get("stroke-width") == "0.6")
     assert spokes.get("d").count("L") == 6  # every dimension keeps its axis
@@ -272,13 +273,13 @@ def test_radar_missing_dimension_keeps_its_axis_and_is_skipped_by_the_polygon():
 
 def test_radar_previous_polygon_and_legend_only_with_previous():
     with_previous = _radar()
-    assert f'stroke="{charts.PREVIOUS}"' in with_previous and "stroke-dasharray" in with_previous
+    assert f'stroke="{common.PREVIOUS}"' in with_previous and "stroke-dasharray" in with_previous
     assert "2025" in _texts(with_previous) and "2024" in _texts(with_previous)
     without = _radar(previous=None)
-    assert f'stroke="{charts.PREVIOUS}"' not in without and "stroke-dasharray" not in without
+    assert f'stroke="{common.PREVIOUS}"' not in without and "stroke-dasharray" not in without
     assert "2025" not in _texts(without) and "2024" not in _texts(without)
     all_missing = _radar(previous=[None] * len(LABELS))
-    assert f'stroke="{charts.PREVIOUS}"' not in all_missing and "2024" not in _texts(all_missing)
+    assert f'stroke="{common.PREVIOUS}"' not in all_missing and "2024" not in _texts(all_missing)
 
 
 def test_radar_labels_stay_outside_the_circle_and_inside_the_picture():
