@@ -20,6 +20,9 @@ LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English
 #: A survey round's slug: 3–64 lower-case letters, digits and hyphens, starting and ending with a letter or digit.
 ROUND_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
 
+#: A city's short name: like a round's, but starting with a letter.
+CITY_SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,62}[a-z0-9]$")
+
 #: Where an indicator's value comes from (the SCRI framework's `source`); the first two are imported.
 INDICATOR_SOURCES = ("infrastructure", "yesno", "survey", "network")
 IMPORTED_SOURCES = ("infrastructure", "yesno")

@@ -14,10 +14,10 @@ from ..errors import abort_with
 from ..extensions import db
 from ..i18n import current_language
 from ..services import audit
+from ..services.cities import create_city, english_name_taken
 from ..services.errors import ServiceError
 from ..services.permissions import get_city_for, visible_cities
 from . import MENU, bp
-from .services import create_city, english_name_taken
 
 # The categories of the residents' questionnaire (questions sex and age_band).
 MARGIN_SETS = {

@@ -19,14 +19,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from instruments.domain import GROUPS
 
-GROUP_LABELS = {
-    "residents": _l("Residents"),
-    "business": _l("Business"),
-    "academia": _l("Academia"),
-    "civil_society": _l("Civil society"),
-    "government": _l("Local government staff"),
-    "international": _l("International partners"),
-}
+from .. import labels
+
+GROUP_LABELS = labels.GROUPS
 
 
 class LoginForm(FlaskForm):

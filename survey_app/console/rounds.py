@@ -24,7 +24,6 @@ from ..services.permissions import changeable_cities, get_round_for, visible_cit
 from . import bp
 from .forms import EMAIL_CHOICE, GROUP_LABELS, EmptyForm, InvitationForm, RoundEditForm, RoundForm
 from .monitor import day_chart, monitor
-from .services import questions_frozen, slug_taken, update_round
 
 
 @bp.app_context_processor
@@ -102,7 +101,7 @@ def round_new():
         groups = [g for g in GROUPS if getattr(form, f"use_{g}").data]
         if not groups:
             flash(_("Choose at least one stakeholder group."), "error")
-        elif slug_taken(form.slug.data):
+        elif round_services.slug_taken(form.slug.data):
             form.slug.errors.append(_("A round with this short name already exists; choose another."))
         else:
             city = next(c for c in cities if c.id == form.city_id.data)
@@ -142,7 +141,7 @@ def round_edit(slug: str):
     round_ = get_round_for(current_user, slug, change=True)
     if round_.status == "archived":
         abort_with(409, _("Archived"), _("An archived round cannot be changed."))
-    frozen = questions_frozen(round_)
+    frozen = round_services.questions_frozen(round_)
     form = RoundEditForm()
     available = _instrument_choices()
     current = {g.group: g for g in round_.groups}
@@ -179,7 +178,7 @@ def round_edit(slug: str):
                     "access": {g: getattr(form, f"access_{g}").data for g in editable},
                     "instruments": _chosen_instruments(form, editable, available),
                 }
-            changed = update_round(
+            changed = round_services.update_round(
                 round_,
                 title=form.title.data or "",
                 opens_at=_aware(form.opens_at.data),
@@ -230,7 +229,7 @@ def round_detail(slug: str):
         invitations=invitations.status_counts(round_.id),
         form=EmptyForm(),
         can_change=can_change,
-        frozen=questions_frozen(round_),
+        frozen=round_services.questions_frozen(round_),
         invitation_form=invitation_form(round_),
     )
 

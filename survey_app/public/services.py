@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from instruments.domain import GROUPS
+from instruments.domain import GROUPS, ROUND_SLUG_RE
 from instruments.model import Instrument as InstrumentDef
 from instruments.model import Question
 from instruments.relevance import evaluate
@@ -24,7 +24,7 @@ from ..models import Answer, DeviceClaim, Invitation, Response, RoundGroup, Surv
 from ..models._base import utcnow
 from ..services.answers import decode, encode
 from ..services.instruments import instrument_definition
-from ..services.rounds import SLUG_RE, apply_schedule
+from ..services.rounds import apply_schedule
 
 
 class RespondentError(Exception):
@@ -47,7 +47,7 @@ class Survey:
 
 def load_survey(slug: str, group: str) -> Survey:
     """The open round and group, or RespondentError 404 (unknown, draft) / 410 (closed)."""
-    if group not in GROUPS or not SLUG_RE.match(slug or ""):  # also keeps NUL bytes away from the database
+    if group not in GROUPS or not ROUND_SLUG_RE.match(slug or ""):  # also keeps NUL bytes away from the database
         raise RespondentError(404, "unknown")
     round_ = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == slug))
     if round_ is None:

@@ -12,8 +12,9 @@ from flask_babel import gettext as _
 from instruments.frameworks import load_framework
 from instruments.refstd import load_refstd_framework
 
+from .. import labels
 from ..services.scoring import ScoredRound
-from . import charts, labels
+from . import charts
 from .formats import Formats, Levels, texts
 from .values import cell_score, is_suppressed
 

@@ -14,8 +14,9 @@ from flask_babel import lazy_gettext as _l
 from instruments.domain import LANGUAGE_NAMES
 from instruments.refstd import load_refstd_framework
 
+from .. import labels
 from ..services.scoring import Comparison, ScoredRound
-from . import charts, labels
+from . import charts
 from .city import city_name, construct_label
 from .formats import Formats, Levels, texts
 

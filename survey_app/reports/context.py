@@ -16,8 +16,9 @@ from flask_babel import lazy_gettext as _l
 
 from instruments.domain import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 
+from .. import labels
 from ..services.scoring import Comparison, ScoredRound
-from . import labels, narrative
+from . import narrative
 from .annex import annex
 from .city import CityParts, city_name
 from .comparison import COMPARISON_SECTIONS, comparison_parts

@@ -6,9 +6,9 @@ Views and the CLI call these small functions; the scores themselves come from `s
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
+
+from instruments.domain import ROUND_SLUG_RE
 
 from ..errors import abort_with
 from ..extensions import db
@@ -18,13 +18,12 @@ from ..services.errors import ServiceError
 from ..services.scoring import Comparison, ScoredRound
 
 MAX_COMPARED = 8
-SLUG_CHARS = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 def find_round(slug: str) -> SurveyRound | None:
     """The round with this slug, or None."""
     slug = (slug or "").strip().lower()
-    if not SLUG_CHARS.match(slug):  # also keeps NUL bytes and the like away from the database
+    if not ROUND_SLUG_RE.match(slug):  # also keeps NUL bytes and the like away from the database
         return None
     return db.session.scalar(select(SurveyRound).where(SurveyRound.slug == slug))
 
@@ -36,7 +35,7 @@ def visible_round(user: User, slug: str, change: bool = False) -> SurveyRound:
     from ..services.permissions import get_round_for
 
     slug = (slug or "").strip().lower()
-    if not SLUG_CHARS.match(slug) or user is None or not getattr(user, "is_authenticated", False):
+    if not ROUND_SLUG_RE.match(slug) or user is None or not getattr(user, "is_authenticated", False):
         abort_with(404)
     return get_round_for(user, slug, change=change)
 

@@ -1,11 +1,15 @@
-"""Find and create cities."""
+"""Find and create cities (the console checks a new city's short name and English name)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from instruments.domain import CITY_SLUG_RE
+
 from ..extensions import db
+from ..i18n import translate as _
 from ..models import City
+from . import audit
 from .errors import ServiceError
 
 
@@ -51,4 +55,44 @@ def ensure_city(
         )
         db.session.add(city)
         db.session.flush()
+    return city
+
+
+def english_name_taken(name: str, except_id: int | None = None) -> bool:
+    """Whether another city has this English name, compared case-insensitively in every alphabet."""
+    wanted = (name or "").strip().casefold()
+    return any(
+        city_id != except_id and (existing or "").strip().casefold() == wanted
+        for city_id, existing in db.session.execute(select(City.id, City.name_en))
+    )
+
+
+def create_city(
+    slug: str,
+    names: dict[str, str],
+    region: str = "",
+    population: int | None = None,
+    census_margins: dict | None = None,
+    actor=None,
+) -> City:
+    """A new city; its slug and English name must be new."""
+    slug = (slug or "").strip().lower()
+    if not CITY_SLUG_RE.match(slug):
+        raise ServiceError(_("The short name must be 3–64 lower-case Latin letters, digits and hyphens."))
+    if db.session.scalar(select(City.id).where(City.slug == slug)) is not None:
+        raise ServiceError(_("A city with this short name already exists."))
+    if english_name_taken(names["en"]):
+        raise ServiceError(_("A city with this English name already exists."))
+    city = City(
+        slug=slug,
+        name_kk=names["kk"].strip(),
+        name_ru=names["ru"].strip(),
+        name_en=names["en"].strip(),
+        region=region.strip(),
+        population=population,
+        census_margins=census_margins,
+    )
+    db.session.add(city)
+    db.session.flush()
+    audit.record("city.create", user=actor, obj=city, city_id=city.id, details={"slug": slug, "name_en": city.name_en})
     return city

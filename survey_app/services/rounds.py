@@ -1,22 +1,30 @@
-"""Survey round lifecycle: create, open (freezing instrument versions), close, list."""
+"""The survey round lifecycle, for the console and the command line alike: create, edit the settings, open
+(freezing instrument versions), close, archive, copy, the schedule, and listing.
+
+An open round's questions never change: once a round has been opened (even if closed again) its groups,
+questionnaire versions, access modes and anonymity are fixed; only its title, dates and targets may change.
+Messages are in the language of the request (English on the command line).
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
-from instruments.domain import GROUPS
+from instruments.domain import GROUPS, ROUND_SLUG_RE
 
 from ..extensions import db
-from ..models import City, Instrument, Response, RoundGroup, SurveyRound
+from ..i18n import translate as _
+from ..labels import group_label
+from ..models import City, Instrument, Invitation, Response, RoundGroup, SurveyRound
 from ..models._base import utcnow
 from . import audit
 from .errors import ServiceError
 from .instruments import ensure_builtin_instruments
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
 DEFAULT_ACCESS = {"residents": "open"}
 DEFAULT_TARGETS = {"residents": 120}
 
@@ -25,12 +33,12 @@ def parse_groups(text: str) -> list[str]:
     """`residents,business` → ['residents', 'business'], refusing unknown or repeated groups."""
     groups = [g.strip() for g in (text or "").split(",") if g.strip()]
     if not groups:
-        raise ServiceError(f"give at least one stakeholder group ({', '.join(GROUPS)})")
+        raise ServiceError(_("Give at least one stakeholder group (%(groups)s).", groups=", ".join(GROUPS)))
     unknown = [g for g in groups if g not in GROUPS]
     if unknown:
-        raise ServiceError(f"unknown group {unknown[0]!r}; use {', '.join(GROUPS)}")
+        raise ServiceError(_("Unknown group %(group)r; use %(groups)s.", group=unknown[0], groups=", ".join(GROUPS)))
     if len(set(groups)) != len(groups):
-        raise ServiceError("a group is listed twice")
+        raise ServiceError(_("A group is listed twice."))
     return groups
 
 
@@ -38,7 +46,7 @@ def get_round(slug: str) -> SurveyRound:
     """The round with this slug, or a clear error."""
     round_ = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == slug))
     if round_ is None:
-        raise ServiceError(f"unknown round {slug!r}")
+        raise ServiceError(_("Unknown round %(slug)r.", slug=slug))
     return round_
 
 
@@ -59,12 +67,12 @@ def create_round(
 ) -> SurveyRound:
     """A draft round with the chosen (default: built-in) instrument for each group."""
     slug = (slug or "").strip().lower()
-    if not SLUG_RE.match(slug):
-        raise ServiceError("slug must be 3–64 lower-case letters, digits and hyphens, e.g. shu-2025")
+    if not ROUND_SLUG_RE.match(slug):
+        raise ServiceError(_("The short name must be 3–64 lower-case letters, digits and hyphens, e.g. shu-2025."))
     if db.session.scalar(select(SurveyRound.id).where(SurveyRound.slug == slug)) is not None:
-        raise ServiceError(f"a round with slug {slug!r} already exists")
+        raise ServiceError(_("A round with the short name %(slug)r already exists.", slug=slug))
     if opens_at and closes_at and closes_at <= opens_at:
-        raise ServiceError("the closing date must be after the opening date")
+        raise ServiceError(_("The closing date must be after the opening date."))
     builtin = ensure_builtin_instruments()
     chosen = dict(instruments or {})
     targets = targets or {}
@@ -82,15 +90,22 @@ def create_round(
     for position, group in enumerate(groups):
         instrument = chosen.get(group) or builtin.get(group)
         if instrument is None:
-            raise ServiceError(f"there is no instrument for group {group!r}")
+            raise ServiceError(_("There is no questionnaire for the group %(group)r.", group=group))
         if instrument.group != group:
-            raise ServiceError(f"instrument {instrument.code!r} is for {instrument.group}, not {group}")
+            raise ServiceError(
+                _(
+                    "The questionnaire %(code)r is for %(its)s, not %(group)s.",
+                    code=instrument.code,
+                    its=instrument.group,
+                    group=group,
+                )
+            )
         mode = access.get(group) or DEFAULT_ACCESS.get(group, "invitation")
         if mode not in ("open", "invitation"):
-            raise ServiceError("access must be open or invitation")
+            raise ServiceError(_("Choose open link or invitation only."))
         target = targets.get(group, DEFAULT_TARGETS.get(group, 20))
         if not isinstance(target, int) or target < 0:
-            raise ServiceError("a target must be a whole number of 0 or more")
+            raise ServiceError(_("A target must be a whole number of 0 or more."))
         round_.groups.append(
             RoundGroup(group=group, position=position, instrument_id=instrument.id, access=mode, target_n=target)
         )
@@ -103,11 +118,11 @@ def create_round(
 def open_round(round_: SurveyRound, actor=None) -> SurveyRound:
     """Open a draft or closed round; its instrument versions are frozen from now on."""
     if round_.status == "archived":
-        raise ServiceError(f"round {round_.slug!r} is archived and cannot be opened")
+        raise ServiceError(_("The round %(slug)r is archived and cannot be opened.", slug=round_.slug))
     if round_.status == "open":
         return round_
     if not round_.groups:
-        raise ServiceError(f"round {round_.slug!r} has no stakeholder groups")
+        raise ServiceError(_("The round %(slug)r has no stakeholder groups.", slug=round_.slug))
     round_.status = "open"
     round_.opened_at = round_.opened_at or utcnow()
     round_.closed_at = None
@@ -120,7 +135,7 @@ def close_round(round_: SurveyRound, actor=None) -> SurveyRound:
     if round_.status == "closed":
         return round_
     if round_.status != "open":
-        raise ServiceError(f"round {round_.slug!r} is {round_.status}, not open")
+        raise ServiceError(_("The round %(slug)r is not open.", slug=round_.slug))
     round_.status = "closed"
     round_.closed_at = utcnow()
     audit.record("round.close", user=actor, obj=round_)
@@ -130,7 +145,7 @@ def close_round(round_: SurveyRound, actor=None) -> SurveyRound:
 def archive_round(round_: SurveyRound, actor=None) -> SurveyRound:
     """Archive a closed round: kept for reports and comparisons, no longer listed as active."""
     if round_.status == "open":
-        raise ServiceError(f"close round {round_.slug!r} before archiving it")
+        raise ServiceError(_("Close the round %(slug)r before archiving it.", slug=round_.slug))
     round_.status = "archived"
     audit.record("round.archive", user=actor, obj=round_)
     return round_
@@ -162,6 +177,158 @@ def clone_round(round_: SurveyRound, actor=None) -> SurveyRound:
     db.session.flush()
     audit.record("round.clone", user=actor, obj=copy, details={"from": round_.slug})
     return copy
+
+
+def slug_taken(slug: str) -> bool:
+    """Whether a round already uses this slug."""
+    return db.session.scalar(select(SurveyRound.id).where(SurveyRound.slug == slug.strip().lower())) is not None
+
+
+def questions_frozen(round_: SurveyRound) -> bool:
+    """True once the round has ever been opened (or has responses): its questionnaires are fixed."""
+    if round_.opened_at is not None or round_.status in ("open", "closed", "archived"):
+        return True
+    return bool(db.session.scalar(select(func.count(Response.id)).where(Response.round_id == round_.id)))
+
+
+def update_round(
+    round_: SurveyRound,
+    *,
+    title: str,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    targets: dict[str, int],
+    groups: list[str] | None = None,
+    access: dict[str, str] | None = None,
+    instruments: dict[str, Instrument] | None = None,
+    anonymous: bool | None = None,
+    actor=None,
+) -> list[str]:
+    """Change a round's settings; returns the names of the changed settings (for the audit log)."""
+    if round_.status == "archived":
+        raise ServiceError(_("An archived round cannot be changed."))
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise ServiceError(_("The closing date must be after the opening date."))
+    frozen = questions_frozen(round_)
+    changed: list[str] = []
+    current = {g.group: g for g in round_.groups}
+    wanted_groups = list(groups) if groups is not None else list(current)
+    if frozen and _structure_changes(round_, current, wanted_groups, access, instruments, anonymous):
+        raise ServiceError(
+            _(
+                "This round has been opened: its groups, questionnaires, access and anonymity "
+                "can no longer change. Copy it for a new round instead."
+            )
+        )
+    if not wanted_groups:
+        raise ServiceError(_("Choose at least one stakeholder group."))
+    if not frozen:
+        _keep_invited_groups(round_, wanted_groups, access or {})
+    for name, value in (("title", title or ""), ("opens_at", opens_at), ("closes_at", closes_at)):
+        if getattr(round_, name) != value:
+            setattr(round_, name, value)
+            changed.append(name)
+    if not frozen:
+        if anonymous is not None and anonymous != round_.anonymous:
+            round_.anonymous = anonymous
+            changed.append("anonymous")
+        changed += _change_groups(round_, current, wanted_groups, access or {}, instruments or {}, targets)
+    for group, row in current.items():
+        target = targets.get(group)
+        if target is not None and target != row.target_n:
+            if target < 0:
+                raise ServiceError(_("A target must be a whole number of 0 or more."))
+            row.target_n = target
+            changed.append(f"target.{group}")
+    round_.groups.sort(key=lambda g: GROUPS.index(g.group) if g.group in GROUPS else 99)
+    for position, row in enumerate(round_.groups):
+        row.position = position
+    if changed:
+        audit.record("round.update", user=actor, obj=round_, details={"slug": round_.slug, "changed": changed})
+    return changed
+
+
+def _structure_changes(round_, current, wanted_groups, access, instruments, anonymous) -> bool:
+    """Whether the edit touches what freezes when a round opens: groups, questionnaires, access, anonymity."""
+    return (
+        wanted_groups != list(current)
+        or any(access and access.get(g) and access[g] != current[g].access for g in current if g in wanted_groups)
+        or any(
+            instruments and instruments.get(g) and instruments[g].id != current[g].instrument_id
+            for g in current
+            if g in wanted_groups
+        )
+        or (anonymous is not None and anonymous != round_.anonymous)
+    )
+
+
+def _change_groups(round_, current, wanted_groups, access, instruments, targets) -> list[str]:
+    """Remove, add and change the round's groups (questionnaire and access) before it is first opened."""
+    changed = []
+    for group in list(current):
+        if group not in wanted_groups:
+            round_.groups.remove(current.pop(group))
+            changed.append(f"groups.{group}")
+    for group in wanted_groups:
+        instrument = instruments.get(group)
+        if group not in current:
+            if instrument is None:
+                raise ServiceError(_("Choose a questionnaire for every group."))
+            row = RoundGroup(
+                group=group,
+                position=GROUPS.index(group),
+                instrument_id=instrument.id,
+                access=access.get(group, "invitation"),
+                target_n=targets.get(group, 0),
+            )
+            round_.groups.append(row)
+            current[group] = row
+            changed.append(f"groups.{group}")
+            continue
+        row = current[group]
+        if instrument is not None and instrument.id != row.instrument_id:
+            if instrument.group != group or not instrument.approved:
+                raise ServiceError(_("Choose one of the offered questionnaires."))
+            row.instrument_id = instrument.id
+            changed.append(f"instrument.{group}")
+        mode = access.get(group)
+        if mode and mode != row.access:
+            if mode not in ("open", "invitation"):
+                raise ServiceError(_("Choose open link or invitation only."))
+            row.access = mode
+            changed.append(f"access.{group}")
+    return changed
+
+
+def _keep_invited_groups(round_: SurveyRound, wanted_groups: list[str], access: dict[str, str]) -> None:
+    """A group with live invitations may not be dropped or opened to everyone (its links would stop working)."""
+    invited = set(
+        db.session.scalars(
+            select(Invitation.group).distinct().where(Invitation.round_id == round_.id, Invitation.revoked_at.is_(None))
+        )
+    )
+    for group in sorted(invited):
+        if group not in wanted_groups or access.get(group, "invitation") != "invitation":
+            raise ServiceError(
+                _(
+                    "Invitations have been issued to %(group)s: revoke them first if this group is "
+                    "to be removed or opened to everyone.",
+                    group=group_label(group),
+                )
+            )
+
+
+def round_settings(round_: SurveyRound) -> dict[str, Any]:
+    """Plain data of a round's settings (for the edit form)."""
+    return {
+        "title": round_.title,
+        "opens_at": round_.opens_at,
+        "closes_at": round_.closes_at,
+        "anonymous": round_.anonymous,
+        "groups": {
+            g.group: {"access": g.access, "target": g.target_n, "instrument_id": g.instrument_id} for g in round_.groups
+        },
+    }
 
 
 def apply_schedule(round_: SurveyRound, now: datetime | None = None) -> bool:

@@ -5,7 +5,6 @@ PDFs all take :func:`round_result` and :func:`city_comparison`. :func:`score_fra
 on frames already built (tests build them from synthetic rounds).
 """
 
-
 from typing import Any, NotRequired, TypedDict
 
 import pandas as pd

@@ -90,7 +90,7 @@ def test_rounds_commands_refuse_bad_input_with_one_line(app, runner, make_city):
     assert "unknown city 'Atlantis'" in bad_city.output and "Traceback" not in bad_city.output
     bad_group = runner.invoke(args=["rounds", "create", "--city", "Shu", "--slug", "shu-2026",
                                     "--groups", "residents,farmers"])
-    assert bad_group.exit_code == 2 and "unknown group 'farmers'" in bad_group.output
+    assert bad_group.exit_code == 2 and "Unknown group 'farmers'" in bad_group.output
     ok = runner.invoke(args=["rounds", "create", "--city", "шу", "--slug", "shu-2026",
                              "--groups", "residents,business", "--open"])
     assert ok.exit_code == 0, ok.output
@@ -101,7 +101,7 @@ def test_rounds_commands_refuse_bad_input_with_one_line(app, runner, make_city):
     assert listed == [{"slug": "shu-2026", "city": "Shu", "year": listed[0]["year"], "status": "closed",
                        "groups": ["residents", "business"], "responses": {"complete": 0, "partial": 0}}]
     unknown = runner.invoke(args=["rounds", "open", "nope"])
-    assert unknown.exit_code == 2 and "unknown round 'nope'" in unknown.output
+    assert unknown.exit_code == 2 and "Unknown round 'nope'." in unknown.output
 
 
 def test_score_of_an_empty_round_is_a_clear_error(app, runner, make_round):

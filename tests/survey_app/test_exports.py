@@ -221,7 +221,7 @@ def test_export_command(app, runner, shu_round, tmp_path):
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".scri-export-")]
 
     for args, message in (
-            (["--round", "nope", "--format", "csv", "-o", str(tmp_path / "x.csv")], "unknown round"),
+            (["--round", "nope", "--format", "csv", "-o", str(tmp_path / "x.csv")], "Unknown round"),
             (["--round", shu_round, "--format", "csv", "-o", str(tmp_path / "no" / "x.csv")], "does not exist"),
             (["--round", shu_round, "--format", "csv", "-o", str(tmp_path)], "is a folder"),
             (["--round", shu_round, "--format", "pdf", "-o", str(tmp_path / "x.pdf")], "pdf")):

@@ -82,7 +82,7 @@ def test_exports_csv_and_xlsx_read_back(app, runner, client, tmp_path):
     assert {r[9] for r in sex} == {"male", "female", "prefer_not_to_say"} and sex[0][7] == "Ваш пол"
 
     bad = runner.invoke(args=["export", "--round", "nope", "--format", "csv", "-o", str(tmp_path / "x.csv")])
-    assert bad.exit_code == 2 and "unknown round" in bad.output
+    assert bad.exit_code == 2 and "Unknown round 'nope'." in bad.output
     missing = str(tmp_path / "no" / "x.csv")
     folder = runner.invoke(args=["export", "--round", "shu-2025", "--format", "csv", "-o", missing])
     assert folder.exit_code == 2 and "does not exist" in folder.output

@@ -1,7 +1,7 @@
-"""Names of the codes a report shows (groups, constructs, dimensions, levels), in the report's language.
-
-The framework file and the result dict carry their own labels; these are the fallbacks, kept in the
-reports catalog so that a report never shows a bare code.
+"""Names of the domain's codes as a person reads them (groups, constructs, dimensions, sources, priorities),
+translated lazily into the page's or report's language: the one place the console, the services and the
+reports take them from. The framework files carry their own labels of dimensions and indicators; these
+are the names of the codes the files do not name.
 """
 
 from __future__ import annotations
@@ -97,3 +97,8 @@ def label_of(table: dict, code: str) -> str:
     """The translated label of a code from one of the tables above, or the humanised code."""
     found = table.get(code)
     return str(found) if found is not None else humanise(code)
+
+
+def group_label(code: str) -> str:
+    """The name of a stakeholder group in the current language."""
+    return label_of(GROUPS, code)
