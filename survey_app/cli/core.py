@@ -14,25 +14,25 @@ from ._util import UserError, user_errors
 
 
 def upgrade_schema() -> None:
-    """Create or upgrade the database schema through the migrations."""
+    """Create or upgrade the database schema through the migrations and store the built-in questionnaires
+    (so that no page has to write them on first use)."""
     from ..database import upgrade_schema as upgrade
+    from ..extensions import db
+    from ..services.instruments import ensure_builtin_instruments
 
     upgrade(current_app)
+    ensure_builtin_instruments()
+    db.session.commit()
 
 
 @click.command("init")
 @with_appcontext
 def init_command() -> None:
-    """Create or upgrade the database schema through the migrations."""
+    """Create or upgrade the database schema and store the built-in questionnaires."""
     try:
         upgrade_schema()
     except Exception as exc:  # database unreachable, permissions...
         raise UserError(f"could not prepare the database: {str(exc).splitlines()[0]}") from None
-    from ..extensions import db
-    from ..services.instruments import ensure_builtin_instruments
-
-    ensure_builtin_instruments()
-    db.session.commit()
     click.echo("Database is ready.")
 
 

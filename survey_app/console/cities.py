@@ -15,9 +15,9 @@ from ..extensions import db
 from ..i18n import current_language
 from ..services import audit
 from ..services.cities import create_city, english_name_taken
-from ..services.errors import ServiceError
 from ..services.permissions import get_city_for, visible_cities
 from . import MENU, bp
+from .unit_of_work import run
 
 # The categories of the residents' questionnaire (questions sex and age_band).
 MARGIN_SETS = {
@@ -168,20 +168,19 @@ def city_new():
     if form.validate_on_submit():
         margins, problems = _margins(form)
         if not problems:
-            try:
-                city = create_city(
+            outcome = run(
+                lambda: create_city(
                     form.slug.data,
                     {lang: getattr(form, f"name_{lang}").data for lang in ("kk", "ru", "en")},
                     region=form.region.data or "",
                     population=form.population.data,
                     census_margins=margins,
                     actor=current_user,
-                )
-                db.session.commit()
-            except ServiceError as exc:
-                db.session.rollback()
-                problems = [str(exc)]
-            else:
-                flash(_("%(city)s is added.", city=city.name(current_language())), "success")
+                ),
+                success=lambda city: _("%(city)s is added.", city=city.name(current_language())),
+                flash_error=False,
+            )
+            if outcome.ok:
                 return redirect(url_for("console.cities"))
+            problems = [outcome.error]
     return _page(visible_cities(current_user), {}, {}, 422, new_form=form, new_errors=problems)

@@ -21,9 +21,10 @@ from ..extensions import db
 from ..models import Instrument
 from ..services import audit
 from ..services.errors import ServiceError
-from ..services.instruments import ensure_builtin_instruments, instrument_definition, store_instrument
+from ..services.instruments import instrument_definition, store_instrument
 from . import bp
 from .forms import EmptyForm
+from .unit_of_work import run
 
 YAML_SUFFIXES = (".yaml", ".yml")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -62,8 +63,6 @@ def _page(form: InstrumentUploadForm, problems: list[Problem] | None = None, fil
 @bp.get("/instruments")
 @login_required
 def instruments():
-    ensure_builtin_instruments()
-    db.session.commit()
     return _page(InstrumentUploadForm())
 
 
@@ -102,33 +101,34 @@ def instrument_upload():
         name, definition = _read_upload(storage)
     except InstrumentError as exc:
         return _page(form, exc.problems, Path(storage.filename).name, status=422)
-    try:
+
+    def store():
         row = store_instrument(definition, source="upload", approved=False, user_id=current_user.id)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _page(form, status=422)
-    audit.record(
-        "instrument.upload",
-        user=current_user,
-        obj=row,
-        details={
-            "file": name,
-            "code": row.code,
-            "version": row.version,
-            "group": row.group,
-            "hash": row.content_hash[:12],
-        },
-    )
-    db.session.commit()
-    flash(
-        _(
+        audit.record(
+            "instrument.upload",
+            user=current_user,
+            obj=row,
+            details={
+                "file": name,
+                "code": row.code,
+                "version": row.version,
+                "group": row.group,
+                "hash": row.content_hash[:12],
+            },
+        )
+        return row
+
+    outcome = run(
+        store,
+        success=lambda row: _(
             "%(code)s version %(version)s is stored. Check the preview, then approve it for use in rounds.",
             code=row.code,
             version=row.version,
         ),
-        "success",
     )
+    if not outcome.ok:
+        return _page(form, status=422)
+    row = outcome.value
     return redirect(url_for("console.instrument_preview", instrument_id=row.id, lang=request.args.get("lang")))
 
 

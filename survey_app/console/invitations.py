@@ -17,6 +17,7 @@ from ..services.uploads import read_uploaded_table
 from . import bp
 from .forms import EmptyForm
 from .rounds import invitation_form
+from .unit_of_work import run
 
 PER_PAGE = 100
 NO_STORE = {"Cache-Control": "no-store, private", "Pragma": "no-cache"}
@@ -45,7 +46,8 @@ def round_invitations(slug: str):
     if form is None or not form.validate_on_submit():
         flash(_("Check the invitation form: choose a group and a number from 1 to 1000, or a file."), "error")
         return redirect(url_for("console.round_detail", slug=slug))
-    try:
+
+    def issue():
         if form.upload.data and getattr(form.upload.data, "filename", ""):
             rows = invitations.rows_from_table(
                 read_uploaded_table(form.upload.data, max_rows=invitations.MAX_PER_BATCH)
@@ -54,11 +56,12 @@ def round_invitations(slug: str):
             if not form.count.data:
                 raise ServiceError(_("Give a number of invitations or a file."))
             rows = [{"organisation": "", "sector": "", "email": ""} for _i in range(form.count.data)]
-        issued = invitations.issue(round_, form.group.data, rows, request.host_url, actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        return invitations.issue(round_, form.group.data, rows, request.host_url, actor=current_user)
+
+    outcome = run(issue)
+    if not outcome.ok:
         return redirect(url_for("console.round_detail", slug=slug))
+    issued = outcome.value
     if form.output.data in ("csv", "pdf"):
         return _file(round_, form.group.data, issued, form.output.data)
     mailed = None
@@ -141,13 +144,10 @@ def invitation_remind(slug: str):
     group = request.form.get("group", "")
     if not EmptyForm().validate_on_submit() or group not in {g.group for g in round_.groups} or not mail.enabled():
         abort_with(400)
-    try:
-        results = mail.send_reminders(round_, group, request.host_url, actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    outcome = run(lambda: mail.send_reminders(round_, group, request.host_url, actor=current_user))
+    if not outcome.ok:
         return redirect(url_for("console.invitation_list", slug=slug))
-    db.session.commit()
+    results = outcome.value
     sent = sum(r.sent for r in results)
     flash(
         _("%(sent)s of %(n)s reminders were sent.", sent=sent, n=len(results)),

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from instruments.domain import GROUPS
+from instruments.loader import builtin_instruments
 
 from ..errors import abort_with
 from ..extensions import db
@@ -24,6 +25,7 @@ from ..services.permissions import changeable_cities, get_round_for, visible_cit
 from . import bp
 from .forms import EMAIL_CHOICE, GROUP_LABELS, EmptyForm, InvitationForm, RoundEditForm, RoundForm
 from .monitor import day_chart, monitor
+from .unit_of_work import run
 
 
 @bp.app_context_processor
@@ -57,6 +59,9 @@ def _instrument_choices() -> dict[str, list[Instrument]]:
 
 
 def _fill_instrument_fields(form, available: dict[str, list[Instrument]]) -> None:
+    """The questionnaires a group can take: the stored ones, the built-in first; a built-in one not stored yet
+    is offered as 0 (create_round stores it)."""
+    builtin = builtin_instruments()
     for group in GROUPS:
         field = getattr(form, f"instrument_{group}")
         rows = sorted(available.get(group, []), key=lambda r: (r.source != "builtin", -r.version))
@@ -64,6 +69,8 @@ def _fill_instrument_fields(form, available: dict[str, list[Instrument]]) -> Non
             SelectChoice(row.id, f"{row.code} v{row.version}" + ("" if row.source == "builtin" else " ↑"))
             for row in rows
         ]
+        if group in builtin and not any(row.source == "builtin" for row in rows):
+            field.choices.insert(0, SelectChoice(0, f"{builtin[group].code} v{builtin[group].version}"))
 
 
 def _chosen_instruments(form, groups, available) -> dict[str, Instrument]:
@@ -89,14 +96,12 @@ def round_new():
     cities = changeable_cities(current_user)
     if not cities:
         abort_with(403)
-    round_services.ensure_builtin_instruments()
     form = RoundForm()
     form.city_id.choices = [SelectChoice(c.id, c.name(current_language())) for c in cities]
     available = _instrument_choices()
     _fill_instrument_fields(form, available)
     if request.method == "GET":
         form.year.data = utcnow().year
-        db.session.commit()  # the built-in questionnaires, stored on first use
     if form.validate_on_submit():
         groups = [g for g in GROUPS if getattr(form, f"use_{g}").data]
         if not groups:
@@ -105,8 +110,8 @@ def round_new():
             form.slug.errors.append(_("A round with this short name already exists; choose another."))
         else:
             city = next(c for c in cities if c.id == form.city_id.data)
-            try:
-                round_ = round_services.create_round(
+            outcome = run(
+                lambda: round_services.create_round(
                     city,
                     form.slug.data,
                     groups,
@@ -119,17 +124,13 @@ def round_new():
                     opens_at=_aware(form.opens_at.data),
                     closes_at=_aware(form.closes_at.data),
                     actor=current_user,
-                )
-                db.session.commit()
-            except ServiceError as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
-            else:
-                flash(
-                    _("Round %(slug)s created. Open it when you are ready to collect answers.", slug=round_.slug),
-                    "success",
-                )
-                return redirect(url_for("console.round_detail", slug=round_.slug))
+                ),
+                success=lambda made: _(
+                    "Round %(slug)s created. Open it when you are ready to collect answers.", slug=made.slug
+                ),
+            )
+            if outcome.ok:
+                return redirect(url_for("console.round_detail", slug=outcome.value.slug))
     return render_template("console/round_new.html", form=form, groups=GROUPS), (
         422 if request.method == "POST" else 200
     )
@@ -169,7 +170,8 @@ def round_edit(slug: str):
                     form[f"instrument_{group}"].data = row.instrument_id
     elif form.validate_on_submit():
         editable = list(current) if frozen else [g for g in GROUPS if form[f"use_{g}"].data]
-        try:
+
+        def save() -> list[str]:
             kwargs = {}
             if not frozen:
                 kwargs = {
@@ -178,7 +180,7 @@ def round_edit(slug: str):
                     "access": {g: getattr(form, f"access_{g}").data for g in editable},
                     "instruments": _chosen_instruments(form, editable, available),
                 }
-            changed = round_services.update_round(
+            return round_services.update_round(
                 round_,
                 title=form.title.data or "",
                 opens_at=_aware(form.opens_at.data),
@@ -187,12 +189,10 @@ def round_edit(slug: str):
                 actor=current_user,
                 **kwargs,
             )
-            db.session.commit()
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            if changed:
+
+        outcome = run(save)
+        if outcome.ok:
+            if outcome.value:
                 flash(_("The round's settings are saved."), "success")
             return redirect(url_for("console.round_detail", slug=round_.slug))
     return render_template(
@@ -256,27 +256,22 @@ def round_action(slug: str, action: str):
     round_ = get_round_for(current_user, slug, change=True)
     if not EmptyForm().validate_on_submit():
         abort_with(400)
-    try:
-        if action == "clone":
-            copy = round_services.clone_round(round_, actor=current_user)
-            db.session.commit()
-            flash(
-                _("Round copied as %(slug)s (draft). Check its dates and targets, then open it.", slug=copy.slug),
-                "success",
-            )
-            return redirect(url_for("console.round_edit", slug=copy.slug))
-        actions[action](round_, actor=current_user)
-        db.session.commit()
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        messages = {
-            "open": _("The round is open: its links accept answers."),
-            "close": _("The round is closed: no more answers are accepted."),
-            "archive": _("The round is archived."),
-        }
-        flash(messages[action], "success")
+    if action == "clone":
+        outcome = run(
+            lambda: round_services.clone_round(round_, actor=current_user),
+            success=lambda copy: _(
+                "Round copied as %(slug)s (draft). Check its dates and targets, then open it.", slug=copy.slug
+            ),
+        )
+        if outcome.ok:
+            return redirect(url_for("console.round_edit", slug=outcome.value.slug))
+        return redirect(url_for("console.round_detail", slug=slug))
+    messages = {
+        "open": _("The round is open: its links accept answers."),
+        "close": _("The round is closed: no more answers are accepted."),
+        "archive": _("The round is archived."),
+    }
+    run(lambda: actions[action](round_, actor=current_user), success=messages[action])
     return redirect(url_for("console.round_detail", slug=slug))
 
 

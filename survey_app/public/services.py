@@ -24,7 +24,7 @@ from ..models import Answer, DeviceClaim, Invitation, Response, RoundGroup, Surv
 from ..models._base import utcnow
 from ..services.answers import decode, encode
 from ..services.instruments import instrument_definition
-from ..services.rounds import apply_schedule
+from ..services.rounds import apply_schedule, scheduled_status
 
 
 class RespondentError(Exception):
@@ -52,11 +52,10 @@ def load_survey(slug: str, group: str) -> Survey:
     round_ = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == slug))
     if round_ is None:
         raise RespondentError(404, "unknown")
-    if apply_schedule(round_):
-        db.session.commit()
-    if round_.status == "draft":
+    status = scheduled_status(round_)  # a scheduled opening or closing counts at once; storing it is a write
+    if status == "draft":
         raise RespondentError(404, "unknown")
-    if round_.status in ("closed", "archived"):
+    if status in ("closed", "archived"):
         raise RespondentError(410, "closed")
     round_group = round_.group(group)
     if round_group is None:
@@ -128,6 +127,7 @@ def start_response(survey: Survey, submission_id: str, language: str, token: str
         if existing.round_id != survey.round.id or existing.group != survey.group.group:
             raise RespondentError(400, "mismatch")
         return existing, resume
+    apply_schedule(survey.round)  # stored with the first answer of a round that opened on schedule
     invitation = check_invitation(survey, token)
     response = Response(
         round_id=survey.round.id,

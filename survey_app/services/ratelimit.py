@@ -7,7 +7,7 @@ import hmac
 import time
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import case
 
 from ..extensions import db
 from ..models import RateBucket
@@ -24,30 +24,28 @@ def _key(scope: str, client: str) -> str:
 def hit(scope: str, client: str, limit: int, now: float | None = None) -> bool:
     """Count one request of `client` in `scope`; False when it is over `limit` in the current minute.
 
-    Runs in its own short transaction so that a refused request leaves nothing else half-written.
+    One atomic statement (insert the bucket, or start a new window, or add one) on a connection of its own,
+    committed at once: the request's session is neither committed nor rolled back by the count.
     """
     minute = int((now if now is not None else time.time()) // WINDOW_SECONDS)
     key = _key(scope, client)
-    for _attempt in range(3):
-        bucket = db.session.scalar(
-            select(RateBucket).where(RateBucket.key == key).with_for_update().execution_options(populate_existing=True)
-        )
-        if bucket is None:
-            db.session.add(RateBucket(key=key, window_start=minute, count=1))
-            try:
-                db.session.commit()
-                return True
-            except Exception:  # another worker created it at the same moment
-                db.session.rollback()
-                continue
-        if bucket.window_start != minute:
-            db.session.execute(update(RateBucket).where(RateBucket.key == key).values(window_start=minute, count=1))
-            db.session.commit()
-            return True
-        db.session.execute(update(RateBucket).where(RateBucket.key == key).values(count=RateBucket.count + 1))
-        db.session.commit()
-        return bucket.count + 1 <= limit
-    return True
+    table = RateBucket.__table__
+    dialect = db.engine.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table).values(key=key, window_start=minute, count=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={
+            "count": case((table.c.window_start == minute, table.c.count + 1), else_=1),
+            "window_start": minute,
+        },
+    ).returning(table.c.count)
+    with db.engine.begin() as connection:
+        count = connection.execute(statement).scalar_one()
+    return count <= limit
 
 
 def client_address(request) -> str:

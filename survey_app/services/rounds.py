@@ -331,6 +331,17 @@ def round_settings(round_: SurveyRound) -> dict[str, Any]:
     }
 
 
+def scheduled_status(round_: SurveyRound, now: datetime | None = None) -> str:
+    """The status a round has once its schedule is applied (reads only; `apply_schedule` stores it)."""
+    now = now or utcnow()
+    if round_.status == "draft" and round_.opens_at and round_.opens_at <= now:
+        if not round_.closes_at or round_.closes_at > now:
+            return "open"
+    if round_.status == "open" and round_.closes_at and round_.closes_at <= now:
+        return "closed"
+    return round_.status
+
+
 def apply_schedule(round_: SurveyRound, now: datetime | None = None) -> bool:
     """Open or close a round whose scheduled date has passed; returns True when the status changed."""
     now = now or utcnow()
