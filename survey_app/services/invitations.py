@@ -226,7 +226,7 @@ def qr_data_uri(text: str) -> str:
 
 def links_pdf(issued: list[IssuedInvitation], html_renderer) -> bytes:
     """A printable A4 sheet, one card per invitation with its QR code (fetches only data: and static files)."""
-    from ..reports.pdf import html_to_pdf
+    from ..pdf import html_to_pdf
 
     cards = [
         {"organisation": i.organisation, "sector": i.sector, "link": i.link, "qr": qr_data_uri(i.link)} for i in issued

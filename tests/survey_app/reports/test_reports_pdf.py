@@ -13,11 +13,12 @@ import weasyprint
 from PIL import Image
 from pypdf import PdfReader
 
+from survey_app import pdf as pdf_helper
 from survey_app.reports import pdf
 from survey_app.reports.context import CITY_SECTIONS, Formats
 
 DAY = date(2025, 11, 14)
-STATIC = Path(pdf.STATIC_ROOT)
+STATIC = Path(pdf_helper.STATIC_ROOT)
 SECTION_TITLES = {
     "kk": ["Негізгі қорытындылар", "Өлшемдер бойынша дайындық", "Мүдделі тараптардың қатысуы", "Басқару",
            "Ұсынымдар", "Қосымша: әдістеме және деректер сапасы"],
@@ -188,10 +189,10 @@ def test_every_character_has_a_glyph(app, results):
 
 def test_fetcher_serves_the_static_fonts_and_data_uris():
     font = STATIC / "fonts" / "DejaVuSans.ttf"
-    response = pdf.url_fetcher(font.as_uri())
+    response = pdf_helper.url_fetcher(font.as_uri())
     assert response.read(4) == font.read_bytes()[:4]
     response.close()
-    response = pdf.url_fetcher("data:text/plain;base64,aGk=")
+    response = pdf_helper.url_fetcher("data:text/plain;base64,aGk=")
     assert response.read() == b"hi"
 
 
@@ -207,17 +208,17 @@ def test_fetcher_serves_the_static_fonts_and_data_uris():
     (STATIC / "fonts").as_uri(),
 ])
 def test_fetcher_refuses_anything_else(url):
-    with pytest.raises(pdf.FetchRefused):
-        pdf.url_fetcher(url)
+    with pytest.raises(pdf_helper.FetchRefused):
+        pdf_helper.url_fetcher(url)
 
 
 def test_a_template_asking_for_a_remote_resource_fails_loudly():
     html = '<html><body><p>x</p><img src="http://127.0.0.1:9/tracker.png"></body></html>'
     with pytest.raises(weasyprint.urls.FatalURLFetchingError):
-        pdf.html_to_pdf(html)
+        pdf_helper.html_to_pdf(html)
     html = '<html><head><link rel="stylesheet" href="file:///etc/ssl/openssl.cnf"></head><body>x</body></html>'
     with pytest.raises(weasyprint.urls.FatalURLFetchingError):
-        pdf.html_to_pdf(html)
+        pdf_helper.html_to_pdf(html)
 
 
 # -------------------------------------------------------------------------------------------- escaping
@@ -232,6 +233,6 @@ def test_a_hostile_city_name_is_escaped_in_html_and_literal_in_the_pdf(app, resu
         html = pdf.city_report_html(result, "en", generated=DAY)
         assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
         assert '<img src="http://x' not in html
-        data = pdf.html_to_pdf(html)  # the escaped <img> is text, so nothing is fetched
+        data = pdf_helper.html_to_pdf(html)  # the escaped <img> is text, so nothing is fetched
     pages = _text(data)
     assert hostile in pages[0]
