@@ -131,23 +131,7 @@ def synthetic_round(
             "age_band": rng.choice(AGE_BANDS, size=n, p=[0.2, 0.3, 0.3, 0.2]),
         }
     )
-    item_rows = []
-    for g in groups:
-        for c_index, construct in enumerate(constructs):
-            for i in range(items_per_construct):
-                slot = c_index * items_per_construct + i
-                yesno = (slot % max(1, round(1 / yesno_share)) == 0) if yesno_share > 0 else False
-                item_rows.append(
-                    {
-                        "item": f"{g}.c{c_index:02d}_{i}",
-                        "construct": construct,
-                        "kind": "yesno" if yesno else "likert",
-                        "k": 2 if yesno else 5,
-                        "reverse": (not yesno) and i % 3 == 2,
-                        "group": g,
-                    }
-                )
-    items = pd.DataFrame(item_rows).set_index("item")
+    items = _items_table(groups, constructs, items_per_construct, yesno_share)
     answers = np.full((n, len(items)), np.nan)
     start = 0
     for g, n_g in zip(groups, n_by_group, strict=True):
@@ -195,3 +179,24 @@ def synthetic_round(
         "targets": targets,
         "counts": counts,
     }
+
+
+def _items_table(groups, constructs, items_per_construct: int, yesno_share: float) -> pd.DataFrame:
+    """Every group's items: ``items_per_construct`` per construct, a share yes/no, every third Likert reversed."""
+    item_rows = []
+    for g in groups:
+        for c_index, construct in enumerate(constructs):
+            for i in range(items_per_construct):
+                slot = c_index * items_per_construct + i
+                yesno = (slot % max(1, round(1 / yesno_share)) == 0) if yesno_share > 0 else False
+                item_rows.append(
+                    {
+                        "item": f"{g}.c{c_index:02d}_{i}",
+                        "construct": construct,
+                        "kind": "yesno" if yesno else "likert",
+                        "k": 2 if yesno else 5,
+                        "reverse": (not yesno) and i % 3 == 2,
+                        "group": g,
+                    }
+                )
+    return pd.DataFrame(item_rows).set_index("item")

@@ -114,35 +114,7 @@ def round_frames(round_: SurveyRound) -> RoundFrames:
         .where(Response.round_id == round_.id, Response.status == "complete")
     ).all()
 
-    scored: list[tuple[int, str, float]] = []
-    ties: list[tuple[int, str, str, str]] = []
-    demographics: dict[int, dict[str, str]] = {}
-    egos: dict[int, dict[str, str]] = {}
-    pending_ties: list[tuple[int, object, dict]] = []
-    for rid, code, num, text, js in answer_rows:
-        group, instrument_id = complete[rid]
-        question = questions[instrument_id].get(code)
-        if question is None:
-            continue
-        value = decode(question, num, text, js)
-        if question.construct and question.type in ("likert", "yesno"):
-            number = score_value(question, value)
-            if number is not None:
-                scored.append((rid, f"{group}.{code}", number))
-        elif question.type == "ties" and isinstance(value, dict):
-            pending_ties.append((rid, question, value))
-        elif question.type == "single":
-            egos.setdefault(rid, {})[code] = value
-            if group == "residents" and code in RAKING_VARIABLES:
-                demographics.setdefault(rid, {})[code] = value
-    for rid, question, value in pending_ties:
-        group = complete[rid][0]
-        ego = egos.get(rid, {}).get(question.ego) if question.ego else f"group:{group}"
-        if not ego:
-            continue
-        for alter, frequency in value.items():
-            if frequency in TIE_FREQUENCIES and alter != ego:
-                ties.append((rid, ego, alter, frequency))
+    scored, ties, demographics = _read_answers(answer_rows, complete, questions)
 
     margins = round_.city.census_margins or {}
     for values in demographics.values():
@@ -177,6 +149,41 @@ def round_frames(round_: SurveyRound) -> RoundFrames:
         counts=counts,
         census_margins=round_.city.census_margins,
     )
+
+
+def _read_answers(answer_rows, complete: dict, questions: dict):
+    """The scored item values, the ties (ego, alter, frequency) and the residents' raking answers of the
+    complete responses."""
+    scored: list[tuple[int, str, float]] = []
+    ties: list[tuple[int, str, str, str]] = []
+    demographics: dict[int, dict[str, str]] = {}
+    egos: dict[int, dict[str, str]] = {}
+    pending_ties: list[tuple[int, object, dict]] = []
+    for rid, code, num, text, js in answer_rows:
+        group, instrument_id = complete[rid]
+        question = questions[instrument_id].get(code)
+        if question is None:
+            continue
+        value = decode(question, num, text, js)
+        if question.construct and question.type in ("likert", "yesno"):
+            number = score_value(question, value)
+            if number is not None:
+                scored.append((rid, f"{group}.{code}", number))
+        elif question.type == "ties" and isinstance(value, dict):
+            pending_ties.append((rid, question, value))
+        elif question.type == "single":
+            egos.setdefault(rid, {})[code] = value
+            if group == "residents" and code in RAKING_VARIABLES:
+                demographics.setdefault(rid, {})[code] = value
+    for rid, question, value in pending_ties:
+        group = complete[rid][0]
+        ego = egos.get(rid, {}).get(question.ego) if question.ego else f"group:{group}"
+        if not ego:
+            continue
+        for alter, frequency in value.items():
+            if frequency in TIE_FREQUENCIES and alter != ego:
+                ties.append((rid, ego, alter, frequency))
+    return scored, ties, demographics
 
 
 def city_indicators(city_id: int, year: int) -> pd.DataFrame:

@@ -22,6 +22,7 @@ WITH_EXAMPLES = {
     "analysis.round_score",
     "analysis.ranking",
     "analysis.synthetic",
+    "analysis.refstd",
     "instruments.frameworks",
 }
 
