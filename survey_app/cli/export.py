@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from ..services import exports, exports_spss
+from ..services import exports, exports_spss, exports_xlsx
 from ..services import rounds as round_services
 from ._util import UserError, user_errors
 
@@ -54,7 +54,7 @@ def export_command(slug: str, fmt: str, output: Path, partial: bool, lang: str) 
             elif fmt == "sav":
                 fh.write(exports_spss.sav_bytes(round_, partial, lang))
             else:
-                for chunk in exports.xlsx_chunks(round_, partial):
+                for chunk in exports_xlsx.xlsx_chunks(round_, partial):
                     fh.write(chunk)
         os.replace(tmp, output)
     except OSError as exc:

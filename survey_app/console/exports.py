@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ..errors import abort_with
 from ..extensions import db
 from ..i18n import current_language
-from ..services import audit, exports, exports_spss
+from ..services import audit, exports, exports_spss, exports_xlsx
 from ..services.permissions import get_round_for
 from . import bp
 
@@ -38,6 +38,6 @@ def export(slug: str, fmt: str):
         return Response(
             exports_spss.sav_bytes(round_, partial, current_language()), mimetype=MIMETYPES[fmt], headers=headers
         )
-    chunks = exports.csv_chunks if fmt == "csv" else exports.xlsx_chunks
+    chunks = exports.csv_chunks if fmt == "csv" else exports_xlsx.xlsx_chunks
     body = stream_with_context(chunks(round_.id, partial))
     return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
