@@ -37,8 +37,9 @@ def login(app):
 
     def sign_in(email: str):
         client = app.test_client()
-        response = client.post("/console/login", data={"csrf_token": csrf_token(client), "email": email,
-                                                       "password": PASSWORD})
+        response = client.post(
+            "/console/login", data={"csrf_token": csrf_token(client), "email": email, "password": PASSWORD}
+        )
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return client
 
@@ -62,5 +63,11 @@ def two_cities(app, make_city, make_round, make_user):
     }
     with app.app_context():
         instrument_id = db.session.scalar(select(Instrument.id).order_by(Instrument.id))
-    return {"a": a, "b": b, "round_a": "shu-2025", "round_b": "aksu-2025", "users": users,
-            "instrument_id": instrument_id}
+    return {
+        "a": a,
+        "b": b,
+        "round_a": "shu-2025",
+        "round_b": "aksu-2025",
+        "users": users,
+        "instrument_id": instrument_id,
+    }

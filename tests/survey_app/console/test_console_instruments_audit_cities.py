@@ -14,9 +14,8 @@ from survey_app.models import AuditEvent, City, Instrument
 from survey_app.services.instruments import latest_instrument
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "instruments"))
+from consolehelpers import CSRF
 from test_xlsform import SURVEY, workbook  # noqa: E402
-
-CSRF = re.compile(r'name="((?:[a-z0-9]+-)?csrf_token)"[^>]*value="([^"]+)"')
 
 
 def _token(client, path="/console/instruments"):
@@ -25,8 +24,11 @@ def _token(client, path="/console/instruments"):
 
 def _upload(client, data: bytes, name: str):
     token = _token(client)
-    return client.post("/console/instruments/upload?lang=en", content_type="multipart/form-data",
-                       data={"csrf_token": token, "upload": (io.BytesIO(data), name)})
+    return client.post(
+        "/console/instruments/upload?lang=en",
+        content_type="multipart/form-data",
+        data={"csrf_token": token, "upload": (io.BytesIO(data), name)},
+    )
 
 
 def test_upload_preview_and_approve_an_xlsform(app, two_cities, login):
@@ -75,8 +77,11 @@ def test_yaml_upload_and_a_viewer_may_not_upload(app, two_cities, login):
     text = re.sub(r"^code: \w+", "code: business_local", text, count=1, flags=re.M)
     viewer = login(two_cities["users"]["viewer"])
     token = _token(viewer)
-    denied = viewer.post("/console/instruments/upload", content_type="multipart/form-data",
-                         data={"csrf_token": token, "upload": (io.BytesIO(text.encode()), "b.yaml")})
+    denied = viewer.post(
+        "/console/instruments/upload",
+        content_type="multipart/form-data",
+        data={"csrf_token": token, "upload": (io.BytesIO(text.encode()), "b.yaml")},
+    )
     assert denied.status_code == 403
     admin = login(two_cities["users"]["admin"])
     response = _upload(admin, text.encode(), "business.yaml")
@@ -110,8 +115,15 @@ def _city_form(client, city_id):
     page = client.get("/console/cities").get_data(as_text=True)
     token = re.search(rf'name="c{city_id}-csrf_token"[^>]*value="([^"]+)"', page).group(1)
     prefix = f"c{city_id}-"
-    data = {"city_id": str(city_id), prefix + "csrf_token": token, prefix + "name_kk": "Шу", prefix + "name_ru": "Шу",
-            prefix + "name_en": "Shu", prefix + "region": "Zhambyl", prefix + "population": "37000"}
+    data = {
+        "city_id": str(city_id),
+        prefix + "csrf_token": token,
+        prefix + "name_kk": "Шу",
+        prefix + "name_ru": "Шу",
+        prefix + "name_en": "Shu",
+        prefix + "region": "Zhambyl",
+        prefix + "population": "37000",
+    }
     return prefix, data
 
 
@@ -126,9 +138,17 @@ def test_cities_margins_are_validated_and_audited(app, two_cities, login):
     assert "every category" in admin.post("/console/cities?lang=en", data=partial).get_data(as_text=True)
     out_of_range = dict(data, **{prefix + "m_sex_male": "1.5", prefix + "m_sex_female": "-0.5"})
     assert admin.post("/console/cities?lang=en", data=out_of_range).status_code == 422
-    good = dict(data, **{prefix + "m_sex_male": "0.48", prefix + "m_sex_female": "0.525",
-                         prefix + "m_age_band_18_29": "0.3", prefix + "m_age_band_30_44": "0.3",
-                         prefix + "m_age_band_45_59": "0.2", prefix + "m_age_band_60_plus": "0.2"})
+    good = dict(
+        data,
+        **{
+            prefix + "m_sex_male": "0.48",
+            prefix + "m_sex_female": "0.525",
+            prefix + "m_age_band_18_29": "0.3",
+            prefix + "m_age_band_30_44": "0.3",
+            prefix + "m_age_band_45_59": "0.2",
+            prefix + "m_age_band_60_plus": "0.2",
+        },
+    )
     assert admin.post("/console/cities", data=good).status_code == 302
     with app.app_context():
         city = db.session.get(City, a)
@@ -137,6 +157,6 @@ def test_cities_margins_are_validated_and_audited(app, two_cities, login):
         assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "city.update"))
     coordinator = login(two_cities["users"]["coordinator"])
     page = coordinator.get("/console/cities?lang=en").get_data(as_text=True)
-    assert "Shu" in page and "Aksu" not in page and "<form method=\"post\" action=\"/console/cities\"" not in page
+    assert "Shu" in page and "Aksu" not in page and '<form method="post" action="/console/cities"' not in page
     own = dict(good, csrf_token=_token(coordinator, "/console/cities"))
     assert coordinator.post("/console/cities", data=own).status_code == 403

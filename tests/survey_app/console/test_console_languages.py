@@ -3,12 +3,16 @@
 import pytest
 
 PAGES = {
-    "kk": {"/console/cities": ["Қала қосу", "Атауы (қаз. / орыс. / ағыл.)"],
-           "/console/rounds/shu-2025": ["Кезеңмен әрекеттер", "Жауаптарды жүктеп алу"],
-           "/console/rounds/shu-2025/edit": ["Кезең баптаулары", "Баптауларды сақтау"]},
-    "ru": {"/console/cities": ["Добавить город", "Название (каз. / рус. / англ.)"],
-           "/console/rounds/shu-2025": ["Действия с раундом", "Скачать ответы"],
-           "/console/rounds/shu-2025/edit": ["Настройки раунда", "Сохранить настройки"]},
+    "kk": {
+        "/console/cities": ["Қала қосу", "Атауы (қаз. / орыс. / ағыл.)"],
+        "/console/rounds/shu-2025": ["Кезеңмен әрекеттер", "Жауаптарды жүктеп алу"],
+        "/console/rounds/shu-2025/edit": ["Кезең баптаулары", "Баптауларды сақтау"],
+    },
+    "ru": {
+        "/console/cities": ["Добавить город", "Название (каз. / рус. / англ.)"],
+        "/console/rounds/shu-2025": ["Действия с раундом", "Скачать ответы"],
+        "/console/rounds/shu-2025/edit": ["Настройки раунда", "Сохранить настройки"],
+    },
 }
 ENGLISH = ["Add a city", "Round actions", "Download the responses", "Round settings", "Save settings"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from consolehelpers import CSRF
 
-CSRF = re.compile(r'name="((?:[a-z0-9]+-)?csrf_token)"[^>]*value="([^"]+)"')
 PARAMS = re.compile(r"<(?:(\w+):)?(\w+)>")
 NO_SIGN_IN = {"/console/login"}
 

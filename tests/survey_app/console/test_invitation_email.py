@@ -9,17 +9,19 @@ import socket
 from email.policy import default as default_policy
 
 import pytest
+from consolehelpers import CSRF
 from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, Invitation
 
-CSRF = re.compile(r'name="((?:[a-z0-9]+-)?csrf_token)"[^>]*value="([^"]+)"')
 LINK = re.compile(r"<code>(http://[^<]+)</code>")
-TABLE = ("organisation,sector,email\n"
-         "Good LLP,trade,info@good.kz\n"
-         "No Mail JSC,services,\n"
-         "<b>Bold</b> & Co,trade,boss@bold.kz\n")
+TABLE = (
+    "organisation,sector,email\n"
+    "Good LLP,trade,info@good.kz\n"
+    "No Mail JSC,services,\n"
+    "<b>Bold</b> & Co,trade,boss@bold.kz\n"
+)
 
 
 def _free_port() -> int:
@@ -56,8 +58,14 @@ def mail_to(app, monkeypatch):
     """Point the app's outgoing mail at a port (plain SMTP on 127.0.0.1)."""
 
     def configure(port: int):
-        for key, value in {"SCRI_MAIL_HOST": "127.0.0.1", "SCRI_MAIL_PORT": port, "SCRI_MAIL_SENDER": "survey@shu.kz",
-                           "SCRI_MAIL_STARTTLS": False, "SCRI_MAIL_SSL": False, "SCRI_MAIL_USER": ""}.items():
+        for key, value in {
+            "SCRI_MAIL_HOST": "127.0.0.1",
+            "SCRI_MAIL_PORT": port,
+            "SCRI_MAIL_SENDER": "survey@shu.kz",
+            "SCRI_MAIL_STARTTLS": False,
+            "SCRI_MAIL_SSL": False,
+            "SCRI_MAIL_USER": "",
+        }.items():
             monkeypatch.setitem(app.config, key, value)
 
     return configure
@@ -65,8 +73,12 @@ def mail_to(app, monkeypatch):
 
 def _send(client, output: str = "email"):
     token = CSRF.search(client.get("/console/rounds/shu-2025?lang=en").get_data(as_text=True)).group(2)
-    data = {"csrf_token": token, "group": "business", "output": output,
-            "upload": (io.BytesIO(TABLE.encode()), "list.csv")}
+    data = {
+        "csrf_token": token,
+        "group": "business",
+        "output": output,
+        "upload": (io.BytesIO(TABLE.encode()), "list.csv"),
+    }
     return client.post("/console/rounds/shu-2025/invitations?lang=en", data=data, content_type="multipart/form-data")
 
 
@@ -136,12 +148,17 @@ def test_the_message_is_in_the_three_languages_of_the_round(app, two_cities, log
     assert page.status_code == 200 and "Бастау" in page.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("env", "message"), [
-    ({"SCRI_MAIL_HOST": "smtp.example.org"}, "SCRI_MAIL_SENDER"),
-    ({"SCRI_MAIL_HOST": "smtp.example.org", "SCRI_MAIL_SENDER": "a@b.kz", "SCRI_MAIL_STARTTLS": "maybe"},
-     "SCRI_MAIL_STARTTLS must be true or false"),
-    ({"SCRI_MAIL_PORT": "smtp"}, "SCRI_MAIL_PORT must be an integer"),
-])
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SCRI_MAIL_HOST": "smtp.example.org"}, "SCRI_MAIL_SENDER"),
+        (
+            {"SCRI_MAIL_HOST": "smtp.example.org", "SCRI_MAIL_SENDER": "a@b.kz", "SCRI_MAIL_STARTTLS": "maybe"},
+            "SCRI_MAIL_STARTTLS must be true or false",
+        ),
+        ({"SCRI_MAIL_PORT": "smtp"}, "SCRI_MAIL_PORT must be an integer"),
+    ],
+)
 def test_mail_settings_are_checked_at_start(monkeypatch, tmp_path, env, message):
     from survey_app.config import ConfigError, load
 
@@ -167,10 +184,16 @@ def _issue_three(app) -> list[str]:
     from survey_app.services.rounds import get_round
 
     with app.app_context():
-        issued = invitations.issue(get_round("shu-2025"), "business", [
-            {"organisation": "Unopened LLP", "email": "a@unopened.kz"},
-            {"organisation": "Opened LLP", "email": "b@opened.kz"},
-            {"organisation": "No mail LLP"}], "http://localhost/")
+        issued = invitations.issue(
+            get_round("shu-2025"),
+            "business",
+            [
+                {"organisation": "Unopened LLP", "email": "a@unopened.kz"},
+                {"organisation": "Opened LLP", "email": "b@opened.kz"},
+                {"organisation": "No mail LLP"},
+            ],
+            "http://localhost/",
+        )
         opened = db.session.scalars(select(Invitation).order_by(Invitation.id)).all()[1]
         opened.started_at = utcnow()
         db.session.commit()
@@ -180,12 +203,12 @@ def _issue_three(app) -> list[str]:
 def _remind(client, group: str = "business"):
     page = client.get("/console/rounds/shu-2025/invitations?lang=en").get_data(as_text=True)
     token = CSRF.search(page).group(2)
-    return client.post("/console/rounds/shu-2025/invitations/remind?lang=en",
-                       data={"csrf_token": token, "group": group})
+    return client.post(
+        "/console/rounds/shu-2025/invitations/remind?lang=en", data={"csrf_token": token, "group": group}
+    )
 
 
-def test_a_reminder_brings_a_fresh_link_only_to_unopened_invitations(app, two_cities, login, smtp_server,
-                                                                       mail_to):
+def test_a_reminder_brings_a_fresh_link_only_to_unopened_invitations(app, two_cities, login, smtp_server, mail_to):
     port, inbox = smtp_server
     mail_to(port)
     tokens = _issue_three(app)
@@ -219,8 +242,7 @@ def test_a_failed_reminder_keeps_the_earlier_link(app, two_cities, login, mail_t
     assert app.test_client().get(f"/s/shu-2025/business?t={tokens[0]}").status_code == 200
 
 
-def test_reminders_need_e_mail_an_open_round_and_the_right_to_change(app, two_cities, login, mail_to,
-                                                                     smtp_server):
+def test_reminders_need_e_mail_an_open_round_and_the_right_to_change(app, two_cities, login, mail_to, smtp_server):
     from survey_app.services.rounds import close_round, get_round
 
     _issue_three(app)
@@ -236,6 +258,7 @@ def test_reminders_need_e_mail_an_open_round_and_the_right_to_change(app, two_ci
         close_round(get_round("shu-2025"))
         db.session.commit()
     response = _remind(coordinator)
-    assert "Reminders are sent while the round is open." in coordinator.get(
-        response.headers["Location"]).get_data(as_text=True)
+    assert "Reminders are sent while the round is open." in coordinator.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
     assert smtp_server[1].messages == []
