@@ -11,59 +11,26 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from refstdhelpers import (
+    ADDITIONAL,
+    AREAS,
+    CITY_KEYS,
+    PRIORITY,
+    city_rows,
+    one_city,
+    table,
+    uniform,
+)
 
-from analysis.refstd import RefStdError, parse_value, refstd_csv, refstd_frame, score_refstd
+from analysis.refstd import parse_value, refstd_csv, refstd_frame, score_refstd
 from instruments.refstd import load_refstd_framework
 
-COLUMNS = ["city", "area", "indicator", "value"]
-PRIORITY = ["urban_management", "health", "education", "security", "housing_communal", "transport"]
-ADDITIONAL = ["social", "ecology", "business_tourism", "construction", "agriculture"]
-AREAS = PRIORITY + ADDITIONAL + ["ict"]
-CITY_KEYS = [
-    "city",
-    "areas",
-    "s_priority",
-    "s_additional",
-    "s_ict",
-    "c_priority",
-    "c_additional",
-    "c_ict",
-    "total_points",
-    "ct_percent",
-    "weighted_mean_percent",
-    "rank",
-]
+# ------------------------------------------------------------------------------------ check values §6
 
 
 @pytest.fixture(scope="module")
 def framework():
     return load_refstd_framework()
-
-
-def table(rows):
-    return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def city_rows(city, by_area):
-    """Rows for one city from {area: [value, ...]}; indicators are named <area>_<n>."""
-    return [
-        (city, area, f"{area}_{n}", value)
-        for area, values in by_area.items()
-        for n, value in enumerate(values, start=1)
-    ]
-
-
-def uniform(city, value, per_area=2):
-    return city_rows(city, {area: [value] * per_area for area in AREAS})
-
-
-def one_city(df, framework):
-    cities = score_refstd(df, framework)["cities"]
-    assert len(cities) == 1
-    return cities[0]
-
-
-# ------------------------------------------------------------------------------------ check values §6
 
 
 def test_every_indicator_yes_is_100_percent(framework):
@@ -189,61 +156,6 @@ def test_paper_ratings_61_and_35_are_not_ct_values(framework):
         assert city["weighted_mean_percent"] == float(value)
 
 
-# ------------------------------------------------------------------------------------------ values
-
-
-@pytest.mark.parametrize("word", ["yes", "Yes", "YES", " yes ", "да", "Да", "ДА", "иә", "Иә", "ИӘ", "иə", True])
-def test_yes_synonyms(framework, word):
-    assert parse_value(word, framework) == 100.0
-
-
-@pytest.mark.parametrize("word", ["no", "No", "NO", "нет", "Нет", "НЕТ", "жоқ", "Жоқ", "ЖОҚ", False])
-def test_no_synonyms(framework, word):
-    assert parse_value(word, framework) == 0.0
-
-
-@pytest.mark.parametrize(
-    ("value", "number"),
-    [
-        ("0", 0.0),
-        ("100", 100.0),
-        ("62.5", 62.5),
-        ("62,5", 62.5),
-        ("75%", 75.0),
-        (" 75 % ", 75.0),
-        (55, 55.0),
-        (33.3, 33.3),
-        ("-0", 0.0),
-        (".5", 0.5),
-    ],
-)
-def test_numbers(framework, value, number):
-    assert parse_value(value, framework) == number
-
-
-@pytest.mark.parametrize(
-    ("value", "reason"),
-    [
-        ("101", "outside 0–100"),
-        ("-1", "outside 0–100"),
-        (100.5, "outside 0–100"),
-        ("maybe", "is not yes"),
-        ("nan", "is not yes"),
-        ("inf", "is not yes"),
-        ("1e2", "is not yes"),
-        ("", "value is empty"),
-        (None, "value is empty"),
-        (float("nan"), "value is empty"),
-        (float("inf"), "not a finite number"),
-        ("1,2,3", "is not yes"),
-        (pd.Timestamp("2019-01-01"), "is not yes"),
-    ],
-)
-def test_bad_values(framework, value, reason):
-    with pytest.raises(ValueError, match=reason):
-        parse_value(value, framework)
-
-
 # ---------------------------------------------------------------------------------- rank and shape
 
 
@@ -316,105 +228,6 @@ def test_city_names_are_matched_without_regard_to_case_and_spacing(framework):
     rows[3] = ("  ust-kamenogorsk ", *rows[3][1:])
     city = one_city(table(rows), framework)
     assert city["city"] == "Ust-Kamenogorsk"
-
-
-# --------------------------------------------------------------------------------------------- errors
-
-
-def problems_of(df, framework):
-    with pytest.raises(RefStdError) as info:
-        score_refstd(df, framework)
-    assert "\n" not in str(info.value)  # one line, for the command line
-    return info.value
-
-
-def test_unknown_area_names_the_spreadsheet_row(framework):
-    rows = uniform("Shu", "yes")
-    rows[5] = ("Shu", "helth", "x", "yes")  # 6th data row -> row 7 under the header
-    error = problems_of(table(rows), framework)
-    assert error.problems[0] == "row 7: unknown area 'helth' (did you mean 'health'?)"
-    assert "header is row 1" in str(error)
-    assert "area must be one of: urban_management, health" in str(error)
-
-
-def test_value_outside_0_100_names_the_row(framework):
-    rows = uniform("Shu", "yes")
-    rows[0] = ("Shu", "urban_management", "urban_management_1", "120")
-    error = problems_of(table(rows), framework)
-    assert error.problems == ["row 2: value '120' is outside 0–100"]
-    assert str(error).startswith("1 problem (rows numbered as in a spreadsheet, the header is row 1): row 2:")
-
-
-def test_a_value_that_is_not_yes_no_or_a_number_names_the_row(framework):
-    rows = uniform("Shu", "yes")
-    rows[2] = ("Shu", rows[2][1], rows[2][2], "partly")
-    error = problems_of(table(rows), framework)
-    assert error.problems[0].startswith("row 4: value 'partly' is not yes (")
-
-
-def test_missing_columns(framework):
-    df = pd.DataFrame([("Shu", "ict", "1")], columns=["city", "area", "value"])
-    error = problems_of(df, framework)
-    assert "missing column(s) indicator" in str(error) and "row 1" in str(error)
-
-
-def test_no_data_rows(framework):
-    assert "no data rows" in str(problems_of(pd.DataFrame(columns=COLUMNS), framework))
-
-
-def test_an_area_without_indicators_names_the_city_and_area(framework):
-    rows = [r for r in uniform("Shu", "yes") if r[1] not in ("transport", "agriculture")]
-    rows += [r for r in uniform("Ayagoz", "yes") if r[1] != "ict"]
-    rows += uniform("Shalkar", "yes")
-    error = problems_of(table(rows), framework)
-    assert error.problems == [
-        "city 'Shu' has no indicator in area(s) transport (priority), agriculture (additional); every area "
-        "needs at least one (a group's mean averages all its areas)",
-        "city 'Ayagoz' has no indicator in area(s) ict (ict); every area needs at least one (a group's mean "
-        "averages all its areas)",
-    ]
-
-
-def test_duplicate_city_and_indicator_names_both_rows(framework):
-    rows = uniform("Shu", "yes")
-    rows.append(("SHU", "health", "Health_1", "no"))
-    error = problems_of(table(rows), framework)
-    assert error.problems == [f"row {len(rows) + 1}: indicator 'Health_1' of city 'SHU' is already given in row 4"]
-
-
-def test_all_row_errors_are_reported_together(framework):
-    rows = uniform("Shu", "yes")
-    rows[0] = ("", "urban_management", "a", "yes")
-    rows[1] = ("Shu", "", "b", "yes")
-    rows[2] = ("Shu", "health", "", "yes")
-    rows[3] = ("Shu", "health", "d", "")
-    rows[4] = ("Shu", "nowhere", "e", "200")
-    error = problems_of(table(rows), framework)
-    assert error.problems[:6] == [
-        "row 2: city is empty",
-        "row 3: area is empty",
-        "row 4: indicator is empty",
-        "row 5: value is empty (write yes, no or a number from 0 to 100, or leave the indicator out)",
-        "row 6: unknown area 'nowhere'",
-        "row 6: value '200' is outside 0–100",
-    ]
-    assert str(error).startswith("7 problems (rows numbered as in a spreadsheet, the header is row 1)")
-
-
-def test_row_numbers_come_from_the_file_when_the_index_is_named_row(framework):
-    df = table(uniform("Shu", "yes"))
-    df.index = pd.Index(range(10, 10 + len(df)), name="row")
-    df.loc[12, "value"] = "lots"
-    assert problems_of(df, framework).problems[0].startswith("row 12: value 'lots'")
-
-
-def test_problems_are_capped(framework):
-    rows = [("Shu", "ict", f"i{n}", "999") for n in range(1000)]
-    error = problems_of(table(rows), framework)
-    assert len(error.problems) == 201
-    assert error.problems[-1] == "checking stopped after 200 problems"
-    assert "… and 186 more" in str(error)
-    assert len(str(error)) < 2000
 
 
 def test_analysis_module_needs_no_flask_or_orm():
