@@ -93,16 +93,20 @@ def main() -> int:
         }
         size = len(pdf.city_report_pdf(result, args.lang, generated=day))
 
-    print(f"SCRI report benchmark — {platform.python_implementation()} {platform.python_version()}, "
-          f"{os.cpu_count()} CPU(s), language {args.lang}, median of {args.runs} runs")
+    print(
+        f"SCRI report benchmark — {platform.python_implementation()} {platform.python_version()}, "
+        f"{os.cpu_count()} CPU(s), language {args.lang}, median of {args.runs} runs"
+    )
     for name, (median, times) in figures.items():
         print(f"  {name:<55} {median:6.2f} s   (runs: {', '.join(f'{t:.2f}' for t in times)})")
     print(f"  city report size: {size // 1024} KB")
     city = figures["city report (scoring + PDF)"][0]
     compare = figures["comparative report, 3 cities (scoring + PDF)"][0]
     ok = city < CITY_TARGET and compare < COMPARE_TARGET
-    print(f"targets: city < {CITY_TARGET:.0f} s {'met' if city < CITY_TARGET else 'MISSED'}, "
-          f"comparative < {COMPARE_TARGET:.0f} s {'met' if compare < COMPARE_TARGET else 'MISSED'}")
+    print(
+        f"targets: city < {CITY_TARGET:.0f} s {'met' if city < CITY_TARGET else 'MISSED'}, "
+        f"comparative < {COMPARE_TARGET:.0f} s {'met' if compare < COMPARE_TARGET else 'MISSED'}"
+    )
     return 0 if ok else 1
 
 

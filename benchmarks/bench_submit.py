@@ -41,11 +41,13 @@ def make_app(database_url: str, instance: Path):
     from survey_app.services import rounds
     from survey_app.services.cities import ensure_city
 
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SECRET_KEY": "benchmark-secret-key-0123456789-0123456789",
-        "SCRI_SUBMIT_RATE_LIMIT": 10_000_000,
-    })
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "benchmark-secret-key-0123456789-0123456789",
+            "SCRI_SUBMIT_RATE_LIMIT": 10_000_000,
+        }
+    )
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
         city = ensure_city("shu", {"kk": "Шу", "ru": "Шу", "en": "Shu"}, region="Zhambyl", population=37000)
@@ -153,8 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--responses", type=int, default=40, help="complete responses to time (default 40)")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--pg-url", default=os.environ.get("SCRI_TEST_DATABASE_URL")
-                        or "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("SCRI_TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="scri-bench-") as tmp:

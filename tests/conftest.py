@@ -52,14 +52,16 @@ def _make_app(database_url: str, instance):
 
     from survey_app import create_app
 
-    app = create_app({
-        "TESTING": True,
-        "SCRI_ENV": "testing",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
-        "SCRI_SUBMIT_RATE_LIMIT": 100000,
-        "SCRI_LOGIN_RATE_LIMIT": 100000,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SCRI_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
+            "SCRI_SUBMIT_RATE_LIMIT": 100000,
+            "SCRI_LOGIN_RATE_LIMIT": 100000,
+        }
+    )
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
     return app
@@ -101,7 +103,6 @@ def demo_app(tmp_path_factory):
     _dispose(app)
     if schema:
         _drop_schema(base, schema)
-
 
 
 @pytest.fixture(autouse=True)
@@ -146,8 +147,9 @@ def make_city(app):
 
     def make(slug="shu", en="Shu", ru="Шу", kk="Шу", region="Zhambyl", population=37000, margins=None):
         with app.app_context():
-            city = ensure_city(slug, {"kk": kk, "ru": ru, "en": en}, region=region, population=population,
-                               census_margins=margins)
+            city = ensure_city(
+                slug, {"kk": kk, "ru": ru, "en": en}, region=region, population=population, census_margins=margins
+            )
             db.session.commit()
             return city.id
 
@@ -161,8 +163,15 @@ def make_round(app, make_city):
     from survey_app.models import City
     from survey_app.services import rounds
 
-    def make(slug="shu-2025", groups=("residents", "business"), status="open", city_id=None, year=2025,
-             targets=None, anonymous=True):
+    def make(
+        slug="shu-2025",
+        groups=("residents", "business"),
+        status="open",
+        city_id=None,
+        year=2025,
+        targets=None,
+        anonymous=True,
+    ):
         with app.app_context():
             cid = city_id or make_city()
             city = db.session.get(City, cid)

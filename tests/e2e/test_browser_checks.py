@@ -60,16 +60,30 @@ def test_no_page_breaks_the_content_security_policy(app, make_city, new_phone, l
         assert page.evaluate("getComputedStyle(document.body).margin") != "8px", url
         visited.append(url)
 
-    for url in ("/", "/s/checks-2025/residents?lang=kk", "/s/checks-2025/business?lang=ru", "/s/nope/residents",
-                "/console/login?lang=en"):
+    for url in (
+        "/",
+        "/s/checks-2025/residents?lang=kk",
+        "/s/checks-2025/business?lang=ru",
+        "/s/nope/residents",
+        "/console/login?lang=en",
+    ):
         visit(url)
     page.locator("#email").fill("csp@example.org")
     page.locator("#password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/console/(\?.*)?$"), wait_until="domcontentloaded")
-    for url in ("/console/", "/console/rounds/new", "/console/rounds/checks-2025", "/console/instruments",
-                "/console/indicators", "/console/cities", "/console/audit", "/console/compare",
-                "/console/rounds/checks-2025/invitations", "/console/rounds/checks-2025/results"):
+    for url in (
+        "/console/",
+        "/console/rounds/new",
+        "/console/rounds/checks-2025",
+        "/console/instruments",
+        "/console/indicators",
+        "/console/cities",
+        "/console/audit",
+        "/console/compare",
+        "/console/rounds/checks-2025/invitations",
+        "/console/rounds/checks-2025/results",
+    ):
         visit(url)
     shot(page, "console-round")
     assert not _csp_problems(console_errors.errors), console_errors.errors
@@ -87,8 +101,14 @@ def test_no_page_breaks_the_content_security_policy(app, make_city, new_phone, l
 
 def test_the_questionnaire_works_without_javascript(app, make_city, browser, live_server, shot):
     _seed_round(app, make_city)
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="ru-RU",
-                                  viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        base_url=live_server.url,
+        java_script_enabled=False,
+        locale="ru-RU",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
     try:
         page = context.new_page()
         page.goto("/s/checks-2025/residents?lang=ru")

@@ -56,13 +56,13 @@ def _seed(app, make_city, slug: str, groups: dict[str, str], status: str = "open
 
     city_id = make_city()
     with app.app_context():
-        instruments = {g: store_instrument(load_instrument_text(SMALL.format(group=g), f"{g}.yaml"))
-                       for g in groups}
+        instruments = {g: store_instrument(load_instrument_text(SMALL.format(group=g), f"{g}.yaml")) for g in groups}
         if status == "none":
             db.session.commit()
             return
-        round_ = rounds.create_round(db.session.get(City, city_id), slug, list(groups), instruments=instruments,
-                                     access=groups, year=2025)
+        round_ = rounds.create_round(
+            db.session.get(City, city_id), slug, list(groups), instruments=instruments, access=groups, year=2025
+        )
         rounds.open_round(round_)
         db.session.commit()
 
@@ -75,8 +75,10 @@ def _responses(app, slug):
         round_id = db.session.scalar(select(SurveyRound.id).where(SurveyRound.slug == slug))
         out = []
         for r in db.session.scalars(select(Response).where(Response.round_id == round_id)):
-            answers = {a.question_code: a.value_num if a.value_num is not None else a.value_text
-                       for a in db.session.scalars(select(Answer).where(Answer.response_id == r.id))}
+            answers = {
+                a.question_code: a.value_num if a.value_num is not None else a.value_text
+                for a in db.session.scalars(select(Answer).where(Answer.response_id == r.id))
+            }
             out.append((r.status, r.language, answers))
         return out
 
@@ -139,13 +141,18 @@ def test_resident_answers_in_kazakh_closes_the_tab_and_resumes(app, make_city, n
     assert again.locator("h1").inner_text() == "Рахмет!"
     shot(again, "thanks-kk")
     assert _responses(app, "e2e-2025") == [
-        ("complete", "kk", {"uses_egov": "yes", "egov_quality": 4.0, "years": 12.0,
-                            "comment": "Көше жарығын жақсартыңыз"})]
+        (
+            "complete",
+            "kk",
+            {"uses_egov": "yes", "egov_quality": 4.0, "years": 12.0, "comment": "Көше жарығын жақсартыңыз"},
+        )
+    ]
     assert not [e for e in console_errors.errors if "Content Security Policy" in e], console_errors.errors
 
 
-@pytest.mark.parametrize(("lang", "start", "submit"), [("ru", "Начать", "Отправить ответы"),
-                                                       ("en", "Start", "Submit my answers")])
+@pytest.mark.parametrize(
+    ("lang", "start", "submit"), [("ru", "Начать", "Отправить ответы"), ("en", "Start", "Submit my answers")]
+)
 def test_resident_answers_in_russian_and_english(app, make_city, new_phone, shot, lang, start, submit):
     _seed(app, make_city, "e2e-2025", {"residents": "open"})
     page = new_phone().new_page()
@@ -171,8 +178,7 @@ def test_coordinator_creates_a_round_invites_and_sees_the_answer(app, make_city,
 
     _seed(app, make_city, "", {"business": "invitation"}, status="none")
     with app.app_context():
-        create_user("coordinator@shu.kz", "a long password 1", "coordinator",
-                    [db.session.scalar(select(City.id))])
+        create_user("coordinator@shu.kz", "a long password 1", "coordinator", [db.session.scalar(select(City.id))])
         db.session.commit()
 
     page = new_phone("en-US").new_page()
@@ -205,7 +211,7 @@ def test_coordinator_creates_a_round_invites_and_sees_the_answer(app, make_city,
     assert "/s/shu-e2e/business?t=inv_" in link
 
     respondent = new_phone("ru-RU").new_page()
-    respondent.goto(link[link.index("/s/"):] + "&lang=ru")
+    respondent.goto(link[link.index("/s/") :] + "&lang=ru")
     respondent.locator("input[name=consent]").check()
     respondent.get_by_role("button", name="Начать").click()
     respondent.locator("#q-uses_egov input[value='yes']").check()

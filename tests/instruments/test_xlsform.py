@@ -12,18 +12,84 @@ from instruments.loader import InstrumentError
 from instruments.xlsform import MAX_UNCOMPRESSED, load_xlsform_bytes, load_xlsform_file
 
 SURVEY = [
-    ["type", "name", "label::Kazakh (kk)", "label::Russian (ru)", "label::English (en)", "hint::kk", "hint::ru",
-     "hint::en", "required", "relevant", "construct", "scale", "min", "max", "constraint"],
+    [
+        "type",
+        "name",
+        "label::Kazakh (kk)",
+        "label::Russian (ru)",
+        "label::English (en)",
+        "hint::kk",
+        "hint::ru",
+        "hint::en",
+        "required",
+        "relevant",
+        "construct",
+        "scale",
+        "min",
+        "max",
+        "constraint",
+    ],
     ["start", "start"],
-    ["select_one yn3", "uses_egov", "eGov қолданасыз ба?", "Пользуетесь ли eGov?", "Do you use eGov?",
-     "", "", "", "yes", "", "", "", "", "", ". != ''"],
+    [
+        "select_one yn3",
+        "uses_egov",
+        "eGov қолданасыз ба?",
+        "Пользуетесь ли eGov?",
+        "Do you use eGov?",
+        "",
+        "",
+        "",
+        "yes",
+        "",
+        "",
+        "",
+        "",
+        "",
+        ". != ''",
+    ],
     ["begin_group", "services", "Қызметтер", "Услуги", "Services"],
-    ["select_one agree", "trust_akimat", "Әкімдікке сенемін", "Я доверяю акимату", "I trust the akimat",
-     "", "", "", "no", "${uses_egov} = 'yes'", "trust", "agreement"],
-    ["integer", "age", "Жасыңыз", "Ваш возраст", "Your age", "Толық жыл", "Полных лет", "Full years", "1", "",
-     "", "", 18, 100],
-    ["select_multiple svc", "services_used", "Қай қызметтер?", "Какие услуги?", "Which services?",
-     "", "", "", "", "selected(${uses_egov}, 'yes')"],
+    [
+        "select_one agree",
+        "trust_akimat",
+        "Әкімдікке сенемін",
+        "Я доверяю акимату",
+        "I trust the akimat",
+        "",
+        "",
+        "",
+        "no",
+        "${uses_egov} = 'yes'",
+        "trust",
+        "agreement",
+    ],
+    [
+        "integer",
+        "age",
+        "Жасыңыз",
+        "Ваш возраст",
+        "Your age",
+        "Толық жыл",
+        "Полных лет",
+        "Full years",
+        "1",
+        "",
+        "",
+        "",
+        18,
+        100,
+    ],
+    [
+        "select_multiple svc",
+        "services_used",
+        "Қай қызметтер?",
+        "Какие услуги?",
+        "Which services?",
+        "",
+        "",
+        "",
+        "",
+        "selected(${uses_egov}, 'yes')",
+    ],
     ["end_group"],
     ["text", "comment", "Пікір", "Комментарий", "Comment"],
 ]
@@ -36,8 +102,17 @@ CHOICES = [
     ["svc", "post", "Пошта", "Почта", "Post"],
 ]
 SETTINGS = [
-    ["form_id", "version", "group", "form_title::Kazakh (kk)", "form_title::Russian (ru)",
-     "form_title::English (en)", "intro::kk", "intro::ru", "intro::en"],
+    [
+        "form_id",
+        "version",
+        "group",
+        "form_title::Kazakh (kk)",
+        "form_title::Russian (ru)",
+        "form_title::English (en)",
+        "intro::kk",
+        "intro::ru",
+        "intro::en",
+    ],
     ["residents_x", 2, "residents", "Тұрғындар", "Жители", "Residents", "Кіріспе", "Введение", "Introduction"],
 ]
 
@@ -93,8 +168,10 @@ def test_a_label_missing_in_kazakh_is_a_missing_translation_with_its_row():
 
 def test_plain_label_and_title_columns_report_the_other_languages():
     survey = [["type", "name", "label"], ["text", "comment", "Comment"]]
-    settings = [["form_id", "version", "group", "form_title", "intro::kk", "intro::ru", "intro::en"],
-                ["f", 1, "business", "Title", "a", "b", "c"]]
+    settings = [
+        ["form_id", "version", "group", "form_title", "intro::kk", "intro::ru", "intro::en"],
+        ["f", 1, "business", "Title", "a", "b", "c"],
+    ]
     found = problems(workbook(survey=survey, choices=[["list_name", "name", "label"]], settings=settings))
     assert sum("missing translation: form_title" in p for p in found) == 3
     assert sum(p.startswith("comment: missing translation: label") for p in found) == 3

@@ -41,9 +41,16 @@ def scri_command(*args: str) -> list[str]:
 class LiveServer:
     """`scri serve --host 127.0.0.1 --port P --workers N` with its own environment; a context manager."""
 
-    def __init__(self, database_url: str, instance_path: str | Path, *, workers: int = 2,
-                 log_path: str | Path | None = None, env: dict[str, str] | None = None,
-                 startup_timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        instance_path: str | Path,
+        *,
+        workers: int = 2,
+        log_path: str | Path | None = None,
+        env: dict[str, str] | None = None,
+        startup_timeout: float = 60.0,
+    ) -> None:
         self.database_url = database_url
         self.instance_path = Path(instance_path)
         self.workers = workers
@@ -60,13 +67,15 @@ class LiveServer:
 
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
-        env.update({
-            "DATABASE_URL": self.database_url,
-            "SCRI_INSTANCE_PATH": str(self.instance_path),
-            "SCRI_ENV": "testing",
-            "SECRET_KEY": "live-server-secret-key-for-tests-only-0123456789",
-            "PYTHONUNBUFFERED": "1",
-        })
+        env.update(
+            {
+                "DATABASE_URL": self.database_url,
+                "SCRI_INSTANCE_PATH": str(self.instance_path),
+                "SCRI_ENV": "testing",
+                "SECRET_KEY": "live-server-secret-key-for-tests-only-0123456789",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         env.update(self.extra_env)
         return env
 
@@ -79,7 +88,10 @@ class LiveServer:
             self._log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop())
             self.process = subprocess.Popen(  # noqa: S603
                 scri_command("serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)),
-                cwd=PROJECT_ROOT, env=self.environment(), stdout=self._log, stderr=subprocess.STDOUT,
+                cwd=PROJECT_ROOT,
+                env=self.environment(),
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
             try:
@@ -107,8 +119,9 @@ class LiveServer:
             finally:
                 conn.close()
             time.sleep(0.1)
-        raise RuntimeError(f"scri serve did not answer /healthz within {self.startup_timeout:.0f} s:\n"
-                           f"{self.log_tail()}")
+        raise RuntimeError(
+            f"scri serve did not answer /healthz within {self.startup_timeout:.0f} s:\n{self.log_tail()}"
+        )
 
     def log_tail(self, lines: int = 40) -> str:
         try:

@@ -18,136 +18,33 @@ Bounded in count and time: `--time-limit` seconds per run (respondents stop star
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from liveserver import PROJECT_ROOT, LiveServer, scri_command  # noqa: E402
-from webclient import Browser, fill, forward_button  # noqa: E402
+from liveserver import LiveServer  # noqa: E402
+from loaddb import DEFAULT_PG, ROUND_SLUG, Database, count_complete, export_rows, prepare_database  # noqa: E402
+from respondent import Outcome, complete_one  # noqa: E402
+from webclient import Browser  # noqa: E402
 
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-ROUND_SLUG = "load-2025"
 LOAD_ENV = {
     # All simulated respondents come from 127.0.0.1: lift the per-address limits for the run.
     "SCRI_SUBMIT_RATE_LIMIT": "10000000",
     "SCRI_LOGIN_RATE_LIMIT": "10000000",
 }
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# One respondent
-
-
-class FlowError(RuntimeError):
-    """The questionnaire did not behave as a respondent expects (the message says where)."""
-
-
-@dataclass
-class Outcome:
-    accepted: bool = False
-    retried: bool = False
-    submission_id: str | None = None
-    error: str | None = None
-    statuses: list[int] = field(default_factory=list)
-    latencies: list[float] = field(default_factory=list)
-
-
-def is_thank_you(page) -> bool:
-    """The page after the final submit (`/s/<round>/<group>/thanks`, the only page that confirms it)."""
-    return page.status == 200 and urlsplit(page.url).path.endswith("/thanks")
-
-
-def double_tap(browser: Browser, action: str, pairs: list[tuple[str, str]], outcome: Outcome):
-    """POST the same form from two connections of one device at once; returns the first one's page."""
-    twin = Browser(browser.base_url, browser.timeout, browser.accept_language)
-    twin.cookies = dict(browser.cookies)
-    barrier = threading.Barrier(2)
-    pages = {}
-
-    def send(key, client):
-        barrier.wait()
-        pages[key] = client.post(action, pairs)
-
-    threads = [threading.Thread(target=send, args=(k, c)) for k, c in (("a", browser), ("b", twin))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    twin.close()
-    outcome.statuses.extend(entry[2] for entry in twin.log)
-    outcome.latencies.extend(entry[3] for entry in twin.log)
-    if "b" in pages and pages["b"].status >= 500:
-        raise FlowError(f"{pages['b'].status} on the second of two simultaneous final submits")
-    if "a" not in pages:
-        raise FlowError("the first of two simultaneous final submits got no answer")
-    return pages["a"] if is_thank_you(pages["a"]) or "b" not in pages else pages["b"]
-
-
-def complete_one(base_url: str, start_path: str, rng: random.Random, retry_final: str | None = None,
-                 max_pages: int = 40) -> Outcome:
-    """One device answers one questionnaire to the end; `retry_final` "again" or "double" repeats the submit."""
-    outcome = Outcome()
-    browser = Browser(base_url, accept_language=rng.choice(["kk", "ru", "en"]))
-    try:
-        page = browser.get(start_path)
-        for _step in range(max_pages):
-            if page.status >= 400:
-                raise FlowError(f"{page.status} on {page.url}")
-            form = page.post_form()
-            if form is None:
-                raise FlowError(f"no form on {page.url}")
-            outcome.submission_id = form.value_of("client_submission_id") or outcome.submission_id
-            pairs = fill(form, rng)
-            button = forward_button(form)
-            if button:
-                pairs.append(button)
-            action = form.action or page.url
-            final = urlsplit(page.url).path.endswith("/review")
-            if final and retry_final == "double":
-                # A double tap: the same final submit twice at the same moment, from two connections.
-                outcome.retried = True
-                next_page = double_tap(browser, action, pairs, outcome)
-            else:
-                next_page = browser.post(action, pairs)
-            if next_page.status >= 500:
-                raise FlowError(f"{next_page.status} after POST {action}")
-            if is_thank_you(next_page):
-                outcome.accepted = True
-                if final and retry_final == "again":
-                    outcome.retried = True
-                    again = browser.post(action, pairs)  # the same final submit once more, after its answer
-                    if again.status >= 500 or not is_thank_you(again):
-                        raise FlowError(f"{again.status} {again.url} on a retried final submit")
-                break
-            if next_page.url == page.url and next_page.text == page.text:
-                raise FlowError(f"the page did not move on after POST {action}")
-            page = next_page
-        else:
-            raise FlowError(f"no thank-you page after {max_pages} pages")
-    except Exception as exc:  # noqa: BLE001 (recorded and reported, the run goes on)
-        outcome.error = f"{type(exc).__name__}: {exc}"
-    finally:
-        browser.close()
-        outcome.statuses += [entry[2] for entry in browser.log]
-        outcome.latencies += [entry[3] for entry in browser.log]
-    return outcome
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -202,8 +99,16 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[index]
 
 
-def run_flow(base_url: str, start_path: str, respondents: int, responses_each: int, *, retry_every: int = 7,
-             time_limit: float = 600.0, seed: int = 2025) -> FlowResult:
+def run_flow(
+    base_url: str,
+    start_path: str,
+    respondents: int,
+    responses_each: int,
+    *,
+    retry_every: int = 7,
+    time_limit: float = 600.0,
+    seed: int = 2025,
+) -> FlowResult:
     """`respondents` threads at once, each completing `responses_each` questionnaires with a fresh device."""
     deadline = time.monotonic() + time_limit
     barrier = threading.Barrier(respondents)
@@ -260,97 +165,6 @@ def run_trivial(base_url: str, clients: int, requests_each: int, path: str = "/h
     return TrivialResult(len(rows), seconds, sum(1 for s, _ in rows if s >= 500), percentile([t for _, t in rows], 95))
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# A database, a round and a server for one run
-
-
-def prepare_database(database_url: str, instance_path: Path, slug: str = ROUND_SLUG) -> None:
-    """Schema through the migrations, a city and an open round with the built-in residents' questionnaire."""
-    env = {"DATABASE_URL": database_url, "SCRI_INSTANCE_PATH": str(instance_path), "SCRI_ENV": "testing",
-           "SECRET_KEY": "load-test-secret-key-0123456789-0123456789"}
-    code = (
-        "from survey_app import create_app\n"
-        "from survey_app.cli.core import upgrade_schema\n"
-        "from survey_app.extensions import db\n"
-        "from survey_app.services.cities import ensure_city\n"
-        "from survey_app.services import rounds\n"
-        "app = create_app()\n"
-        "with app.app_context():\n"
-        "    upgrade_schema()\n"
-        "    city = ensure_city('shu', {'kk': 'Шу', 'ru': 'Шу', 'en': 'Shu'}, region='Zhambyl', population=37000)\n"
-        f"    r = rounds.create_round(city, {slug!r}, ['residents'], year=2025)\n"
-        "    rounds.open_round(r)\n"
-        "    db.session.commit()\n"
-    )
-    subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env={**os.environ, **env}, check=True)  # noqa: S603
-
-
-def count_complete(database_url: str, slug: str = ROUND_SLUG) -> dict[str, int]:
-    """Complete and partial responses of the round, and distinct client submission ids, straight from the database."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(database_url)
-    with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT r.status, count(*), count(DISTINCT r.client_submission_id) FROM response r "
-            "JOIN survey_round s ON s.id = r.round_id WHERE s.slug = :slug GROUP BY r.status"
-        ), {"slug": slug}).all()
-    engine.dispose()
-    counts = {"complete": 0, "partial": 0, "complete_distinct": 0}
-    for status, n, distinct in rows:
-        counts[status] = n
-        if status == "complete":
-            counts["complete_distinct"] = distinct
-    return counts
-
-
-def export_rows(database_url: str, instance_path: Path, slug: str = ROUND_SLUG) -> int | None:
-    """Rows of `scri export --format csv` for the round (None when the export command is not available)."""
-    out = instance_path / "export.csv"
-    env = {**os.environ, "DATABASE_URL": database_url, "SCRI_INSTANCE_PATH": str(instance_path),
-           "SCRI_ENV": "testing", "SECRET_KEY": "load-test-secret-key-0123456789-0123456789"}
-    done = subprocess.run(scri_command("export", "--round", slug, "--format", "csv", "-o", str(out)),  # noqa: S603
-                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        if "No such command" in done.stderr:
-            return None
-        raise RuntimeError(f"scri export failed: {done.stderr.strip()}")
-    with open(out, newline="", encoding="utf-8-sig") as fh:
-        return sum(1 for _ in csv.DictReader(fh))
-
-
-class Database:
-    """A scratch SQLite file or a scratch PostgreSQL schema (dropped afterwards)."""
-
-    def __init__(self, kind: str, folder: Path, pg_url: str = DEFAULT_PG) -> None:
-        self.kind = kind
-        self.folder = folder
-        self.pg_url = pg_url
-        self.schema = f"scri_load_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-
-    def __enter__(self) -> str:
-        if self.kind == "sqlite":
-            return "sqlite:///" + str(self.folder / "load.sqlite3")
-        from sqlalchemy import create_engine, text
-
-        engine = create_engine(self.pg_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{self.schema}"'))
-        engine.dispose()
-        sep = "&" if "?" in self.pg_url else "?"
-        return f"{self.pg_url}{sep}options={quote(f'-csearch_path={self.schema}')}"
-
-    def __exit__(self, *exc_info) -> None:
-        if self.kind == "sqlite":
-            return
-        from sqlalchemy import create_engine, text
-
-        engine = create_engine(self.pg_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE'))
-        engine.dispose()
-
-
 @dataclass
 class RunReport:
     db: str
@@ -375,11 +189,15 @@ class RunReport:
 
     @property
     def ok(self) -> bool:
-        return (not self.flow_errors and self.server_errors == 0 and self.trivial_server_errors == 0
-                and self.accepted == self.respondents * self.responses_each
-                and self.in_database == self.accepted == self.distinct_in_database
-                and self.partial_in_database == 0
-                and (self.in_export is None or self.in_export == self.accepted))
+        return (
+            not self.flow_errors
+            and self.server_errors == 0
+            and self.trivial_server_errors == 0
+            and self.accepted == self.respondents * self.responses_each
+            and self.in_database == self.accepted == self.distinct_in_database
+            and self.partial_in_database == 0
+            and (self.in_export is None or self.in_export == self.accepted)
+        )
 
     def problems(self) -> list[str]:
         out = []
@@ -400,9 +218,20 @@ class RunReport:
         return out
 
 
-def one_run(kind: str, workers: int, respondents: int, responses_each: int, *, pg_url: str = DEFAULT_PG,
-            time_limit: float = 600.0, retry_every: int = 7, trivial_each: int | None = None,
-            database_url: str | None = None, seed: int = 2025, verbose: bool = True) -> RunReport:
+def one_run(
+    kind: str,
+    workers: int,
+    respondents: int,
+    responses_each: int,
+    *,
+    pg_url: str = DEFAULT_PG,
+    time_limit: float = 600.0,
+    retry_every: int = 7,
+    trivial_each: int | None = None,
+    database_url: str | None = None,
+    seed: int = 2025,
+    verbose: bool = True,
+) -> RunReport:
     """Fresh database, `scri serve --workers N`, the trivial endpoint, then the questionnaire flow."""
     with tempfile.TemporaryDirectory(prefix="scri-load-") as tmp:
         folder = Path(tmp)
@@ -413,34 +242,54 @@ def one_run(kind: str, workers: int, respondents: int, responses_each: int, *, p
                 start_path = f"/s/{ROUND_SLUG}/residents"
                 warm = complete_one(server.url, start_path, random.Random(seed))  # first requests, caches
                 if warm.error:
-                    raise RuntimeError(f"the questionnaire cannot be completed even once: {warm.error}\n"
-                                       f"{server.log_tail()}")
+                    raise RuntimeError(
+                        f"the questionnaire cannot be completed even once: {warm.error}\n{server.log_tail()}"
+                    )
                 baseline = count_complete(url)
                 pages = max(1, len(warm.statuses))
                 trivial = run_trivial(server.url, respondents, trivial_each or pages * responses_each)
-                flow = run_flow(server.url, start_path, respondents, responses_each, retry_every=retry_every,
-                                time_limit=time_limit, seed=seed)
+                flow = run_flow(
+                    server.url,
+                    start_path,
+                    respondents,
+                    responses_each,
+                    retry_every=retry_every,
+                    time_limit=time_limit,
+                    seed=seed,
+                )
             counts = count_complete(url)
             exported = export_rows(url, folder)
     report = RunReport(
-        db=kind, workers=workers, respondents=respondents, responses_each=responses_each,
-        accepted=flow.accepted, in_database=counts["complete"] - baseline["complete"],
+        db=kind,
+        workers=workers,
+        respondents=respondents,
+        responses_each=responses_each,
+        accepted=flow.accepted,
+        in_database=counts["complete"] - baseline["complete"],
         distinct_in_database=counts["complete_distinct"] - baseline["complete_distinct"],
         partial_in_database=counts["partial"] - baseline["partial"],
         in_export=None if exported is None else exported - baseline["complete"],
-        retried=sum(o.retried for o in flow.outcomes), server_errors=flow.server_errors, flow_errors=flow.errors,
-        seconds=flow.seconds, responses_per_second=flow.responses_per_second,
-        requests_per_second=flow.requests_per_second, p95_ms=flow.p95 * 1000,
-        trivial_requests_per_second=trivial.requests_per_second, trivial_p95_ms=trivial.p95 * 1000,
+        retried=sum(o.retried for o in flow.outcomes),
+        server_errors=flow.server_errors,
+        flow_errors=flow.errors,
+        seconds=flow.seconds,
+        responses_per_second=flow.responses_per_second,
+        requests_per_second=flow.requests_per_second,
+        p95_ms=flow.p95 * 1000,
+        trivial_requests_per_second=trivial.requests_per_second,
+        trivial_p95_ms=trivial.p95 * 1000,
         trivial_server_errors=trivial.server_errors,
     )
     if verbose:
-        print(f"  {kind:<8} workers={workers} {respondents}x{responses_each}: {report.accepted} accepted, "
-              f"{report.in_database} in db, export {report.in_export}, {report.retried} retried, "
-              f"{report.server_errors} 5xx, {report.responses_per_second:.1f} responses/s, "
-              f"{report.requests_per_second:.0f} req/s (healthz {report.trivial_requests_per_second:.0f} req/s), "
-              f"p95 {report.p95_ms:.0f} ms (healthz {report.trivial_p95_ms:.0f} ms)"
-              + ("" if report.ok else "  FAILED: " + "; ".join(report.problems())), flush=True)
+        print(
+            f"  {kind:<8} workers={workers} {respondents}x{responses_each}: {report.accepted} accepted, "
+            f"{report.in_database} in db, export {report.in_export}, {report.retried} retried, "
+            f"{report.server_errors} 5xx, {report.responses_per_second:.1f} responses/s, "
+            f"{report.requests_per_second:.0f} req/s (healthz {report.trivial_requests_per_second:.0f} req/s), "
+            f"p95 {report.p95_ms:.0f} ms (healthz {report.trivial_p95_ms:.0f} ms)"
+            + ("" if report.ok else "  FAILED: " + "; ".join(report.problems())),
+            flush=True,
+        )
     return report
 
 
@@ -451,31 +300,40 @@ def summarise(reports: list[RunReport]) -> list[dict]:
     for kind, workers in keys:
         group = [r for r in reports if (r.db, r.workers) == (kind, workers)]
         med = statistics.median
-        rows.append({
-            "db": kind, "workers": workers, "runs": len(group),
-            "respondents": group[0].respondents, "responses_each": group[0].responses_each,
-            "all_ok": all(r.ok for r in group),
-            "responses_per_second": round(med(r.responses_per_second for r in group), 1),
-            "requests_per_second": round(med(r.requests_per_second for r in group), 1),
-            "p95_ms": round(med(r.p95_ms for r in group)),
-            "healthz_requests_per_second": round(med(r.trivial_requests_per_second for r in group), 1),
-            "healthz_p95_ms": round(med(r.trivial_p95_ms for r in group)),
-            "throughput_ratio": round(med(r.requests_per_second / r.trivial_requests_per_second for r in group), 3),
-            "p95_ratio": round(med(r.p95_ms / max(r.trivial_p95_ms, 0.001) for r in group), 1),
-        })
+        rows.append(
+            {
+                "db": kind,
+                "workers": workers,
+                "runs": len(group),
+                "respondents": group[0].respondents,
+                "responses_each": group[0].responses_each,
+                "all_ok": all(r.ok for r in group),
+                "responses_per_second": round(med(r.responses_per_second for r in group), 1),
+                "requests_per_second": round(med(r.requests_per_second for r in group), 1),
+                "p95_ms": round(med(r.p95_ms for r in group)),
+                "healthz_requests_per_second": round(med(r.trivial_requests_per_second for r in group), 1),
+                "healthz_p95_ms": round(med(r.trivial_p95_ms for r in group)),
+                "throughput_ratio": round(med(r.requests_per_second / r.trivial_requests_per_second for r in group), 3),
+                "p95_ratio": round(med(r.p95_ms / max(r.trivial_p95_ms, 0.001) for r in group), 1),
+            }
+        )
     return rows
 
 
 def markdown(rows: list[dict]) -> str:
     out = io.StringIO()
-    out.write("| database | workers | respondents × responses | responses/s | requests/s | p95 ms | "
-              "healthz req/s | healthz p95 ms | req/s ratio | p95 ratio | all checks |\n")
+    out.write(
+        "| database | workers | respondents × responses | responses/s | requests/s | p95 ms | "
+        "healthz req/s | healthz p95 ms | req/s ratio | p95 ratio | all checks |\n"
+    )
     out.write("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
     for r in rows:
-        out.write(f"| {r['db']} | {r['workers']} | {r['respondents']} × {r['responses_each']} | "
-                  f"{r['responses_per_second']} | {r['requests_per_second']} | {r['p95_ms']} | "
-                  f"{r['healthz_requests_per_second']} | {r['healthz_p95_ms']} | {r['throughput_ratio']} | "
-                  f"{r['p95_ratio']} | {'pass' if r['all_ok'] else 'FAIL'} |\n")
+        out.write(
+            f"| {r['db']} | {r['workers']} | {r['respondents']} × {r['responses_each']} | "
+            f"{r['responses_per_second']} | {r['requests_per_second']} | {r['p95_ms']} | "
+            f"{r['healthz_requests_per_second']} | {r['healthz_p95_ms']} | {r['throughput_ratio']} | "
+            f"{r['p95_ratio']} | {'pass' if r['all_ok'] else 'FAIL'} |\n"
+        )
     return out.getvalue()
 
 
@@ -499,15 +357,25 @@ def main(argv: list[str] | None = None) -> int:
         for workers in args.workers:
             for run in range(args.runs):
                 print(f"run {run + 1}/{args.runs}", flush=True)
-                reports.append(one_run(kind, workers, args.respondents, args.responses, pg_url=args.pg_url,
-                                       time_limit=args.time_limit, retry_every=args.retry_every,
-                                       seed=2025 + run))
+                reports.append(
+                    one_run(
+                        kind,
+                        workers,
+                        args.respondents,
+                        args.responses,
+                        pg_url=args.pg_url,
+                        time_limit=args.time_limit,
+                        retry_every=args.retry_every,
+                        seed=2025 + run,
+                    )
+                )
     rows = summarise(reports)
     print()
     print(markdown(rows))
     if args.json:
-        args.json.write_text(json.dumps({"summary": rows, "runs": [r.__dict__ for r in reports]}, indent=2,
-                                        default=str))
+        args.json.write_text(
+            json.dumps({"summary": rows, "runs": [r.__dict__ for r in reports]}, indent=2, default=str)
+        )
     return 0 if all(r.ok for r in reports) else 1
 
 

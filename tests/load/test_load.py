@@ -16,8 +16,14 @@ pytestmark = pytest.mark.load
 def test_concurrent_respondents_lose_nothing_and_duplicate_nothing(app, database_url):
     report = one_run(
         "postgres" if database_url.startswith("postgresql") else "sqlite",
-        workers=2, respondents=20, responses_each=2, retry_every=3, time_limit=120, trivial_each=10,
-        database_url=database_url, verbose=False,
+        workers=2,
+        respondents=20,
+        responses_each=2,
+        retry_every=3,
+        time_limit=120,
+        trivial_each=10,
+        database_url=database_url,
+        verbose=False,
     )
     assert report.ok, "; ".join(report.problems())
     assert report.retried >= 10

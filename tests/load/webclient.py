@@ -86,8 +86,15 @@ class _FormParser(HTMLParser):
         if self._form is None:
             return
         if tag == "input" and a.get("name"):
-            self._after = Field("input", a["name"], a.get("type", "text").lower(), a.get("value", ""),
-                                "checked" in a, "required" in a, a)
+            self._after = Field(
+                "input",
+                a["name"],
+                a.get("type", "text").lower(),
+                a.get("value", ""),
+                "checked" in a,
+                "required" in a,
+                a,
+            )
             self._form.fields.append(self._after)
             return
         if tag in ("div", "fieldset", "textarea", "select", "button", "input"):
@@ -105,8 +112,9 @@ class _FormParser(HTMLParser):
             if "selected" in a and self._option_value is not None:
                 self._select.value = self._option_value
         elif tag == "button":
-            self._button = Field("button", a.get("name", ""), a.get("type", "submit").lower(), a.get("value", ""),
-                                 attrs=a)
+            self._button = Field(
+                "button", a.get("name", ""), a.get("type", "submit").lower(), a.get("value", ""), attrs=a
+            )
             self._form.fields.append(self._button)
 
     def handle_data(self, data):

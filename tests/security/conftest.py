@@ -28,8 +28,10 @@ def login(app):
 
     def do(client, email="coordinator@example.org", password=PASSWORD):
         page = client.get("/console/login?lang=en")
-        response = client.post("/console/login", data={"email": email, "password": password,
-                                                        "csrf_token": csrf_of(page.get_data(as_text=True))})
+        response = client.post(
+            "/console/login",
+            data={"email": email, "password": password, "csrf_token": csrf_of(page.get_data(as_text=True))},
+        )
         assert response.status_code in (302, 303), f"login failed with {response.status_code}"
         return response
 
@@ -49,10 +51,18 @@ def every_type_round(app, make_city):
         access = access or {"residents": "open", "business": "invitation"}
         city_id = city_id or make_city()
         with app.app_context():
-            instruments = {g: store_instrument(load_instrument_text(EVERY_TYPE.format(group=g), f"{g}.yaml"))
-                           for g in access}
-            round_ = rounds.create_round(db.session.get(City, city_id), slug, list(access), instruments=instruments,
-                                         access=access, year=2025, anonymous=anonymous)
+            instruments = {
+                g: store_instrument(load_instrument_text(EVERY_TYPE.format(group=g), f"{g}.yaml")) for g in access
+            }
+            round_ = rounds.create_round(
+                db.session.get(City, city_id),
+                slug,
+                list(access),
+                instruments=instruments,
+                access=access,
+                year=2025,
+                anonymous=anonymous,
+            )
             rounds.open_round(round_)
             db.session.commit()
         return slug

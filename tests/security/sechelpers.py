@@ -68,12 +68,29 @@ def answer_all(client, slug="sec-2025", group="residents", comment="ok", lang="e
     start_response(client, slug, group, token=token, lang=lang)
     base = f"/s/{slug}/{group}"
     page = client.get(f"{base}/p/1")
-    client.post(f"{base}/p/1", data={"csrf_token": csrf_of(page.get_data(as_text=True)), "uses": "yes",
-                                     "quality": "4", "kind": "a", "many": ["x", "y"], "age": "30", "share": "0.5",
-                                     "action": "next"})
+    client.post(
+        f"{base}/p/1",
+        data={
+            "csrf_token": csrf_of(page.get_data(as_text=True)),
+            "uses": "yes",
+            "quality": "4",
+            "kind": "a",
+            "many": ["x", "y"],
+            "age": "30",
+            "share": "0.5",
+            "action": "next",
+        },
+    )
     page = client.get(f"{base}/p/2")
-    saved = client.post(f"{base}/p/2", data={"csrf_token": csrf_of(page.get_data(as_text=True)), "comment": comment,
-                                             "ties__akimat": "monthly", "action": "next"})
+    saved = client.post(
+        f"{base}/p/2",
+        data={
+            "csrf_token": csrf_of(page.get_data(as_text=True)),
+            "comment": comment,
+            "ties__akimat": "monthly",
+            "action": "next",
+        },
+    )
     assert saved.status_code in (302, 303), saved.get_data(as_text=True)[:500]
     page = client.get(f"{base}/review")
     return client.post(f"{base}/review", data={"csrf_token": csrf_of(page.get_data(as_text=True))})

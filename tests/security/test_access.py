@@ -44,8 +44,9 @@ def _text(response) -> str:
 # ----------------------------------------------------------------------------------------------- invitations
 
 
-@pytest.mark.parametrize("token", ["", "random", "inv_", "x" * 5000, "' OR '1'='1",
-                                   "<script>", "%00", "inv_" + "A" * 43])
+@pytest.mark.parametrize(
+    "token", ["", "random", "inv_", "x" * 5000, "' OR '1'='1", "<script>", "%00", "inv_" + "A" * 43]
+)
 def test_a_guessed_invitation_token_is_refused(app, client, two_cities, token):
     _issue(app)  # a real invitation exists too
     if token == "random":
@@ -53,8 +54,9 @@ def test_a_guessed_invitation_token_is_refused(app, client, two_cities, token):
     response = client.get(f"/s/shu-2025/business?lang=en&t={token}")
     assert response.status_code == 403
     assert "Traceback" not in _text(response)
-    posted = client.post("/s/shu-2025/business", data={"t": token, "consent": "yes", "submission_id": "s" * 30,
-                                                       "csrf_token": "x"})
+    posted = client.post(
+        "/s/shu-2025/business", data={"t": token, "consent": "yes", "submission_id": "s" * 30, "csrf_token": "x"}
+    )
     assert posted.status_code in (400, 403)
     assert _count(app) == 0
 
@@ -72,9 +74,15 @@ def test_an_invitation_is_used_once_and_only_for_its_own_round_and_group(app, cl
     assert refused.status_code == 403 and "already been used" in _text(refused)
     # A second consent with the same token and a new submission id does not make a second response.
     page = other.get("/s/shu-2025/residents")
-    response = other.post("/s/shu-2025/business", data={"t": token, "consent": "yes",
-                                                         "submission_id": secrets.token_urlsafe(24),
-                                                         "csrf_token": csrf_of(_text(page))})
+    response = other.post(
+        "/s/shu-2025/business",
+        data={
+            "t": token,
+            "consent": "yes",
+            "submission_id": secrets.token_urlsafe(24),
+            "csrf_token": csrf_of(_text(page)),
+        },
+    )
     assert response.status_code == 403
     assert _count(app) == 1
 
@@ -105,8 +113,7 @@ def test_an_anonymous_round_keeps_no_link_between_an_invitation_and_its_answers(
                 assert mark is None or abs(mark - moment) > timedelta(seconds=1)
 
 
-def test_a_named_round_links_the_invitation_and_records_when_it_was_used(app, client, make_city,
-                                                                        every_type_round):
+def test_a_named_round_links_the_invitation_and_records_when_it_was_used(app, client, make_city, every_type_round):
     from sqlalchemy import select
 
     from survey_app.extensions import db
@@ -199,8 +206,9 @@ def test_a_coordinator_cannot_see_or_change_another_citys_round(app, client, two
         assert "secret of Ayagoz" not in body and "Ayagoz Secret Org" not in body, url
     token = csrf_of(_text(client.get("/console/")))
     for url in OTHER_CITY_POSTS:
-        response = client.post(url, data={"csrf_token": token, "group": "business", "count": "1", "output": "csv",
-                                          "published": "1"})
+        response = client.post(
+            url, data={"csrf_token": token, "group": "business", "count": "1", "output": "csv", "published": "1"}
+        )
         assert response.status_code == 404, f"POST {url}: {response.status_code}"
     from sqlalchemy import select
 
@@ -213,8 +221,10 @@ def test_a_coordinator_cannot_see_or_change_another_citys_round(app, client, two
         assert db.session.scalar(select(SurveyRound).where(SurveyRound.slug.like("ayagoz-2025-%"))) is None
         invitation_id = db.session.scalar(select(Invitation.id).where(Invitation.round_id == ayagoz.id))
     # Revoking another city's invitation by id, through one's own round or theirs.
-    for url in (f"/console/rounds/shu-2025/invitations/{invitation_id}/revoke",
-                f"/console/rounds/ayagoz-2025/invitations/{invitation_id}/revoke"):
+    for url in (
+        f"/console/rounds/shu-2025/invitations/{invitation_id}/revoke",
+        f"/console/rounds/ayagoz-2025/invitations/{invitation_id}/revoke",
+    ):
         assert client.post(url, data={"csrf_token": token}).status_code == 404, url
     with app.app_context():
         assert db.session.get(Invitation, invitation_id).revoked_at is None
@@ -249,8 +259,11 @@ def test_an_api_token_sees_only_its_citys_rounds(app, client, two_cities):
 
 def test_console_ids_in_urls_cannot_be_walked(app, client, two_cities, login):
     login(client, "coordinator@shu.kz")
-    for path in ("/console/instruments/999999/preview", "/console/instruments/0/preview",
-                 "/console/rounds/shu-2025/invitations/999999/revoke"):
+    for path in (
+        "/console/instruments/999999/preview",
+        "/console/instruments/0/preview",
+        "/console/rounds/shu-2025/invitations/999999/revoke",
+    ):
         method = client.post if path.endswith("revoke") else client.get
         data = {"csrf_token": csrf_of(_text(client.get("/console/")))} if method == client.post else None
         assert method(path, data=data).status_code == 404, path

@@ -22,24 +22,78 @@ pytestmark = pytest.mark.security
 
 # Deterministic and small in the normal suite; SCRI_FUZZ_EXAMPLES=2000 explores more, with fresh random examples.
 EXAMPLES = int(os.environ.get("SCRI_FUZZ_EXAMPLES", "0") or 0)
-FUZZ = settings(max_examples=EXAMPLES or 60, deadline=None, derandomize=not EXAMPLES, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.filter_too_much])
-LEAKS = ("Traceback", "File \"/", "sqlalchemy.", "psycopg", "sqlite3.", "werkzeug.exceptions", "jinja2.")
+FUZZ = settings(
+    max_examples=EXAMPLES or 60,
+    deadline=None,
+    derandomize=not EXAMPLES,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+LEAKS = ("Traceback", 'File "/', "sqlalchemy.", "psycopg", "sqlite3.", "werkzeug.exceptions", "jinja2.")
 
 # Text without lone surrogates (which no client can send as UTF-8), with markup, SQL and control characters.
-SPICY = st.sampled_from(["<script>alert(1)</script>", "' OR 1=1 --", "=cmd|' /C calc'!A0", "\x00", "%00",
-                         "../../etc/passwd", "{{7*7}}", "\u202e", "١٢٣", "1e309", "-0", "NaN", "9" * 40, "yes",
-                         "4", "a", "x", "monthly", "", " ", "\r\n"])
+SPICY = st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        "' OR 1=1 --",
+        "=cmd|' /C calc'!A0",
+        "\x00",
+        "%00",
+        "../../etc/passwd",
+        "{{7*7}}",
+        "\u202e",
+        "١٢٣",
+        "1e309",
+        "-0",
+        "NaN",
+        "9" * 40,
+        "yes",
+        "4",
+        "a",
+        "x",
+        "monthly",
+        "",
+        " ",
+        "\r\n",
+    ]
+)
 TEXT = st.one_of(SPICY, st.text(st.characters(blacklist_categories=("Cs",)), max_size=80))
-CODES = ["uses", "quality", "kind", "many", "age", "share", "comment", "ties__akimat", "ties__uni", "ties__ngo",
-         "consent", "submission_id", "t", "action", "csrf_token"]
+CODES = [
+    "uses",
+    "quality",
+    "kind",
+    "many",
+    "age",
+    "share",
+    "comment",
+    "ties__akimat",
+    "ties__uni",
+    "ties__ngo",
+    "consent",
+    "submission_id",
+    "t",
+    "action",
+    "csrf_token",
+]
 NAMES = st.one_of(st.sampled_from(CODES), st.text(string.ascii_letters + "_[].-", min_size=1, max_size=20))
 FIELDS = st.lists(st.tuples(NAMES, TEXT), max_size=12)
 HEADERS = st.dictionaries(
-    st.sampled_from(["Accept-Language", "Cookie", "X-Forwarded-For", "Referer", "User-Agent", "Accept",
-                     "If-None-Match", "Range", "Origin"]),
-    st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=60), max_size=4)
+    st.sampled_from(
+        [
+            "Accept-Language",
+            "Cookie",
+            "X-Forwarded-For",
+            "Referer",
+            "User-Agent",
+            "Accept",
+            "If-None-Match",
+            "Range",
+            "Origin",
+        ]
+    ),
+    st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=60),
+    max_size=4,
+)
 QUERY = st.lists(st.tuples(st.sampled_from(["lang", "t", "next", "page", "partial", "x"]), TEXT), max_size=3)
 
 
@@ -89,9 +143,19 @@ def assert_stored_answers_are_valid(app) -> None:
 @pytest.fixture
 def public_pages(app, every_type_round):
     every_type_round()
-    return ["/", "/s/sec-2025/residents", "/s/sec-2025/residents/p/1", "/s/sec-2025/residents/p/2",
-            "/s/sec-2025/residents/review", "/s/sec-2025/residents/thanks", "/s/sec-2025/business",
-            "/s/sec-2025/residents/resume/abc", "/healthz", "/results/sec-2025", "/console/login"]
+    return [
+        "/",
+        "/s/sec-2025/residents",
+        "/s/sec-2025/residents/p/1",
+        "/s/sec-2025/residents/p/2",
+        "/s/sec-2025/residents/review",
+        "/s/sec-2025/residents/thanks",
+        "/s/sec-2025/business",
+        "/s/sec-2025/residents/resume/abc",
+        "/healthz",
+        "/results/sec-2025",
+        "/console/login",
+    ]
 
 
 @FUZZ
@@ -133,16 +197,20 @@ def test_section_pages_with_the_real_fields_and_random_values(app, public_pages,
         assert response.status_code in (302, 303, 400, 422), response.status_code
     review = client.get("/s/sec-2025/residents/review")
     if review.status_code == 200:
-        response = client.post("/s/sec-2025/residents/review",
-                               data={"csrf_token": csrf_of(review.get_data(as_text=True))})
+        response = client.post(
+            "/s/sec-2025/residents/review", data={"csrf_token": csrf_of(review.get_data(as_text=True))}
+        )
         assert_clean(response, "POST review")
     assert_stored_answers_are_valid(app)
 
 
 @FUZZ
-@given(segments=st.lists(TEXT.filter(lambda s: "/" not in s and "?" not in s and "#" not in s), min_size=1,
-                         max_size=4),
-       query=QUERY, headers=HEADERS, method=st.sampled_from(["GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS"]))
+@given(
+    segments=st.lists(TEXT.filter(lambda s: "/" not in s and "?" not in s and "#" not in s), min_size=1, max_size=4),
+    query=QUERY,
+    headers=HEADERS,
+    method=st.sampled_from(["GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS"]),
+)
 def test_random_paths_query_strings_and_headers(app, public_pages, segments, query, headers, method):
     from urllib.parse import quote
 
@@ -170,11 +238,21 @@ def test_every_public_get_with_random_query_and_headers(app, public_pages, query
 
 BYTES = st.one_of(
     st.binary(max_size=2048),
-    st.builds(lambda rows: "\n".join(",".join(r) for r in rows).encode(),
-              st.lists(st.lists(TEXT, min_size=1, max_size=5), min_size=1, max_size=8)),
-    st.sampled_from([b"PK\x03\x04" + b"\x00" * 100, b"\xef\xbb\xbfcity,indicator,value\nShu,x,1\n",
-                     b"organisation,sector,email\n=cmd,<b>,a@b\n", b"code: !!python/object:os.system x",
-                     b"a: &a [*a, *a, *a]\nb: &b [*a, *a]\n", b"\xff\xfe\x00\x00", b"code: x\n" * 5000]),
+    st.builds(
+        lambda rows: "\n".join(",".join(r) for r in rows).encode(),
+        st.lists(st.lists(TEXT, min_size=1, max_size=5), min_size=1, max_size=8),
+    ),
+    st.sampled_from(
+        [
+            b"PK\x03\x04" + b"\x00" * 100,
+            b"\xef\xbb\xbfcity,indicator,value\nShu,x,1\n",
+            b"organisation,sector,email\n=cmd,<b>,a@b\n",
+            b"code: !!python/object:os.system x",
+            b"a: &a [*a, *a, *a]\nb: &b [*a, *a]\n",
+            b"\xff\xfe\x00\x00",
+            b"code: x\n" * 5000,
+        ]
+    ),
 )
 SUFFIX = st.sampled_from(["csv", "xlsx", "xlsm", "yaml", "yml", "xls", "txt", "", "CSV", "tar.gz"])
 
@@ -188,8 +266,10 @@ def test_random_uploads_to_every_console_upload_endpoint(app, admin_client, blob
     uploads = [
         ("/console/instruments/upload", {"upload": (io.BytesIO(blob), filename)}),
         ("/console/indicators", {"file": (io.BytesIO(blob), filename)}),
-        ("/console/rounds/shu-2025/invitations", {"upload": (io.BytesIO(blob), filename), "group": "business",
-                                                  "output": "csv"}),
+        (
+            "/console/rounds/shu-2025/invitations",
+            {"upload": (io.BytesIO(blob), filename), "group": "business", "output": "csv"},
+        ),
     ]
     for url, files in uploads:
         response = client.post(url, data={"csrf_token": token, **files}, content_type="multipart/form-data")

@@ -11,8 +11,9 @@ import re
 
 import pytest
 
-INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)(?![^>]*\btype\s*=\s*[\"']application/(?:ld\+)?json)[^>]*>",
-                           re.IGNORECASE)
+INLINE_SCRIPT = re.compile(
+    r"<script\b(?![^>]*\bsrc\s*=)(?![^>]*\btype\s*=\s*[\"']application/(?:ld\+)?json)[^>]*>", re.IGNORECASE
+)
 STYLE_ATTRIBUTE = re.compile(r"<[a-zA-Z][^>]*\sstyle\s*=", re.IGNORECASE)
 STYLE_ELEMENT = re.compile(r"<style\b", re.IGNORECASE)
 EVENT_HANDLER = re.compile(r"<[a-zA-Z][^>]*\son[a-z]+\s*=", re.IGNORECASE)
@@ -41,11 +42,17 @@ def assert_no_inline_code(path: str, response) -> None:
     if not response.mimetype == "text/html":
         return
     html = response.get_data(as_text=True)
-    for pattern, what in ((INLINE_SCRIPT, "an inline <script>"), (STYLE_ATTRIBUTE, "a style= attribute"),
-                          (STYLE_ELEMENT, "a <style> element"), (EVENT_HANDLER, "an on*= event handler"),
-                          (JAVASCRIPT_URL, "a javascript: URL")):
+    for pattern, what in (
+        (INLINE_SCRIPT, "an inline <script>"),
+        (STYLE_ATTRIBUTE, "a style= attribute"),
+        (STYLE_ELEMENT, "a <style> element"),
+        (EVENT_HANDLER, "an on*= event handler"),
+        (JAVASCRIPT_URL, "a javascript: URL"),
+    ):
         match = pattern.search(html)
-        assert match is None, f"{path}: {what} blocked by the CSP: {html[max(0, match.start() - 80):match.end() + 80]}"
+        assert match is None, (
+            f"{path}: {what} blocked by the CSP: {html[max(0, match.start() - 80) : match.end() + 80]}"
+        )
     assert "Traceback" not in html, path
 
 
@@ -63,9 +70,18 @@ def _seed_values(app) -> dict[str, str]:
         invitation = db.session.scalars(select(Invitation)).first()
         user = db.session.scalars(select(User)).first()
         values = {
-            "slug": round_.slug, "round_slug": round_.slug, "round": round_.slug, "round_id": str(round_.id),
-            "group": "residents", "city": city.slug, "city_slug": city.slug, "city_id": str(city.id),
-            "lang": "en", "fmt": "csv", "format": "csv", "user_id": str(user.id),
+            "slug": round_.slug,
+            "round_slug": round_.slug,
+            "round": round_.slug,
+            "round_id": str(round_.id),
+            "group": "residents",
+            "city": city.slug,
+            "city_slug": city.slug,
+            "city_id": str(city.id),
+            "lang": "en",
+            "fmt": "csv",
+            "format": "csv",
+            "user_id": str(user.id),
         }
         if response is not None:
             values["response_id"] = str(response.id)
@@ -78,8 +94,9 @@ def _url_for_rule(rule, values: dict[str, str]) -> str:
     path = rule.rule
     for argument in rule.arguments:
         converter = rule._converters.get(argument)
-        fallback = "1" if converter is not None and type(converter).__name__ in ("IntegerConverter",
-                                                                                   "FloatConverter") else "x"
+        fallback = (
+            "1" if converter is not None and type(converter).__name__ in ("IntegerConverter", "FloatConverter") else "x"
+        )
         value = values.get(argument, fallback)
         path = re.sub(r"<(?:[^:<>]+:)?" + re.escape(argument) + r">", value, path)
     return path

@@ -37,8 +37,9 @@ def test_an_oversize_consent_post_is_refused(app, client, every_type_round):
     every_type_round()
     page = client.get("/s/sec-2025/residents")
     token = csrf_of(page.get_data(as_text=True))
-    response = client.post("/s/sec-2025/residents",
-                           data={"csrf_token": token, "junk": "y" * (app.config["SCRI_MAX_FORM_BYTES"] + 10)})
+    response = client.post(
+        "/s/sec-2025/residents", data={"csrf_token": token, "junk": "y" * (app.config["SCRI_MAX_FORM_BYTES"] + 10)}
+    )
     assert response.status_code == 413
     # Without a CSRF field the CSRF check runs first (400); a body beyond the form-memory limit is 413 anyway.
     response = client.post("/s/sec-2025/residents", data={"junk": "y" * (app.config["SCRI_MAX_FORM_BYTES"] + 10)})
@@ -53,9 +54,11 @@ def test_an_upload_over_the_global_limit_is_413(app, client, two_cities, login, 
     login(client, "admin@example.org")
     page = client.get("/console/instruments")
     blob = io.BytesIO(b"a" * (app.config["MAX_CONTENT_LENGTH"] + 1024))
-    response = client.post("/console/instruments/upload",
-                           data={"csrf_token": csrf_of(page.get_data(as_text=True)), "upload": (blob, "big.yaml")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/console/instruments/upload",
+        data={"csrf_token": csrf_of(page.get_data(as_text=True)), "upload": (blob, "big.yaml")},
+        content_type="multipart/form-data",
+    )
     body = response.get_data(as_text=True)
     response.close()
     assert response.status_code == 413
@@ -64,8 +67,11 @@ def test_an_upload_over_the_global_limit_is_413(app, client, two_cities, login, 
 
 def test_a_body_that_lies_about_its_length_is_refused(client, every_type_round):
     every_type_round()
-    response = client.post("/s/sec-2025/residents", data=b"consent=yes",
-                           headers={"Content-Length": str(10**9), "Content-Type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        "/s/sec-2025/residents",
+        data=b"consent=yes",
+        headers={"Content-Length": str(10**9), "Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code in (400, 413)
 
 
@@ -75,16 +81,18 @@ def test_public_submits_are_rate_limited_per_address(client, every_type_round, l
     limits(SCRI_SUBMIT_RATE_LIMIT=3)
     page = client.get(first)
     token = csrf_of(page.get_data(as_text=True))
-    codes = [client.post(first, data={"csrf_token": token, "uses": "no", "action": "next"}).status_code
-             for _ in range(10)]
+    codes = [
+        client.post(first, data={"csrf_token": token, "uses": "no", "action": "next"}).status_code for _ in range(10)
+    ]
     assert 429 in codes, codes
     assert all(code < 500 for code in codes), codes
     refused = client.post(first, data={"csrf_token": token, "uses": "no", "action": "next"})
     assert refused.status_code == 429
     assert "Please wait a minute" in refused.get_data(as_text=True)
     # Another address is not affected.
-    other = client.post(first, data={"csrf_token": token, "uses": "no", "action": "next"},
-                        environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    other = client.post(
+        first, data={"csrf_token": token, "uses": "no", "action": "next"}, environ_base={"REMOTE_ADDR": "10.1.2.3"}
+    )
     assert other.status_code in (302, 303)
 
 
@@ -92,12 +100,18 @@ def test_console_sign_in_is_rate_limited(client, make_user, make_city, limits):
     make_user("coordinator@example.org", cities=[make_city()])
     limits(SCRI_LOGIN_RATE_LIMIT=4)
     token = csrf_of(client.get("/console/login").get_data(as_text=True))
-    codes = [client.post("/console/login", data={"email": f"guess{i}@example.org", "password": "wrong password!",
-                                                  "csrf_token": token}).status_code for i in range(10)]
+    codes = [
+        client.post(
+            "/console/login",
+            data={"email": f"guess{i}@example.org", "password": "wrong password!", "csrf_token": token},
+        ).status_code
+        for i in range(10)
+    ]
     assert 429 in codes and all(code < 500 for code in codes), codes
     # Even the right password is refused while the address is over the limit.
-    right = client.post("/console/login", data={"email": "coordinator@example.org", "password": PASSWORD,
-                                                 "csrf_token": token})
+    right = client.post(
+        "/console/login", data={"email": "coordinator@example.org", "password": PASSWORD, "csrf_token": token}
+    )
     assert right.status_code == 429
 
 
@@ -131,10 +145,17 @@ def test_a_zip_bomb_workbook_is_refused_before_it_is_opened(app, admin_client):
     assert len(data) < 1024 * 1024
     token = csrf_of(admin_client.get("/console/instruments").get_data(as_text=True))
     invitations = {"group": "business", "output": "csv"}
-    for url, field, extra in (("/console/instruments/upload", "upload", {}), ("/console/indicators", "file", {}),
-                              ("/console/rounds/shu-2025/invitations", "upload", invitations)):
-        response = admin_client.post(url, data={"csrf_token": token, field: (io.BytesIO(data), "bomb.xlsx"), **extra},
-                                     content_type="multipart/form-data", follow_redirects=True)
+    for url, field, extra in (
+        ("/console/instruments/upload", "upload", {}),
+        ("/console/indicators", "file", {}),
+        ("/console/rounds/shu-2025/invitations", "upload", invitations),
+    ):
+        response = admin_client.post(
+            url,
+            data={"csrf_token": token, field: (io.BytesIO(data), "bomb.xlsx"), **extra},
+            content_type="multipart/form-data",
+            follow_redirects=True,
+        )
         body = response.get_data(as_text=True)
         assert response.status_code in (200, 422), (url, response.status_code)
         assert "Traceback" not in body

@@ -10,8 +10,9 @@ from survey_app.models import City, User
 def _user(app, role, city_slugs=()):
     with app.app_context():
         cities = [c for c in db.session.query(City).all() if c.slug in city_slugs]
-        user = User(email=f"{role}-{'-'.join(city_slugs) or 'all'}@example.org", password_hash="x", role=role,
-                    cities=cities)
+        user = User(
+            email=f"{role}-{'-'.join(city_slugs) or 'all'}@example.org", password_hash="x", role=role, cities=cities
+        )
         db.session.add(user)
         db.session.flush()
         token = issue_api_token(user)

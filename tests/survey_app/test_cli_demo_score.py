@@ -37,11 +37,13 @@ def test_demo_loads_three_cities_and_is_safe_to_run_twice(app, runner):
     assert len(by_slug["ayagoz-2025"]["groups"]) == 6
     with app.app_context():
         shalkar = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == "shalkar-2025"))
-        per_group = dict(db.session.execute(
-            select(Response.group, func.count()).where(Response.round_id == shalkar.id,
-                                                       Response.status == "complete")
-            .group_by(Response.group)
-        ).all())
+        per_group = dict(
+            db.session.execute(
+                select(Response.group, func.count())
+                .where(Response.round_id == shalkar.id, Response.status == "complete")
+                .group_by(Response.group)
+            ).all()
+        )
     assert 110 <= per_group["residents"] <= 130
     assert per_group["international"] < 5
     assert all(10 <= per_group[g] <= 30 for g in ("business", "academia", "civil_society", "government"))
@@ -55,8 +57,14 @@ def test_score_of_the_demo_round_fills_every_part_or_marks_it(app, runner):
     assert doc["round"] == "shalkar-2025" and doc["city"] == "Shalkar"
     assert 0 <= doc["scri"]["score"] <= 100
     assert doc["scri"]["level"] in {"low", "medium", "high"}
-    assert set(doc["dimensions"]) == {"digital_infrastructure", "economic_potential", "environmental_sustainability",
-                                      "public_private_partnership", "governance", "stakeholder_engagement"}
+    assert set(doc["dimensions"]) == {
+        "digital_infrastructure",
+        "economic_potential",
+        "environmental_sustainability",
+        "public_private_partnership",
+        "governance",
+        "stakeholder_engagement",
+    }
     for dim in doc["dimensions"].values():
         assert dim["score"] is not None or dim.get("missing")
     trust = doc["constructs"]["trust"]
@@ -84,22 +92,33 @@ def test_demo_shu_is_the_most_ready_and_shows_change(app, runner):
 
 def test_rounds_commands_refuse_bad_input_with_one_line(app, runner, make_city):
     make_city()
-    bad_city = runner.invoke(args=["rounds", "create", "--city", "Atlantis", "--slug", "x-2025",
-                                   "--groups", "residents"])
+    bad_city = runner.invoke(
+        args=["rounds", "create", "--city", "Atlantis", "--slug", "x-2025", "--groups", "residents"]
+    )
     assert bad_city.exit_code == 2
     assert "unknown city 'Atlantis'" in bad_city.output and "Traceback" not in bad_city.output
-    bad_group = runner.invoke(args=["rounds", "create", "--city", "Shu", "--slug", "shu-2026",
-                                    "--groups", "residents,farmers"])
+    bad_group = runner.invoke(
+        args=["rounds", "create", "--city", "Shu", "--slug", "shu-2026", "--groups", "residents,farmers"]
+    )
     assert bad_group.exit_code == 2 and "Unknown group 'farmers'" in bad_group.output
-    ok = runner.invoke(args=["rounds", "create", "--city", "шу", "--slug", "shu-2026",
-                             "--groups", "residents,business", "--open"])
+    ok = runner.invoke(
+        args=["rounds", "create", "--city", "шу", "--slug", "shu-2026", "--groups", "residents,business", "--open"]
+    )
     assert ok.exit_code == 0, ok.output
     again = runner.invoke(args=["rounds", "create", "--city", "Shu", "--slug", "shu-2026", "--groups", "residents"])
     assert again.exit_code == 2 and "already exists" in again.output
     assert runner.invoke(args=["rounds", "close", "shu-2026"]).exit_code == 0
     listed = json.loads(runner.invoke(args=["rounds", "list", "--format", "json"]).output)
-    assert listed == [{"slug": "shu-2026", "city": "Shu", "year": listed[0]["year"], "status": "closed",
-                       "groups": ["residents", "business"], "responses": {"complete": 0, "partial": 0}}]
+    assert listed == [
+        {
+            "slug": "shu-2026",
+            "city": "Shu",
+            "year": listed[0]["year"],
+            "status": "closed",
+            "groups": ["residents", "business"],
+            "responses": {"complete": 0, "partial": 0},
+        }
+    ]
     unknown = runner.invoke(args=["rounds", "open", "nope"])
     assert unknown.exit_code == 2 and "Unknown round 'nope'." in unknown.output
 

@@ -9,8 +9,20 @@ from survey_app.models import ApiToken, AuditEvent, User
 
 def test_create_a_coordinator_and_a_token(app, runner, make_city, client):
     make_city()
-    result = runner.invoke(args=["users", "create", "--email", "Coord@Shu.kz", "--role", "coordinator",
-                                 "--city", "Shu", "--password-stdin"], input="a long password\n")
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Coord@Shu.kz",
+            "--role",
+            "coordinator",
+            "--city",
+            "Shu",
+            "--password-stdin",
+        ],
+        input="a long password\n",
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "coord@shu.kz"))
@@ -29,12 +41,18 @@ def test_bad_input_is_one_line_and_stores_nothing(app, runner, make_city):
     make_city()
     cases = [
         (["--email", "x@y.kz", "--role", "coordinator", "--city", "Shu"], "", "--password-stdin"),
-        (["--email", "x@y.kz", "--role", "coordinator", "--city", "Shu", "--password-stdin"], "short\n",
-         "at least 10 characters"),
+        (
+            ["--email", "x@y.kz", "--role", "coordinator", "--city", "Shu", "--password-stdin"],
+            "short\n",
+            "at least 10 characters",
+        ),
         (["--email", "not-an-email", "--role", "admin", "--password-stdin"], "a long password\n", "not a valid e-mail"),
         (["--email", "x@y.kz", "--role", "viewer", "--password-stdin"], "a long password\n", "needs at least one city"),
-        (["--email", "x@y.kz", "--role", "viewer", "--city", "Atlantis", "--password-stdin"], "a long password\n",
-         "unknown city"),
+        (
+            ["--email", "x@y.kz", "--role", "viewer", "--city", "Atlantis", "--password-stdin"],
+            "a long password\n",
+            "unknown city",
+        ),
     ]
     for args, stdin, message in cases:
         result = runner.invoke(args=["users", "create", *args], input=stdin)
@@ -47,8 +65,10 @@ def test_bad_input_is_one_line_and_stores_nothing(app, runner, make_city):
 def test_a_new_password_lifts_a_lock_and_the_old_one_stops_working(app, runner, make_city):
     from survey_app.services.users import MAX_FAILURES, authenticate
 
-    runner.invoke(args=["users", "create", "--email", "a@b.kz", "--role", "admin", "--password-stdin"],
-                  input="the first password\n")
+    runner.invoke(
+        args=["users", "create", "--email", "a@b.kz", "--role", "admin", "--password-stdin"],
+        input="the first password\n",
+    )
     with app.app_context():
         for _attempt in range(MAX_FAILURES):
             assert authenticate("a@b.kz", "a wrong guess") is None
@@ -60,8 +80,9 @@ def test_a_new_password_lifts_a_lock_and_the_old_one_stops_working(app, runner, 
     ]:
         result = runner.invoke(args=["users", "password", *args], input=stdin)
         assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
-    result = runner.invoke(args=["users", "password", "--email", "A@B.kz", "--password-stdin"],
-                           input="the second password\n")
+    result = runner.invoke(
+        args=["users", "password", "--email", "A@B.kz", "--password-stdin"], input="the second password\n"
+    )
     assert result.exit_code == 0 and "a@b.kz" in result.output
     with app.app_context():
         assert authenticate("a@b.kz", "the first password") is None

@@ -25,8 +25,9 @@ def _account(app, email, role, city_slugs=()):
 
 def _login(client, email, password=PASSWORD):
     page = client.get("/console/login?lang=en").get_data(as_text=True)
-    return client.post("/console/login", data={"csrf_token": CSRF.search(page).group(1), "email": email,
-                                               "password": password})
+    return client.post(
+        "/console/login", data={"csrf_token": CSRF.search(page).group(1), "email": email, "password": password}
+    )
 
 
 def _token(client, path):
@@ -62,8 +63,14 @@ def test_coordinator_creates_opens_invites_and_closes_a_round(app, client, make_
     token = _token(client, "/console/rounds/new?lang=en")
     with app.app_context():
         city_id = db.session.scalar(select(City.id))
-    form = {"csrf_token": token, "city_id": city_id, "slug": "shu-2026", "title": "Shu 2026", "year": 2026,
-            "anonymous": "y"}
+    form = {
+        "csrf_token": token,
+        "city_id": city_id,
+        "slug": "shu-2026",
+        "title": "Shu 2026",
+        "year": 2026,
+        "anonymous": "y",
+    }
     for group, use, access, target in [("residents", True, "open", 150), ("business", True, "invitation", 25)]:
         form.update({f"use_{group}": "y" if use else "", f"access_{group}": access, f"target_{group}": target})
     for group in ("academia", "civil_society", "government", "international"):
@@ -80,10 +87,14 @@ def test_coordinator_creates_opens_invites_and_closes_a_round(app, client, make_
         round_ = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == "shu-2026"))
         assert round_.status == "open"
         assert {g.group: (g.access, g.target_n) for g in round_.groups} == {
-            "residents": ("open", 150), "business": ("invitation", 25)}
+            "residents": ("open", 150),
+            "business": ("invitation", 25),
+        }
 
-    csv_response = client.post("/console/rounds/shu-2026/invitations",
-                               data={"csrf_token": token, "group": "business", "count": 3, "output": "csv"})
+    csv_response = client.post(
+        "/console/rounds/shu-2026/invitations",
+        data={"csrf_token": token, "group": "business", "count": 3, "output": "csv"},
+    )
     assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(csv_response.get_data(as_text=True).lstrip("\ufeff"))))
     links = [row["link"] for row in rows]
@@ -94,8 +105,10 @@ def test_coordinator_creates_opens_invites_and_closes_a_round(app, client, make_
     assert hashes == {hash_token(t) for t in tokens}  # only hashes are stored
     assert not any(t in hashes for t in tokens)
 
-    pdf = client.post("/console/rounds/shu-2026/invitations",
-                      data={"csrf_token": token, "group": "business", "count": 2, "output": "pdf"})
+    pdf = client.post(
+        "/console/rounds/shu-2026/invitations",
+        data={"csrf_token": token, "group": "business", "count": 2, "output": "pdf"},
+    )
     assert pdf.data.startswith(b"%PDF")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages).replace("\n", "")
     assert text.count("/s/shu-2026/business?t=inv_") == 2
@@ -120,8 +133,9 @@ def test_invalid_round_form_is_shown_again_with_messages(app, client, make_city)
     token = _token(client, "/console/rounds/new?lang=en")
     with app.app_context():
         city_id = db.session.scalar(select(City.id))
-    response = client.post("/console/rounds/new", data={"csrf_token": token, "city_id": city_id, "slug": "Bad Slug!",
-                                                         "year": 1900})
+    response = client.post(
+        "/console/rounds/new", data={"csrf_token": token, "city_id": city_id, "slug": "Bad Slug!", "year": 1900}
+    )
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert "Use lower-case Latin letters" in body and 'aria-invalid="true"' in body

@@ -27,8 +27,14 @@ PASSWORD = "a long password 1"
 BASE = ["response_id", "group", "language", "status", "started_at", "submitted_at"]
 
 
-def add_response(round_slug: str, group: str, answers: dict, status: str = "complete", language: str = "ru",
-                 instrument_id: int | None = None) -> int:
+def add_response(
+    round_slug: str,
+    group: str,
+    answers: dict,
+    status: str = "complete",
+    language: str = "ru",
+    instrument_id: int | None = None,
+) -> int:
     """One response with typed answers (stored through the one answer encoding); call in an app context."""
     round_ = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == round_slug))
     round_group = next(g for g in round_.groups if g.group == group)
@@ -38,15 +44,21 @@ def add_response(round_slug: str, group: str, answers: dict, status: str = "comp
 
         instrument_row = db.session.get(Instrument, instrument_id)
     definition = instrument_definition(instrument_row)
-    response = Response(round_id=round_.id, group=group, instrument_id=instrument_row.id, language=language,
-                        status=status, client_submission_id=uuid.uuid4().hex, resume_token_hash=uuid.uuid4().hex,
-                        started_at=datetime(2025, 5, 1, 9, 0, tzinfo=UTC),
-                        submitted_at=datetime(2025, 5, 1, 9, 20, tzinfo=UTC) if status == "complete" else None)
+    response = Response(
+        round_id=round_.id,
+        group=group,
+        instrument_id=instrument_row.id,
+        language=language,
+        status=status,
+        client_submission_id=uuid.uuid4().hex,
+        resume_token_hash=uuid.uuid4().hex,
+        started_at=datetime(2025, 5, 1, 9, 0, tzinfo=UTC),
+        submitted_at=datetime(2025, 5, 1, 9, 20, tzinfo=UTC) if status == "complete" else None,
+    )
     db.session.add(response)
     db.session.flush()
     for code, value in answers.items():
-        db.session.add(Answer(response_id=response.id, question_code=code,
-                              **encode(definition.question(code), value)))
+        db.session.add(Answer(response_id=response.id, question_code=code, **encode(definition.question(code), value)))
     db.session.commit()
     return response.id
 
@@ -56,12 +68,32 @@ def shu_round(app, make_round):
     """shu-2025 with residents and business: two complete responses and one partial."""
     slug = make_round()
     with app.app_context():
-        add_response(slug, "residents", {
-            "age_band": "30_44", "sex": "female", "years_in_city": 12, "info_sources": ["akimat_site", "messengers"],
-            "pe_consulted": 4, "pe_meeting": "yes", "mo_intl": "dont_know", "suggestion": "=cmd()"}, language="kk")
-        add_response(slug, "business", {
-            "org_type": "sme", "pe_consulted": 2, "partners": {"city_akimat": "weekly", "sme": "rarely"},
-            "cashless_share": 12.5, "pe_meeting": "no"})
+        add_response(
+            slug,
+            "residents",
+            {
+                "age_band": "30_44",
+                "sex": "female",
+                "years_in_city": 12,
+                "info_sources": ["akimat_site", "messengers"],
+                "pe_consulted": 4,
+                "pe_meeting": "yes",
+                "mo_intl": "dont_know",
+                "suggestion": "=cmd()",
+            },
+            language="kk",
+        )
+        add_response(
+            slug,
+            "business",
+            {
+                "org_type": "sme",
+                "pe_consulted": 2,
+                "partners": {"city_akimat": "weekly", "sme": "rarely"},
+                "cashless_share": 12.5,
+                "pe_meeting": "no",
+            },
+        )
         add_response(slug, "residents", {"age_band": "18_29"}, status="partial")
     return slug
 
@@ -75,8 +107,7 @@ def user(app, email, role, slugs=()):
 
 def login(client, email):
     page = client.get("/console/login").get_data(as_text=True)
-    client.post("/console/login", data={"csrf_token": CSRF.search(page).group(1), "email": email,
-                                        "password": PASSWORD})
+    client.post("/console/login", data={"csrf_token": CSRF.search(page).group(1), "email": email, "password": PASSWORD})
 
 
 def read_csv(text: str) -> list[dict]:
@@ -140,15 +171,20 @@ def test_a_later_instrument_version_appends_its_new_questions(app, shu_round):
         definition = copy.deepcopy(v1.definition)
         definition["version"] = v1.version + 1
         definition["sections"][-1]["questions"].append(
-            {"code": "bike_lanes", "type": "yesno", "label": {"kk": "Веложолдар?", "ru": "Велодорожки?",
-                                                              "en": "Bike lanes?"}})
+            {
+                "code": "bike_lanes",
+                "type": "yesno",
+                "label": {"kk": "Веложолдар?", "ru": "Велодорожки?", "en": "Bike lanes?"},
+            }
+        )
         v2 = store_instrument(from_definition(definition))
         db.session.commit()
         add_response(shu_round, "residents", {"age_band": "60_plus", "bike_lanes": "yes"}, instrument_id=v2.id)
         header = next(exports.rows(round_))
         rows = [dict(zip(header, r, strict=True)) for r in list(exports.rows(round_))[1:]]
-    assert header.index("residents.suggestion") < header.index("residents.bike_lanes") < header.index(
-        "business.org_type")
+    assert (
+        header.index("residents.suggestion") < header.index("residents.bike_lanes") < header.index("business.org_type")
+    )
     assert header.count("residents.age_band") == 1
     assert [r["residents.bike_lanes"] for r in rows] == [None, None, "yes"]
 
@@ -164,8 +200,9 @@ def test_xlsx_has_responses_and_codebook(app, client, shu_round):
     sheet = [list(r) for r in book["responses"].iter_rows(values_only=True)]
     header = sheet[0]
     sheet = [r + [None] * (len(header) - len(r)) for r in sheet]  # read-only mode drops trailing empty cells
-    csv_header = next(csv.reader(io.StringIO(client.get(f"/console/rounds/{shu_round}/export.csv")
-                                             .get_data(as_text=True)[1:])))
+    csv_header = next(
+        csv.reader(io.StringIO(client.get(f"/console/rounds/{shu_round}/export.csv").get_data(as_text=True)[1:]))
+    )
     assert header == csv_header and len(sheet) == 3
     resident = dict(zip(header, sheet[1], strict=True))
     assert resident["residents.pe_consulted"] == 4 and resident["residents.info_sources__neighbours"] == 0
@@ -221,10 +258,11 @@ def test_export_command(app, runner, shu_round, tmp_path):
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".scri-export-")]
 
     for args, message in (
-            (["--round", "nope", "--format", "csv", "-o", str(tmp_path / "x.csv")], "Unknown round"),
-            (["--round", shu_round, "--format", "csv", "-o", str(tmp_path / "no" / "x.csv")], "does not exist"),
-            (["--round", shu_round, "--format", "csv", "-o", str(tmp_path)], "is a folder"),
-            (["--round", shu_round, "--format", "pdf", "-o", str(tmp_path / "x.pdf")], "pdf")):
+        (["--round", "nope", "--format", "csv", "-o", str(tmp_path / "x.csv")], "Unknown round"),
+        (["--round", shu_round, "--format", "csv", "-o", str(tmp_path / "no" / "x.csv")], "does not exist"),
+        (["--round", shu_round, "--format", "csv", "-o", str(tmp_path)], "is a folder"),
+        (["--round", shu_round, "--format", "pdf", "-o", str(tmp_path / "x.pdf")], "pdf"),
+    ):
         bad = runner.invoke(args=["export", *args])
         assert bad.exit_code == 2 and message in bad.output and "Traceback" not in bad.output
     assert not (tmp_path / "x.csv").exists()
@@ -283,8 +321,9 @@ def test_spss_export_of_a_round_without_answers_and_the_command(app, runner, mak
     assert result.exit_code == 0, result.output
     df, _meta = read_sav(out.read_bytes(), tmp_path)
     assert len(df) == 0 and "residents.age_band" in df.columns
-    result = runner.invoke(args=["export", "--round", shu_round, "--format", "sav", "--lang", "kk", "--partial",
-                                 "-o", str(out)])
+    result = runner.invoke(
+        args=["export", "--round", shu_round, "--format", "sav", "--lang", "kk", "--partial", "-o", str(out)]
+    )
     assert result.exit_code == 0 and "3 response(s)" in result.output
     df, meta = read_sav(out.read_bytes(), tmp_path)
     assert list(df["status"]) == ["complete", "complete", "partial"]

@@ -27,18 +27,19 @@ def _user(app, email, role, slugs=()):
 
 def _login(client, email):
     page = client.get("/console/login").get_data(as_text=True)
-    client.post("/console/login", data={"csrf_token": CSRF.search(page).group(1), "email": email,
-                                        "password": PASSWORD})
+    client.post("/console/login", data={"csrf_token": CSRF.search(page).group(1), "email": email, "password": PASSWORD})
 
 
 def _answer_with_formula(app, slug="shu-2025"):
     """Put a formula-like free-text answer into one complete resident response."""
     with app.app_context():
         round_id = db.session.scalar(select(SurveyRound.id).where(SurveyRound.slug == slug))
-        response = db.session.scalars(select(Response).where(Response.round_id == round_id,
-                                                             Response.group == "residents",
-                                                             Response.status == "complete")).first()
-        db.session.add(Answer(response_id=response.id, question_code="comment", value_text="=HYPERLINK(\"x\")"))
+        response = db.session.scalars(
+            select(Response).where(
+                Response.round_id == round_id, Response.group == "residents", Response.status == "complete"
+            )
+        ).first()
+        db.session.add(Answer(response_id=response.id, question_code="comment", value_text='=HYPERLINK("x")'))
         db.session.commit()
         return response.id
 
@@ -57,8 +58,11 @@ def test_exports_csv_and_xlsx_read_back(app, runner, client, tmp_path):
     assert "residents.age_band" in header and "business.partners__city_akimat" in header
     assert any(h.startswith("residents.info_sources__") for h in header)
     with app.app_context():
-        complete = db.session.scalar(select(db.func.count(Response.id)).join(SurveyRound).where(
-            SurveyRound.slug == "shu-2025", Response.status == "complete"))
+        complete = db.session.scalar(
+            select(db.func.count(Response.id))
+            .join(SurveyRound)
+            .where(SurveyRound.slug == "shu-2025", Response.status == "complete")
+        )
     assert len(rows) - 1 == complete
     assert {r[3] for r in rows[1:]} == {"complete"}
     # The same columns in the same order from the command line, and partial responses on request.
@@ -126,19 +130,26 @@ def test_indicator_import_reports_each_row_and_is_all_or_nothing(app, runner, ma
     path.write_text(
         "city,indicator,value,year,source\n"
         "Shu,broadband_households_pct,64.5,2025,Stat\n"
-        "Шу,pm25_annual_ugm3,\"18,5\",2025,\n"
+        'Шу,pm25_annual_ugm3,"18,5",2025,\n'
         "Atlantis,pm25_annual_ugm3,3,2025,\n"
         "Shu,nope,1,2025,\n"
         "Shu,broadband_households_pct,abc,2024,\n"
         "Shu,broadband_households_pct,120,2023,\n"
         "Shu,open_data_portal,yes,,\n"
-        "Shu,broadband_households_pct,60,2025,\n", encoding="utf-8")
+        "Shu,broadband_households_pct,60,2025,\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(args=["indicators", "import", str(path)])
     assert result.exit_code == 2
-    for expected in ("row 4: unknown city 'Atlantis'", "row 5: unknown indicator 'nope'",
-                     "row 6: 'abc' is not a number",
-                     "row 7: 120 is outside the valid range", "row 8: the year is missing",
-                     "row 9: the same city, indicator and year as row 2", "nothing was imported"):
+    for expected in (
+        "row 4: unknown city 'Atlantis'",
+        "row 5: unknown indicator 'nope'",
+        "row 6: 'abc' is not a number",
+        "row 7: 120 is outside the valid range",
+        "row 8: the year is missing",
+        "row 9: the same city, indicator and year as row 2",
+        "nothing was imported",
+    ):
         assert expected in result.output
     with app.app_context():
         assert db.session.scalar(select(IndicatorValue.id)) is None
@@ -146,14 +157,21 @@ def test_indicator_import_reports_each_row_and_is_all_or_nothing(app, runner, ma
     assert partial.exit_code == 0 and "imported 3 value(s)" in partial.output
     with app.app_context():
         values = {(v.indicator, v.year): v.value for v in db.session.scalars(select(IndicatorValue))}
-    assert values == {("broadband_households_pct", 2025): 64.5, ("pm25_annual_ugm3", 2025): 18.5,
-                      ("open_data_portal", 2025): 1.0}
+    assert values == {
+        ("broadband_households_pct", 2025): 64.5,
+        ("pm25_annual_ugm3", 2025): 18.5,
+        ("open_data_portal", 2025): 1.0,
+    }
     fixed = tmp_path / "fix.csv"
     fixed.write_text("city,indicator,value,year\nShu,broadband_households_pct,70,2025\n", encoding="utf-8")
     assert runner.invoke(args=["indicators", "import", str(fixed)]).exit_code == 0
     with app.app_context():
-        assert db.session.scalar(select(IndicatorValue.value).where(
-            IndicatorValue.indicator == "broadband_households_pct")) == 70.0
+        assert (
+            db.session.scalar(
+                select(IndicatorValue.value).where(IndicatorValue.indicator == "broadband_households_pct")
+            )
+            == 70.0
+        )
     binary = tmp_path / "fake.csv"
     binary.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     refused = runner.invoke(args=["indicators", "import", str(binary)])
@@ -166,27 +184,43 @@ def test_indicator_upload_in_the_console(app, client, make_city):
     _user(app, "c@shu.kz", "coordinator", ("shu",))
     _login(client, "c@shu.kz")
     token = CSRF.search(client.get("/console/indicators?lang=en").get_data(as_text=True)).group(1)
-    body = ("city,indicator,value,year\nShu,green_space_m2_per_capita,7.5,2025\n"
-            "Ayagoz,green_space_m2_per_capita,5,2025\n")
-    response = client.post("/console/indicators",
-                           data={"csrf_token": token, "file": (io.BytesIO(body.encode()), "v.csv")},
-                           content_type="multipart/form-data")
+    body = (
+        "city,indicator,value,year\nShu,green_space_m2_per_capita,7.5,2025\nAyagoz,green_space_m2_per_capita,5,2025\n"
+    )
+    response = client.post(
+        "/console/indicators",
+        data={"csrf_token": token, "file": (io.BytesIO(body.encode()), "v.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "row 3: you may not change the indicators of Ayagoz" in page and "Nothing was imported" in page
-    ok = client.post("/console/indicators", data={"csrf_token": token, "valid_only": "y",
-                                                  "file": (io.BytesIO(body.encode()), "v.csv")},
-                     content_type="multipart/form-data")
+    ok = client.post(
+        "/console/indicators",
+        data={"csrf_token": token, "valid_only": "y", "file": (io.BytesIO(body.encode()), "v.csv")},
+        content_type="multipart/form-data",
+    )
     assert ok.status_code == 200 and "1 value(s) imported" in ok.get_data(as_text=True)
-    single = client.post("/console/indicators", data={"csrf_token": token, "single": "1", "city": "shu",
-                                                      "indicator": "green_space_m2_per_capita", "value": "8",
-                                                      "year": "2025"})
+    single = client.post(
+        "/console/indicators",
+        data={
+            "csrf_token": token,
+            "single": "1",
+            "city": "shu",
+            "indicator": "green_space_m2_per_capita",
+            "value": "8",
+            "year": "2025",
+        },
+    )
     assert single.status_code == 200
     with app.app_context():
         assert [v.value for v in db.session.scalars(select(IndicatorValue))] == [8.0]
         user = db.session.scalar(select(User).where(User.email == "c@shu.kz"))
         assert user is not None
-    hostile = client.post("/console/indicators", data={"csrf_token": token,
-                                                       "file": (io.BytesIO(b"\x00\x01binary"), "x.csv")},
-                          content_type="multipart/form-data", follow_redirects=True)
+    hostile = client.post(
+        "/console/indicators",
+        data={"csrf_token": token, "file": (io.BytesIO(b"\x00\x01binary"), "x.csv")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert hostile.status_code == 200 and "binary file" in hostile.get_data(as_text=True)

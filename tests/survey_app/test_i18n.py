@@ -53,7 +53,8 @@ def _messages_in_code() -> dict[str, str]:
     found: dict[str, str] = {}
     for directory in (ROOT, TEMPLATES):
         for filename, _lineno, message, _comments, _context in extract_from_dir(
-                str(directory), method_map, keywords=keywords):
+            str(directory), method_map, keywords=keywords
+        ):
             found.setdefault(message if isinstance(message, str) else message[0], filename)
     return found
 
@@ -67,4 +68,3 @@ def test_every_message_in_the_code_has_a_translation(language):
             translated |= {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id and m.string}
     missing = {message: where for message, where in _messages_in_code().items() if message not in translated}
     assert missing == {}, f"not translated into {language} (extract with pybabel and translate)"
-

@@ -19,20 +19,26 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 PASSWORD = "a long password 1"
 BAD_FILE = (
     "city,indicator,value,year,source\n"
-    "Shu,broadband_households_pct,64.5,2025,Stat\n"          # 2 valid
-    "шу,pm25_annual_ugm3,\"18,5\",2025,\n"                   # 3 valid: Cyrillic name, decimal comma
-    "Atlantis,pm25_annual_ugm3,3,2025,\n"                    # 4 unknown city
-    "Shu,nope,1,2025,\n"                                     # 5 unknown indicator
-    "Shu,broadband_households_pct,abc,2024,\n"               # 6 not a number
-    "Shu,broadband_households_pct,120,2023,\n"               # 7 out of range
-    "Shu,open_data_portal,yes,,\n"                           # 8 no year (valid with a default year)
-    "Shu,broadband_households_pct,60,2025,\n"                # 9 duplicate of row 2
-    "Shu,rs:urban_management:city_gis,да,2025,\n"            # 10 valid: reference standard, yes word
-    "Shu,rs:urban_management:situation_centre,101,2025,\n"   # 11 out of 0-100
+    "Shu,broadband_households_pct,64.5,2025,Stat\n"  # 2 valid
+    'шу,pm25_annual_ugm3,"18,5",2025,\n'  # 3 valid: Cyrillic name, decimal comma
+    "Atlantis,pm25_annual_ugm3,3,2025,\n"  # 4 unknown city
+    "Shu,nope,1,2025,\n"  # 5 unknown indicator
+    "Shu,broadband_households_pct,abc,2024,\n"  # 6 not a number
+    "Shu,broadband_households_pct,120,2023,\n"  # 7 out of range
+    "Shu,open_data_portal,yes,,\n"  # 8 no year (valid with a default year)
+    "Shu,broadband_households_pct,60,2025,\n"  # 9 duplicate of row 2
+    "Shu,rs:urban_management:city_gis,да,2025,\n"  # 10 valid: reference standard, yes word
+    "Shu,rs:urban_management:situation_centre,101,2025,\n"  # 11 out of 0-100
 )
-EXPECTED = ["row 4: unknown city 'Atlantis'", "row 5: unknown indicator 'nope'", "row 6: 'abc' is not a number",
-            "row 7: 120 is outside the valid range", "row 8: the year is missing",
-            "row 9: the same city, indicator and year as row 2", "row 11: 101 is outside the valid range"]
+EXPECTED = [
+    "row 4: unknown city 'Atlantis'",
+    "row 5: unknown indicator 'nope'",
+    "row 6: 'abc' is not a number",
+    "row 7: 120 is outside the valid range",
+    "row 8: the year is missing",
+    "row 9: the same city, indicator and year as row 2",
+    "row 11: 101 is outside the valid range",
+]
 
 
 def _values(app) -> dict:
@@ -49,8 +55,7 @@ def _user(app, email, role, slugs):
 
 def _login(client, email) -> str:
     page = client.get("/console/login").get_data(as_text=True)
-    client.post("/console/login", data={"csrf_token": CSRF.search(page).group(1), "email": email,
-                                        "password": PASSWORD})
+    client.post("/console/login", data={"csrf_token": CSRF.search(page).group(1), "email": email, "password": PASSWORD})
     return CSRF.search(client.get("/console/indicators?lang=en").get_data(as_text=True)).group(1)
 
 
@@ -76,8 +81,10 @@ def test_each_error_kind_is_named_with_its_row(app_ctx, bad_file):
         assert any(p.startswith(expected) for p in problems), (expected, problems)
     assert len(problems) == len(EXPECTED)
     assert [(r["row"], r["indicator"], r["value"]) for r in valid] == [
-        (2, "broadband_households_pct", 64.5), (3, "pm25_annual_ugm3", 18.5), (10, "rs:urban_management:city_gis",
-                                                                               100.0)]
+        (2, "broadband_households_pct", 64.5),
+        (3, "pm25_annual_ugm3", 18.5),
+        (10, "rs:urban_management:city_gis", 100.0),
+    ]
     with_default, problems = validate_rows(read_refstd_table(bad_file), 2024)
     assert not any(p.startswith("row 8") for p in problems)
     assert next(r for r in with_default if r["row"] == 8)["value"] == 1.0 and len(with_default) == 4
@@ -89,8 +96,10 @@ def test_cities_the_user_may_not_change_are_refused(app_ctx, make_city, tmp_path
     shu = db.session.scalar(select(City).where(City.slug == "shu"))
     user = create_user("c@shu.kz", PASSWORD, "coordinator", [shu.id])
     path = tmp_path / "two.csv"
-    path.write_text("city,indicator,value,year\nSHU,waste_recycled_pct,10,2025\nayagoz,waste_recycled_pct,5,2025\n",
-                    encoding="utf-8")
+    path.write_text(
+        "city,indicator,value,year\nSHU,waste_recycled_pct,10,2025\nayagoz,waste_recycled_pct,5,2025\n",
+        encoding="utf-8",
+    )
     valid, problems = validate_rows(read_refstd_table(path), None, user)
     assert [r["row"] for r in valid] == [2] and problems == ["row 3: you may not change the indicators of Ayagoz"]
 
@@ -108,8 +117,12 @@ def test_cli_import_is_all_or_nothing(app, runner, bad_file):
 def test_cli_valid_only_and_upsert(app, runner, bad_file, tmp_path):
     result = runner.invoke(args=["indicators", "import", str(bad_file), "--valid-only", "--year", "2025"])
     assert result.exit_code == 0 and "imported 4 value(s), skipped 6 row(s)" in result.stdout
-    assert _values(app) == {("broadband_households_pct", 2025): 64.5, ("pm25_annual_ugm3", 2025): 18.5,
-                            ("open_data_portal", 2025): 1.0, ("rs:urban_management:city_gis", 2025): 100.0}
+    assert _values(app) == {
+        ("broadband_households_pct", 2025): 64.5,
+        ("pm25_annual_ugm3", 2025): 18.5,
+        ("open_data_portal", 2025): 1.0,
+        ("rs:urban_management:city_gis", 2025): 100.0,
+    }
     fix = tmp_path / "fix.xlsx"
     book = Workbook()
     book.active.append(["City", "Indicator", "Value", "Year", "Source"])
@@ -121,9 +134,14 @@ def test_cli_valid_only_and_upsert(app, runner, bad_file, tmp_path):
     assert values[("broadband_households_pct", 2025)] == 70.0 and values[("broadband_households_pct", 2024)] == 55.0
     with app.app_context():
         assert db.session.scalar(select(db.func.count(IndicatorValue.id))) == 5  # updated in place, not added
-        assert db.session.scalar(select(IndicatorValue.source).where(IndicatorValue.year == 2025, IndicatorValue
-                                                                     .indicator == "broadband_households_pct")) == \
-            "Kazakhtelecom"
+        assert (
+            db.session.scalar(
+                select(IndicatorValue.source).where(
+                    IndicatorValue.year == 2025, IndicatorValue.indicator == "broadband_households_pct"
+                )
+            )
+            == "Kazakhtelecom"
+        )
         assert db.session.scalar(select(AuditEvent.actor).where(AuditEvent.action == "indicators.import")) == "cli"
 
 
@@ -150,12 +168,17 @@ def test_console_upload_report_and_valid_only(app, client, make_city):
     make_city(slug="ayagoz", en="Ayagoz", ru="Аягоз", kk="Аягөз")
     _user(app, "c@shu.kz", "coordinator", ("shu",))
     token = _login(client, "c@shu.kz")
-    body = (b"city,indicator,value,year\nShu,green_space_m2_per_capita,7.5,2025\n"
-            b"Ayagoz,green_space_m2_per_capita,5,2025\nShu,green_space_m2_per_capita,-1,2024\n")
+    body = (
+        b"city,indicator,value,year\nShu,green_space_m2_per_capita,7.5,2025\n"
+        b"Ayagoz,green_space_m2_per_capita,5,2025\nShu,green_space_m2_per_capita,-1,2024\n"
+    )
 
     def upload(**extra):
-        return client.post("/console/indicators?lang=en", content_type="multipart/form-data",
-                           data={"csrf_token": token, "file": (io.BytesIO(body), "values.csv"), **extra})
+        return client.post(
+            "/console/indicators?lang=en",
+            content_type="multipart/form-data",
+            data={"csrf_token": token, "file": (io.BytesIO(body), "values.csv"), **extra},
+        )
 
     refused = upload()
     page = refused.get_data(as_text=True)
@@ -168,11 +191,18 @@ def test_console_upload_report_and_valid_only(app, client, make_city):
     listing = client.get("/console/indicators?lang=en").get_data(as_text=True)
     assert "green_space_m2_per_capita" in listing and "7.5" in listing
 
-    hostile = client.post("/console/indicators?lang=en", content_type="multipart/form-data", follow_redirects=True,
-                          data={"csrf_token": token, "file": (io.BytesIO(b"PK\x03\x04" + b"\x00" * 50), "x.csv")})
+    hostile = client.post(
+        "/console/indicators?lang=en",
+        content_type="multipart/form-data",
+        follow_redirects=True,
+        data={"csrf_token": token, "file": (io.BytesIO(b"PK\x03\x04" + b"\x00" * 50), "x.csv")},
+    )
     assert hostile.status_code == 200 and "zip file" in hostile.get_data(as_text=True)
-    no_token = client.post("/console/indicators", content_type="multipart/form-data",
-                           data={"file": (io.BytesIO(body), "values.csv"), "valid_only": "y"})
+    no_token = client.post(
+        "/console/indicators",
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(body), "values.csv"), "valid_only": "y"},
+    )
     assert no_token.status_code == 400
 
 
@@ -195,7 +225,15 @@ def test_viewers_see_the_values_but_cannot_change_them(app, client, make_city):
     token = _login(client, "v@shu.kz")
     page = client.get("/console/indicators?lang=en")
     assert page.status_code == 200 and 'type="file"' not in page.get_data(as_text=True)
-    refused = client.post("/console/indicators", data={"csrf_token": token, "single": "1", "city": "shu",
-                                                       "indicator": "waste_recycled_pct", "value": "1",
-                                                       "year": "2025"})
+    refused = client.post(
+        "/console/indicators",
+        data={
+            "csrf_token": token,
+            "single": "1",
+            "city": "shu",
+            "indicator": "waste_recycled_pct",
+            "value": "1",
+            "year": "2025",
+        },
+    )
     assert refused.status_code == 403 and _values(app) == {}

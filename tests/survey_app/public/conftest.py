@@ -70,9 +70,15 @@ def mini_round(app, make_city):
         with app.app_context():
             city_id = make_city()
             row = store_instrument(load_instrument_text(INSTRUMENT, "mini.yaml"))
-            round_ = rounds.create_round(db.session.get(City, city_id), slug, ["residents"],
-                                         instruments={"residents": row}, access={"residents": access},
-                                         anonymous=anonymous, year=2025)
+            round_ = rounds.create_round(
+                db.session.get(City, city_id),
+                slug,
+                ["residents"],
+                instruments={"residents": row},
+                access={"residents": access},
+                anonymous=anonymous,
+                year=2025,
+            )
             rounds.open_round(round_)
             db.session.commit()
             return slug
@@ -138,9 +144,17 @@ def _stored(app, slug):
         responses = db.session.scalars(select(Response).where(Response.round_id == round_id)).all()
         out = []
         for r in responses:
-            answers = {a.question_code: (a.value_num if a.value_num is not None else
-                                         a.value_json if a.value_json is not None else a.value_text)
-                       for a in db.session.scalars(select(Answer).where(Answer.response_id == r.id))}
-            out.append({"status": r.status, "language": r.language, "answers": answers,
-                        "invitation_id": r.invitation_id})
+            answers = {
+                a.question_code: (
+                    a.value_num
+                    if a.value_num is not None
+                    else a.value_json
+                    if a.value_json is not None
+                    else a.value_text
+                )
+                for a in db.session.scalars(select(Answer).where(Answer.response_id == r.id))
+            }
+            out.append(
+                {"status": r.status, "language": r.language, "answers": answers, "invitation_id": r.invitation_id}
+            )
         return out

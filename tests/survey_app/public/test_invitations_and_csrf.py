@@ -13,8 +13,9 @@ def _invite(app, slug="mini-2025"):
     token = new_token("inv_")
     with app.app_context():
         round_id = db.session.scalar(select(SurveyRound.id).where(SurveyRound.slug == slug))
-        invitation = Invitation(round_id=round_id, group="residents", organisation="Org", sector="ngo",
-                                token_hash=hash_token(token))
+        invitation = Invitation(
+            round_id=round_id, group="residents", organisation="Org", sector="ngo", token_hash=hash_token(token)
+        )
         db.session.add(invitation)
         db.session.commit()
         return token, invitation.id
@@ -63,8 +64,9 @@ def test_missing_or_wrong_csrf_token_is_refused_and_nothing_stored(app, mini_rou
         page = client.get("/s/mini-2025/residents?lang=en").get_data(as_text=True)
         submission = page.split('name="submission_id" value="')[1].split('"')[0]
         no_token = client.post("/s/mini-2025/residents", data={"submission_id": submission, "consent": "yes"})
-        wrong = client.post("/s/mini-2025/residents",
-                            data={"submission_id": submission, "consent": "yes", "csrf_token": "forged"})
+        wrong = client.post(
+            "/s/mini-2025/residents", data={"submission_id": submission, "consent": "yes", "csrf_token": "forged"}
+        )
     finally:
         app.config["WTF_CSRF_ENABLED"] = True
     for response in (no_token, wrong):

@@ -15,8 +15,18 @@ def test_a_resident_completes_the_questionnaire(app, mini_round, respondent, sto
     assert response.status_code == 302 and response.location.endswith("/p/1")
     assert complete_first_section(r).location.endswith("/p/2")
     r.get("/p/2")
-    done = r.post("/p/2", {"action": "next", "district": "centre", "channels": ["site", "tv"], "share": "12,5",
-                           "comment": "Хорошо", "partners__akimat": "monthly", "partners__university": ""})
+    done = r.post(
+        "/p/2",
+        {
+            "action": "next",
+            "district": "centre",
+            "channels": ["site", "tv"],
+            "share": "12,5",
+            "comment": "Хорошо",
+            "partners__akimat": "monthly",
+            "partners__university": "",
+        },
+    )
     assert done.location.endswith("/review")
     r.get("/review")
     assert "Проверка и отправка" in r.page
@@ -24,9 +34,16 @@ def test_a_resident_completes_the_questionnaire(app, mini_round, respondent, sto
     assert "Спасибо!" in r.get("/thanks").get_data(as_text=True)
     [saved] = stored()
     assert saved["status"] == "complete" and saved["language"] == "ru"
-    assert saved["answers"] == {"uses_egov": "yes", "egov_quality": 4, "years": 12, "district": "centre",
-                                "channels": ["site", "tv"], "share": 12.5, "comment": "Хорошо",
-                                "partners": {"akimat": "monthly"}}
+    assert saved["answers"] == {
+        "uses_egov": "yes",
+        "egov_quality": 4,
+        "years": 12,
+        "district": "centre",
+        "channels": ["site", "tv"],
+        "share": 12.5,
+        "comment": "Хорошо",
+        "partners": {"akimat": "monthly"},
+    }
 
 
 @pytest.mark.parametrize(
@@ -39,8 +56,9 @@ def test_a_resident_completes_the_questionnaire(app, mini_round, respondent, sto
         ("years", "-1", "Please enter a number from 0 to 100."),
     ],
 )
-def test_bad_values_are_refused_beside_the_field_and_nothing_is_saved(app, mini_round, respondent, field, value,
-                                                                      message, stored):
+def test_bad_values_are_refused_beside_the_field_and_nothing_is_saved(
+    app, mini_round, respondent, field, value, message, stored
+):
     mini_round()
     r = respondent()
     r.start("?lang=en")
@@ -220,8 +238,9 @@ def test_submits_are_rate_limited_per_address(app, mini_round, respondent):
         r.start("?lang=en")
         r.get("/p/1")
         token = r.csrf
-        codes = [r.client.post(r.base + "/p/1", data={"csrf_token": token, "action": "next"}).status_code
-                 for _ in range(4)]
+        codes = [
+            r.client.post(r.base + "/p/1", data={"csrf_token": token, "action": "next"}).status_code for _ in range(4)
+        ]
     finally:
         app.config["SCRI_SUBMIT_RATE_LIMIT"] = 100000
     assert codes[0] == 422 and codes[-1] == 429

@@ -80,8 +80,12 @@ def make_user(app):
     def make(role="coordinator", city_ids=(), email=None):
         counter["n"] += 1
         with app.app_context():
-            user = User(email=email or f"{role}{counter['n']}@example.kz", password_hash="not-a-real-hash",
-                        role=role, active=True)
+            user = User(
+                email=email or f"{role}{counter['n']}@example.kz",
+                password_hash="not-a-real-hash",
+                role=role,
+                active=True,
+            )
             user.cities = [db.session.get(City, cid) for cid in city_ids]
             db.session.add(user)
             db.session.commit()

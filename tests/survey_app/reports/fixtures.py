@@ -33,19 +33,39 @@ CITIES = {
     "shalkar": ("Shalkar", {"kk": "Шалқар", "ru": "Шалкар", "en": "Shalkar"}, 0.36),
 }
 SIZES = {
-    "shu": {"residents": 124, "business": 24, "academia": 14, "civil_society": 16, "government": 18,
-            "international": 8},
-    "ayagoz": {"residents": 118, "business": 20, "academia": 10, "civil_society": 12, "government": 16,
-               "international": 6},
-    "shalkar": {"residents": 121, "business": 18, "academia": 11, "civil_society": 10, "government": 14,
-                "international": 3},
+    "shu": {
+        "residents": 124,
+        "business": 24,
+        "academia": 14,
+        "civil_society": 16,
+        "government": 18,
+        "international": 8,
+    },
+    "ayagoz": {
+        "residents": 118,
+        "business": 20,
+        "academia": 10,
+        "civil_society": 12,
+        "government": 16,
+        "international": 6,
+    },
+    "shalkar": {
+        "residents": 121,
+        "business": 18,
+        "academia": 11,
+        "civil_society": 10,
+        "government": 14,
+        "international": 3,
+    },
 }
 
 
 def _indicators(city: str, readiness: float, year: int, seed: int) -> pd.DataFrame:
     """The city's SCRI (and, for Shu, reference-standard) values, as the database holds them."""
-    rows = [(code, value, year, source) for code, value, source in
-            demo_indicator_values(readiness, np.random.default_rng(seed))]
+    rows = [
+        (code, value, year, source)
+        for code, value, source in demo_indicator_values(readiness, np.random.default_rng(seed))
+    ]
     frame = pd.DataFrame(rows, columns=["indicator", "value", "year", "source"])
     if city != "shu":
         frame = frame[~frame["indicator"].str.startswith("rs:")]
@@ -83,11 +103,13 @@ def _scored() -> dict[str, dict]:
     for seed, (city, (_, names, readiness)) in enumerate(CITIES.items(), start=1):
         previous = None
         if city == "shu":
-            earlier = score_frames(_frames(city, 2024, readiness - 0.08, seed + 10), city_names=names,
-                                   status="closed", k_min=K_MIN)
+            earlier = score_frames(
+                _frames(city, 2024, readiness - 0.08, seed + 10), city_names=names, status="closed", k_min=K_MIN
+            )
             previous = (earlier, 2024)
-        out[f"{city}-2025"] = score_frames(_frames(city, 2025, readiness, seed), city_names=names, status="open",
-                                           k_min=K_MIN, previous=previous)
+        out[f"{city}-2025"] = score_frames(
+            _frames(city, 2025, readiness, seed), city_names=names, status="open", k_min=K_MIN, previous=previous
+        )
     return out
 
 

@@ -7,8 +7,14 @@ import xml.etree.ElementTree as ET
 from survey_app.reports import charts
 from survey_app.reports.charts import common, network
 
-LABELS = ["Цифрлық инфрақұрылым", "Экономикалық әлеует", "Экологиялық тұрақтылық", "Мемлекеттік-жекешелік әріптестік",
-          "Басқару", "Мүдделі тараптардың қатысуы"]
+LABELS = [
+    "Цифрлық инфрақұрылым",
+    "Экономикалық әлеует",
+    "Экологиялық тұрақтылық",
+    "Мемлекеттік-жекешелік әріптестік",
+    "Басқару",
+    "Мүдделі тараптардың қатысуы",
+]
 VALUES = [58.4, 51.2, None, 24.6, 44.3, 52.0]
 
 
@@ -17,10 +23,22 @@ def _parse(svg: str) -> ET.Element:
 
 
 def test_svg_is_deterministic_and_well_formed():
-    first = charts.radar_chart(LABELS, VALUES, previous=[55, 50, 28, 20, 41, 49.5], current_label="2025",
-                               previous_label="2024", missing_label="деректер жоқ")
-    second = charts.radar_chart(LABELS, VALUES, previous=[55, 50, 28, 20, 41, 49.5], current_label="2025",
-                                previous_label="2024", missing_label="деректер жоқ")
+    first = charts.radar_chart(
+        LABELS,
+        VALUES,
+        previous=[55, 50, 28, 20, 41, 49.5],
+        current_label="2025",
+        previous_label="2024",
+        missing_label="деректер жоқ",
+    )
+    second = charts.radar_chart(
+        LABELS,
+        VALUES,
+        previous=[55, 50, 28, 20, 41, 49.5],
+        current_label="2025",
+        previous_label="2024",
+        missing_label="деректер жоқ",
+    )
     assert first == second
     root = _parse(first)
     assert root.tag.endswith("svg")
@@ -28,30 +46,72 @@ def test_svg_is_deterministic_and_well_formed():
 
 
 def test_path_text_draws_glyphs_and_none_text_keeps_kazakh_letters():
-    as_paths = charts.interval_chart([charts.IntervalPanel("Сенімді нығайту тетіктері", [
-        charts.IntervalRow("Тұрғындар", 48.0, 44.1, 51.9),
-        charts.IntervalRow("Халықаралық серіктестер", note="көрсетілмейді (респонденттер 5-тен аз)"),
-    ])], axis_label="балл")
+    as_paths = charts.interval_chart(
+        [
+            charts.IntervalPanel(
+                "Сенімді нығайту тетіктері",
+                [
+                    charts.IntervalRow("Тұрғындар", 48.0, 44.1, 51.9),
+                    charts.IntervalRow("Халықаралық серіктестер", note="көрсетілмейді (респонденттер 5-тен аз)"),
+                ],
+            )
+        ],
+        axis_label="балл",
+    )
     assert "<text" not in as_paths  # every glyph is a path: no font needed in the browser
     assert 'id="DejaVuSans-4d9"' in as_paths or "DejaVuSans-" in as_paths
-    as_text = charts.interval_chart([charts.IntervalPanel("Сенімді нығайту тетіктері", [
-        charts.IntervalRow("Тұрғындар", 48.0, 44.1, 51.9),
-        charts.IntervalRow("Халықаралық серіктестер", note="көрсетілмейді (респонденттер 5-тен аз)"),
-    ])], axis_label="балл", text="none")
+    as_text = charts.interval_chart(
+        [
+            charts.IntervalPanel(
+                "Сенімді нығайту тетіктері",
+                [
+                    charts.IntervalRow("Тұрғындар", 48.0, 44.1, 51.9),
+                    charts.IntervalRow("Халықаралық серіктестер", note="көрсетілмейді (респонденттер 5-тен аз)"),
+                ],
+            )
+        ],
+        axis_label="балл",
+        text="none",
+    )
     assert "Халықаралық" in as_text and "серіктестер" in as_text and "көрсетілмейді" in as_text
     assert "DejaVu Sans" in as_text
 
 
 def test_network_layout_is_fixed_and_lone_nodes_are_drawn():
-    nodes = [{"code": c, "label": c.title(), "sector": s, "degree": d} for c, s, d in (
-        ("akimat", "government", 0.6), ("chamber", "business", 0.2), ("college", "academia", 0.2),
-        ("undp", "international", 0.0))]
+    nodes = [
+        {"code": c, "label": c.title(), "sector": s, "degree": d}
+        for c, s, d in (
+            ("akimat", "government", 0.6),
+            ("chamber", "business", 0.2),
+            ("college", "academia", 0.2),
+            ("undp", "international", 0.0),
+        )
+    ]
     edges = [{"source": "akimat", "target": "chamber", "weight": 2}, {"source": "akimat", "target": "college"}]
-    one = charts.network_chart(nodes, edges, sector_labels={"government": "Әкімдік"}, sector_colours={
-        "government": "#0072B2", "business": "#E69F00", "academia": "#009E73", "international": "#56B4E9"}, text="none")
-    two = charts.network_chart(list(reversed(nodes)), list(reversed(edges)), sector_labels={"government": "Әкімдік"},
-                               sector_colours={"government": "#0072B2", "business": "#E69F00", "academia": "#009E73",
-                                               "international": "#56B4E9"}, text="none")
+    one = charts.network_chart(
+        nodes,
+        edges,
+        sector_labels={"government": "Әкімдік"},
+        sector_colours={
+            "government": "#0072B2",
+            "business": "#E69F00",
+            "academia": "#009E73",
+            "international": "#56B4E9",
+        },
+        text="none",
+    )
+    two = charts.network_chart(
+        list(reversed(nodes)),
+        list(reversed(edges)),
+        sector_labels={"government": "Әкімдік"},
+        sector_colours={
+            "government": "#0072B2",
+            "business": "#E69F00",
+            "academia": "#009E73",
+            "international": "#56B4E9",
+        },
+        text="none",
+    )
     assert one == two  # the input order changes nothing
     assert "Undp" in one and "Әкімдік" in one
     positions = network._network_layout(__import__("networkx").Graph([("a", "b")]))
@@ -66,18 +126,34 @@ def test_data_uri_round_trip():
 
 
 def _panels(count: int, rows: int = 6) -> list:
-    groups = ["Тұрғындар", "Бизнес", "Академиялық қауымдастық", "Азаматтық қоғам", "Жергілікті әкімшілік",
-              "Халықаралық серіктестер"]
-    return [charts.IntervalPanel(f"Құрылым {p + 1}: Жергілікті органдардың әкімшілік әлеуеті", [
-        charts.IntervalRow(groups[r % len(groups)], 40.0 + p + r, 35.0 + p, 48.0 + r) for r in range(rows)])
-        for p in range(count)]
+    groups = [
+        "Тұрғындар",
+        "Бизнес",
+        "Академиялық қауымдастық",
+        "Азаматтық қоғам",
+        "Жергілікті әкімшілік",
+        "Халықаралық серіктестер",
+    ]
+    return [
+        charts.IntervalPanel(
+            f"Құрылым {p + 1}: Жергілікті органдардың әкімшілік әлеуеті",
+            [charts.IntervalRow(groups[r % len(groups)], 40.0 + p + r, 35.0 + p, 48.0 + r) for r in range(rows)],
+        )
+        for p in range(count)
+    ]
 
 
 def test_interval_chart_escapes_labels_titles_and_notes():
-    panels = [charts.IntervalPanel("<script>alert(1)</script> & Co", [
-        charts.IntervalRow('A & <script>"x"', 50.0, 45.0, 55.0),
-        charts.IntervalRow("C", note="<b>withheld</b> & 'n < 5'"),
-    ]), charts.IntervalPanel("Second & <i>", [charts.IntervalRow("A & B", 20.0, 10.0, 30.0)])]
+    panels = [
+        charts.IntervalPanel(
+            "<script>alert(1)</script> & Co",
+            [
+                charts.IntervalRow('A & <script>"x"', 50.0, 45.0, 55.0),
+                charts.IntervalRow("C", note="<b>withheld</b> & 'n < 5'"),
+            ],
+        ),
+        charts.IntervalPanel("Second & <i>", [charts.IntervalRow("A & B", 20.0, 10.0, 30.0)]),
+    ]
     for mode in charts.TEXT_MODES:
         svg = charts.interval_chart(panels, axis_label="score <0–100> & 95 %", text=mode)
         root = _parse(svg)  # well-formed despite the markup in the labels
@@ -100,17 +176,25 @@ def test_interval_chart_is_deterministic():
 
 
 def test_interval_row_without_score_shows_note_and_no_dot():
-    with_note = charts.interval_chart([charts.IntervalPanel("P", [
-        charts.IntervalRow("Group", note="withheld (fewer than 5)")])], text="none")
+    with_note = charts.interval_chart(
+        [charts.IntervalPanel("P", [charts.IntervalRow("Group", note="withheld (fewer than 5)")])], text="none"
+    )
     assert "withheld (fewer than 5)" in with_note and 'font-style="italic"' in with_note
     assert f'fill="{common.ACCENT}"' not in with_note  # no dot
     assert f'stroke="{common.ACCENT}"' not in with_note  # no bar
     assert ">0.0<" not in with_note and ">0<" not in with_note.replace(">0</text>", "", 1)  # only the tick 0
-    scored = charts.interval_chart([charts.IntervalPanel("P", [charts.IntervalRow("Group", 61.25, 50.0, 70.0)])],
-                                   text="none", number=lambda v: f"[{v:.2f}]")
+    scored = charts.interval_chart(
+        [charts.IntervalPanel("P", [charts.IntervalRow("Group", 61.25, 50.0, 70.0)])],
+        text="none",
+        number=lambda v: f"[{v:.2f}]",
+    )
     assert f'fill="{common.ACCENT}"' in scored and ">[61.25]<" in scored
-    assert charts.interval_chart([charts.IntervalPanel("P", [charts.IntervalRow("Group", float("nan"), note="x")])],
-                                 text="none").count(f'fill="{common.ACCENT}"') == 0
+    assert (
+        charts.interval_chart(
+            [charts.IntervalPanel("P", [charts.IntervalRow("Group", float("nan"), note="x")])], text="none"
+        ).count(f'fill="{common.ACCENT}"')
+        == 0
+    )
 
 
 def _interval_path(svg: str) -> list[tuple[float, float]]:
@@ -128,11 +212,12 @@ def _interval_path(svg: str) -> list[tuple[float, float]]:
 
 def test_interval_outside_0_100_is_clipped():
     def chart(low, high):
-        return charts.interval_chart([charts.IntervalPanel("P", [charts.IntervalRow("G", 50.0, low, high)])],
-                                     text="none")
+        return charts.interval_chart(
+            [charts.IntervalPanel("P", [charts.IntervalRow("G", 50.0, low, high)])], text="none"
+        )
 
-    (clipped_low, clipped_high), = _interval_path(chart(-30.0, 140.0))
-    (zero, hundred), = _interval_path(chart(0.0, 100.0))
+    ((clipped_low, clipped_high),) = _interval_path(chart(-30.0, 140.0))
+    ((zero, hundred),) = _interval_path(chart(0.0, 100.0))
     assert (clipped_low, clipped_high) == (zero, hundred)
     # the score number sits right of the clipped end, inside the chart
     root = _parse(chart(-30.0, 140.0))
@@ -191,38 +276,64 @@ def _words(svg: str) -> str:
 
 
 def _radar(text="none", **kwargs):
-    options = {"previous": [55, 50, 28, 20, 41, 49.5], "current_label": "2025", "previous_label": "2024",
-               "missing_label": "деректер жоқ", "text": text}
+    options = {
+        "previous": [55, 50, 28, 20, 41, 49.5],
+        "current_label": "2025",
+        "previous_label": "2024",
+        "missing_label": "деректер жоқ",
+        "text": text,
+    }
     return charts.radar_chart(LABELS, VALUES, **{**options, **kwargs})
 
 
 def _network_nodes(keys: bool = True) -> tuple[list[dict], list[dict]]:
-    nodes = [{"code": c, "label": label, "sector": s, "degree": d} for c, label, s, d in (
-        ("akimat", "Шу ауданының әкімдігі", "government", 0.6), ("chamber", "Chamber & <Co>", "business", 0.4),
-        ("college", "Шу колледжі", "academia", 0.2), ("uni", "Университет", "academia", 0.2),
-        ("undp", "UNDP", "international", 0.0), ("ngo", "Жастар ұйымы", "civil", 0.2))]
+    nodes = [
+        {"code": c, "label": label, "sector": s, "degree": d}
+        for c, label, s, d in (
+            ("akimat", "Шу ауданының әкімдігі", "government", 0.6),
+            ("chamber", "Chamber & <Co>", "business", 0.4),
+            ("college", "Шу колледжі", "academia", 0.2),
+            ("uni", "Университет", "academia", 0.2),
+            ("undp", "UNDP", "international", 0.0),
+            ("ngo", "Жастар ұйымы", "civil", 0.2),
+        )
+    ]
     if keys:
         for key, node in enumerate(nodes, start=1):
             node["key"] = key
-    edges = [{"source": "akimat", "target": "chamber", "weight": 3}, {"source": "akimat", "target": "college"},
-             {"source": "chamber", "target": "uni", "weight": 2}, {"source": "college", "target": "uni"},
-             {"source": "ngo", "target": "akimat", "weight": 1}]
+    edges = [
+        {"source": "akimat", "target": "chamber", "weight": 3},
+        {"source": "akimat", "target": "college"},
+        {"source": "chamber", "target": "uni", "weight": 2},
+        {"source": "college", "target": "uni"},
+        {"source": "ngo", "target": "akimat", "weight": 1},
+    ]
     return nodes, edges
 
 
 def _network(text="none", keys=True, **kwargs):
     nodes, edges = _network_nodes(keys)
-    options = {"sector_labels": {"government": "Әкімдік", "business": "Бизнес"}, "sector_colours": SECTORS,
-               "legend_title": "Секторлар", "text": text}
+    options = {
+        "sector_labels": {"government": "Әкімдік", "business": "Бизнес"},
+        "sector_colours": SECTORS,
+        "legend_title": "Секторлар",
+        "text": text,
+    }
     return charts.network_chart(nodes, edges, **{**options, **kwargs})
 
 
 def test_radar_escapes_labels_and_legend():
     labels = ["<script>alert(1)</script>", "A & B", "C", 'D "quoted"']
     for mode in charts.TEXT_MODES:
-        svg = charts.radar_chart(labels, [50.0, None, 30.0, 70.0], previous=[40.0, 40.0, 40.0, 40.0],
-                                 current_label="2025 <b>now</b>", previous_label="2024 & before",
-                                 missing_label="<i>n/a</i> & none", text=mode)
+        svg = charts.radar_chart(
+            labels,
+            [50.0, None, 30.0, 70.0],
+            previous=[40.0, 40.0, 40.0, 40.0],
+            current_label="2025 <b>now</b>",
+            previous_label="2024 & before",
+            missing_label="<i>n/a</i> & none",
+            text=mode,
+        )
         _parse(svg)
         assert "<script" not in svg and "<b>" not in svg and "<i>" not in svg
         if mode == "none":
@@ -236,8 +347,12 @@ def test_radar_escapes_labels_and_legend():
 def test_network_escapes_labels_and_legend():
     for keys in (True, False):
         for mode in charts.TEXT_MODES:
-            svg = _network(mode, keys, sector_labels={"government": "<script>x</script>", "business": "B & C"},
-                           legend_title="Sectors & <others>")
+            svg = _network(
+                mode,
+                keys,
+                sector_labels={"government": "<script>x</script>", "business": "B & C"},
+                legend_title="Sectors & <others>",
+            )
             _parse(svg)
             assert "<script" not in svg and "<Co>" not in svg and "<others>" not in svg
             if mode == "none":
@@ -262,8 +377,9 @@ def test_radar_missing_dimension_keeps_its_axis_and_is_skipped_by_the_polygon():
     assert "(деректер жоқ)" in texts  # under the label of the missing dimension, which is still drawn
     assert "Экологиялық" in _words(svg)
     assert "[58.40]" in texts and "[24.60]" in texts and sum(t.startswith("[") for t in texts) == 5
-    polygon = next(p for p in _parse(svg).iter(f"{NS}path") if p.get("fill") == common.ACCENT
-                   and p.get("stroke") == common.ACCENT)
+    polygon = next(
+        p for p in _parse(svg).iter(f"{NS}path") if p.get("fill") == common.ACCENT and p.get("stroke") == common.ACCENT
+    )
     assert polygon.get("d").count("L") == 4  # five points: the missing one is left out
     spokes = next(p for p in _parse(svg).iter(f"{NS}path") if p.get("stroke-width") == "0.6")
     assert spokes.get("d").count("L") == 6  # every dimension keeps its axis
@@ -285,8 +401,9 @@ def test_radar_previous_polygon_and_legend_only_with_previous():
 def test_radar_labels_stay_outside_the_circle_and_inside_the_picture():
     for count in (3, 5, 6, 8, 11):
         labels = [f"Өлшем {i + 1}: {LABELS[i % len(LABELS)]}" for i in range(count)]
-        svg = charts.radar_chart(labels, [100.0] * count, previous=[0.0] * count, current_label="2025",
-                                 previous_label="2024", text="none")
+        svg = charts.radar_chart(
+            labels, [100.0] * count, previous=[0.0] * count, current_label="2025", previous_label="2024", text="none"
+        )
         root = _parse(svg)
         width, height = (float(v) for v in root.get("viewBox").split()[2:])
         ring = next(p for p in root.iter(f"{NS}path") if p.get("stroke-width") == "0.8").get("d")

@@ -45,31 +45,41 @@ def test_comparative_report(report, seed_rounds, fixture_scores, tmp_path):
 
 
 def test_unknown_round(report, seed_rounds, tmp_path):
-    _one_line_error(report("--round", "nope-2025", "--city", "Shu", "-o", tmp_path / "x.pdf"),
-                    "unknown round 'nope-2025'")
+    _one_line_error(
+        report("--round", "nope-2025", "--city", "Shu", "-o", tmp_path / "x.pdf"), "unknown round 'nope-2025'"
+    )
 
 
 def test_city_is_not_the_rounds_city(report, seed_rounds, tmp_path):
-    _one_line_error(report("--round", "shu-2025", "--city", "Ayagoz", "-o", tmp_path / "x.pdf"),
-                    "round 'shu-2025' is a round of Shu, not of Ayagoz")
-    _one_line_error(report("--round", "shu-2025", "--city", "Atlantis", "-o", tmp_path / "x.pdf"),
-                    "unknown city 'Atlantis'")
+    _one_line_error(
+        report("--round", "shu-2025", "--city", "Ayagoz", "-o", tmp_path / "x.pdf"),
+        "round 'shu-2025' is a round of Shu, not of Ayagoz",
+    )
+    _one_line_error(
+        report("--round", "shu-2025", "--city", "Atlantis", "-o", tmp_path / "x.pdf"), "unknown city 'Atlantis'"
+    )
 
 
 def test_unwritable_paths(report, seed_rounds, fixture_scores, tmp_path):
-    _one_line_error(report("--round", "shu-2025", "--city", "Shu", "-o", tmp_path / "missing" / "x.pdf"),
-                    "cannot be written (the folder")
+    _one_line_error(
+        report("--round", "shu-2025", "--city", "Shu", "-o", tmp_path / "missing" / "x.pdf"),
+        "cannot be written (the folder",
+    )
     _one_line_error(report("--round", "shu-2025", "--city", "Shu", "-o", tmp_path), "is a folder")
-    _one_line_error(report("--round", "shu-2025", "--city", "Shu", "-o", "/proc/scri-report.pdf"),
-                    "/proc/scri-report.pdf: cannot be written")
+    _one_line_error(
+        report("--round", "shu-2025", "--city", "Shu", "-o", "/proc/scri-report.pdf"),
+        "/proc/scri-report.pdf: cannot be written",
+    )
 
 
 def test_missing_options_and_bad_values(report, seed_rounds, tmp_path):
     _one_line_error(report("--round", "shu-2025", "-o", tmp_path / "x.pdf"), "give --round SLUG and --city NAME")
     _one_line_error(report("--compare", "shu-2025", "-o", tmp_path / "x.pdf"), "at least two rounds")
     _one_line_error(report("--compare", "shu-2025,nope", "-o", tmp_path / "x.pdf"), "unknown round 'nope'")
-    _one_line_error(report("--round", "shu-2025", "--city", "Shu", "--date", "14.11.2025", "-o", tmp_path / "x.pdf"),
-                    "--date must look like 2025-11-14")
+    _one_line_error(
+        report("--round", "shu-2025", "--city", "Shu", "--date", "14.11.2025", "-o", tmp_path / "x.pdf"),
+        "--date must look like 2025-11-14",
+    )
     result = report("--round", "shu-2025", "--city", "Shu", "--lang", "de", "-o", tmp_path / "x.pdf")
     assert result.exit_code == 2
 
@@ -82,5 +92,6 @@ def test_a_round_that_cannot_be_scored_is_one_line(report, seed_rounds, monkeypa
         raise ServiceError(f"round {round_.slug!r} has no complete responses yet, so there is nothing to score")
 
     monkeypatch.setattr(services, "round_result", broken)
-    _one_line_error(report("--round", "shu-2025", "--city", "Shu", "-o", tmp_path / "x.pdf"),
-                    "has no complete responses yet")
+    _one_line_error(
+        report("--round", "shu-2025", "--city", "Shu", "-o", tmp_path / "x.pdf"), "has no complete responses yet"
+    )

@@ -117,9 +117,19 @@ def test_withheld_cell_never_carries_its_value(app_ctx, results):
 
 def test_a_round_without_ties_or_indicators_says_so(app_ctx):
     made = synthetic_round({"residents": 30, "business": 6}, readiness=0.4, seed=3)
-    frames = RoundFrames(round="x-2025", city="X", year=2025, responses=made["responses"], answers=made["answers"],
-                         items=made["items"], ties=made["ties"].iloc[0:0], actors=made["actors"].iloc[0:0],
-                         indicators=made["indicators"].iloc[0:0], targets=made["targets"], counts=made["counts"])
+    frames = RoundFrames(
+        round="x-2025",
+        city="X",
+        year=2025,
+        responses=made["responses"],
+        answers=made["answers"],
+        items=made["items"],
+        ties=made["ties"].iloc[0:0],
+        actors=made["actors"].iloc[0:0],
+        indicators=made["indicators"].iloc[0:0],
+        targets=made["targets"],
+        counts=made["counts"],
+    )
     result = score_frames(frames, city_names={"en": "X"}, status="open", k_min=5, n_boot=0, n_draws=50)
     for lang in ("kk", "ru", "en"):
         context = city_context(result, lang, generated=DAY)
@@ -159,20 +169,38 @@ def test_comparison_ranks_and_stability(app_ctx, results):
     assert context["mc"] == {"n": "1,000", "noise": "25%"}
 
 
-_sizes = st.fixed_dictionaries({"residents": st.integers(6, 60)}, optional={
-    "business": st.integers(1, 12), "academia": st.integers(1, 8), "international": st.integers(1, 8)})
+_sizes = st.fixed_dictionaries(
+    {"residents": st.integers(6, 60)},
+    optional={"business": st.integers(1, 12), "academia": st.integers(1, 8), "international": st.integers(1, 8)},
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(sizes=_sizes, readiness=st.floats(0.05, 0.95), keep=st.floats(0.0, 1.0), seed=st.integers(0, 10_000),
-       lang=st.sampled_from(["kk", "ru", "en"]))
+@given(
+    sizes=_sizes,
+    readiness=st.floats(0.05, 0.95),
+    keep=st.floats(0.0, 1.0),
+    seed=st.integers(0, 10_000),
+    lang=st.sampled_from(["kk", "ru", "en"]),
+)
 def test_any_real_result_gives_plain_text_without_nan(app_ctx, sizes, readiness, keep, seed, lang):
     """Real results of any size (small groups withheld, indicators missing at random) read as plain text."""
     made = synthetic_round(sizes, readiness=readiness, seed=seed)
     indicators = made["indicators"].sample(frac=keep, random_state=seed)
-    frames = RoundFrames(round="r-2025", city="R", year=2025, responses=made["responses"], answers=made["answers"],
-                         items=made["items"], ties=made["ties"], actors=made["actors"], indicators=indicators,
-                         targets=made["targets"], counts=made["counts"], census_margins=made["census_margins"])
+    frames = RoundFrames(
+        round="r-2025",
+        city="R",
+        year=2025,
+        responses=made["responses"],
+        answers=made["answers"],
+        items=made["items"],
+        ties=made["ties"],
+        actors=made["actors"],
+        indicators=indicators,
+        targets=made["targets"],
+        counts=made["counts"],
+        census_margins=made["census_margins"],
+    )
     result = score_frames(frames, city_names={"en": "R"}, status="open", k_min=5, n_boot=20, n_draws=50)
     context = city_context(result, lang, generated=DAY, with_charts=False)
     _plain(context)

@@ -10,8 +10,11 @@ from pypdf import PdfReader
 
 from survey_app.reports.context import Formats
 
-TITLES = {"kk": ("Негізгі қорытындылар", "Ұсынымдар"), "ru": ("Основные выводы", "Рекомендации"),
-          "en": ("Executive summary", "Recommendations")}
+TITLES = {
+    "kk": ("Негізгі қорытындылар", "Ұсынымдар"),
+    "ru": ("Основные выводы", "Рекомендации"),
+    "en": ("Executive summary", "Recommendations"),
+}
 
 
 def _text(data: bytes) -> str:
@@ -27,14 +30,28 @@ def test_demo_reports_in_three_languages(app, runner, tmp_path, make_user, login
         shalkar = services.find_round("shalkar-2025")
         result = scoring.round_result(shalkar)
         names = {"kk": "Шалқар", "ru": "Шалкар", "en": "Shalkar"}
-        suppressed = [(c, g) for c, cells in result["constructs"].items() for g, cell in cells.items()
-                      if cell.get("suppressed")]
+        suppressed = [
+            (c, g) for c, cells in result["constructs"].items() for g, cell in cells.items() if cell.get("suppressed")
+        ]
         assert suppressed, "the demo has a withheld group in Shalkar"
 
     for lang in ("kk", "ru", "en"):
         out = tmp_path / f"shalkar-{lang}.pdf"
-        command = runner.invoke(args=["report", "--round", "shalkar-2025", "--city", "Shalkar", "--lang", lang,
-                                      "-o", str(out), "--date", "2025-11-14"])
+        command = runner.invoke(
+            args=[
+                "report",
+                "--round",
+                "shalkar-2025",
+                "--city",
+                "Shalkar",
+                "--lang",
+                lang,
+                "-o",
+                str(out),
+                "--date",
+                "2025-11-14",
+            ]
+        )
         assert command.exit_code == 0, command.output
         text = _text(out.read_bytes())
         assert names[lang] in text
@@ -46,8 +63,9 @@ def test_demo_reports_in_three_languages(app, runner, tmp_path, make_user, login
         _check_pages(out, tmp_path / lang)
 
     out = tmp_path / "compare.pdf"
-    command = runner.invoke(args=["report", "--compare", "shu-2025,ayagoz-2025,shalkar-2025", "--lang", "ru",
-                                  "-o", str(out)])
+    command = runner.invoke(
+        args=["report", "--compare", "shu-2025,ayagoz-2025,shalkar-2025", "--lang", "ru", "-o", str(out)]
+    )
     assert command.exit_code == 0, command.output
     text = _text(out.read_bytes())
     assert "Шу" in text and "Аягоз" in text and "Шалкар" in text and "Устойчивость места" in text

@@ -20,12 +20,30 @@ from survey_app.reports.context import CITY_SECTIONS, Formats
 DAY = date(2025, 11, 14)
 STATIC = Path(pdf_helper.STATIC_ROOT)
 SECTION_TITLES = {
-    "kk": ["Негізгі қорытындылар", "Өлшемдер бойынша дайындық", "Мүдделі тараптардың қатысуы", "Басқару",
-           "Ұсынымдар", "Қосымша: әдістеме және деректер сапасы"],
-    "ru": ["Основные выводы", "Готовность по измерениям", "Вовлечённость заинтересованных сторон", "Управление",
-           "Рекомендации", "Приложение: методика и качество данных"],
-    "en": ["Executive summary", "Readiness by dimension", "Stakeholder engagement", "Governance",
-           "Recommendations", "Annex: method and data quality"],
+    "kk": [
+        "Негізгі қорытындылар",
+        "Өлшемдер бойынша дайындық",
+        "Мүдделі тараптардың қатысуы",
+        "Басқару",
+        "Ұсынымдар",
+        "Қосымша: әдістеме және деректер сапасы",
+    ],
+    "ru": [
+        "Основные выводы",
+        "Готовность по измерениям",
+        "Вовлечённость заинтересованных сторон",
+        "Управление",
+        "Рекомендации",
+        "Приложение: методика и качество данных",
+    ],
+    "en": [
+        "Executive summary",
+        "Readiness by dimension",
+        "Stakeholder engagement",
+        "Governance",
+        "Recommendations",
+        "Annex: method and data quality",
+    ],
 }
 # A4 at 50 dpi is 413 × 585 px; the side margins are 17 mm (33 px).
 DPI = 50
@@ -41,9 +59,13 @@ def city_pdfs(app):
 
     out = {}
     with app.app_context():
-        for key, slug, lang in (("shu-kk", "shu-2025", "kk"), ("shu-ru", "shu-2025", "ru"),
-                                ("shu-en", "shu-2025", "en"), ("shalkar-ru", "shalkar-2025", "ru"),
-                                ("ayagoz-en", "ayagoz-2025", "en")):
+        for key, slug, lang in (
+            ("shu-kk", "shu-2025", "kk"),
+            ("shu-ru", "shu-2025", "ru"),
+            ("shu-en", "shu-2025", "en"),
+            ("shalkar-ru", "shalkar-2025", "ru"),
+            ("ayagoz-en", "ayagoz-2025", "en"),
+        ):
             result = city_result(slug)
             out[key] = (result, lang, pdf.city_report_pdf(result, lang, generated=DAY))
     return out
@@ -121,8 +143,12 @@ def test_comparative_pdf(compare_pdf):
 def _pages_as_images(data: bytes, tmp_path: Path, dpi: int = DPI) -> list[Image.Image]:
     source = tmp_path / "report.pdf"
     source.write_bytes(data)
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(source), str(tmp_path / "page")], check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-png", str(source), str(tmp_path / "page")],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return [Image.open(p).convert("L") for p in sorted(tmp_path.glob("page-*.png"))]
 
 
@@ -196,17 +222,20 @@ def test_fetcher_serves_the_static_fonts_and_data_uris():
     assert response.read() == b"hi"
 
 
-@pytest.mark.parametrize("url", [
-    "http://example.com/logo.png",
-    "https://example.com/font.ttf",
-    "ftp://example.com/x",
-    "file:///etc/passwd",
-    (STATIC / ".." / "__init__.py").as_uri(),
-    (STATIC.as_uri() + "/../__init__.py"),
-    (STATIC.as_uri() + "/fonts/../../__init__.py"),
-    "file://evil.example/" + str(STATIC / "fonts" / "DejaVuSans.ttf"),
-    (STATIC / "fonts").as_uri(),
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/logo.png",
+        "https://example.com/font.ttf",
+        "ftp://example.com/x",
+        "file:///etc/passwd",
+        (STATIC / ".." / "__init__.py").as_uri(),
+        (STATIC.as_uri() + "/../__init__.py"),
+        (STATIC.as_uri() + "/fonts/../../__init__.py"),
+        "file://evil.example/" + str(STATIC / "fonts" / "DejaVuSans.ttf"),
+        (STATIC / "fonts").as_uri(),
+    ],
+)
 def test_fetcher_refuses_anything_else(url):
     with pytest.raises(pdf_helper.FetchRefused):
         pdf_helper.url_fetcher(url)

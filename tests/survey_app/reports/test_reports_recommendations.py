@@ -36,20 +36,30 @@ def test_shipped_rules_are_valid_and_native():
     ru_text = " ".join(r.text["ru"] for r in rules.rules)
     assert "МЦРИАП" in ru_text and "«Об информатизации»" in " ".join(r.title["ru"] + r.text["ru"] for r in rules.rules)
     ids = {r.id for r in rules.rules}
-    assert {"pilot_projects", "ppp_framework", "environmental_monitoring", "mddiai_coordination",
-            "informatization_architecture", "official_portal", "it_ecosystem"} <= ids
+    assert {
+        "pilot_projects",
+        "ppp_framework",
+        "environmental_monitoring",
+        "mddiai_coordination",
+        "informatization_architecture",
+        "official_portal",
+        "it_ecosystem",
+    } <= ids
     assert main([str(DEFAULT_RULES_FILE)]) == 0
 
 
-@pytest.mark.parametrize("when, priority, problem", [
-    ("{dimension: roads, below: 40}", "high", "unknown dimension 'roads'"),
-    ("{dimension: governance, below: 140}", "high", "`below` must be between 0 and 100"),
-    ("{construct: trust, group: tourists, below: 50}", "low", "unknown group 'tourists'"),
-    ("{construct: trust, below: fifty}", "low", "`below` must be a number"),
-    ("{dimension: governance, below: 40}", "urgent", "`priority` must be one of high, medium, low"),
-    ("{weather: rain}", "high", "`when` needs exactly one of"),
-    ("{network: density, below: 3}", "high", "`below` must be between 0 and 1"),
-])
+@pytest.mark.parametrize(
+    "when, priority, problem",
+    [
+        ("{dimension: roads, below: 40}", "high", "unknown dimension 'roads'"),
+        ("{dimension: governance, below: 140}", "high", "`below` must be between 0 and 100"),
+        ("{construct: trust, group: tourists, below: 50}", "low", "unknown group 'tourists'"),
+        ("{construct: trust, below: fifty}", "low", "`below` must be a number"),
+        ("{dimension: governance, below: 40}", "urgent", "`priority` must be one of high, medium, low"),
+        ("{weather: rain}", "high", "`when` needs exactly one of"),
+        ("{network: density, below: 3}", "high", "`below` must be between 0 and 1"),
+    ],
+)
 def test_a_broken_rule_is_named_with_its_problem(when, priority, problem):
     with pytest.raises(RulesError) as info:
         parse_rules(RULE.format(id="my_rule", when=when, priority=priority), "rules.yaml")

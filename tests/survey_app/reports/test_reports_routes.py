@@ -35,8 +35,13 @@ def test_dashboard_shows_the_same_sections_as_the_pdf(client, login, shu_coordin
     page = client.get("/console/rounds/shu-2025/results?lang=ru")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    for title in ("Основные выводы", "Готовность по измерениям", "Сеть взаимодействия заинтересованных сторон",
-                  "Рекомендации", "Приложение: методика и качество данных"):
+    for title in (
+        "Основные выводы",
+        "Готовность по измерениям",
+        "Сеть взаимодействия заинтересованных сторон",
+        "Рекомендации",
+        "Приложение: методика и качество данных",
+    ):
         assert title in html
     assert Formats("ru").number(fixture_scores["shu-2025"]["scri"]["score"]) in html
     assert "/console/rounds/shu-2025/report.pdf?lang=kk" in html
@@ -162,8 +167,10 @@ def test_public_page_shows_no_withheld_value(app, client, seed_rounds, fixture_s
     assert re.search(r"International partners</th><td class=\"num\">&lt; 5", html)
     import io
 
-    pdf_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(
-        client.get("/results/shalkar-2025/report.pdf?lang=en").data)).pages)
+    pdf_text = " ".join(
+        p.extract_text()
+        for p in PdfReader(io.BytesIO(client.get("/results/shalkar-2025/report.pdf?lang=en").data)).pages
+    )
     assert "87.7" not in pdf_text and "87.65" not in pdf_text
 
 
@@ -191,8 +198,9 @@ def test_a_real_round_without_responses_is_not_an_error(client, login, seed_roun
     assert "Результатов пока нет" in response.get_data(as_text=True)
 
 
-def test_public_page_is_gzipped_and_the_dashboard_with_its_form_is_not(app, client, login, shu_coordinator,
-                                                                       fixture_scores):
+def test_public_page_is_gzipped_and_the_dashboard_with_its_form_is_not(
+    app, client, login, shu_coordinator, fixture_scores
+):
     import gzip
 
     _publish(app, "shu-2025")

@@ -35,13 +35,16 @@ def _check(name: str, html: str, update: bool) -> None:
     if html != expected:
         import difflib
 
-        diff = "\n".join(list(difflib.unified_diff(expected.splitlines(), html.splitlines(), "snapshot", "now",
-                                                   lineterm=""))[:80])
+        diff = "\n".join(
+            list(difflib.unified_diff(expected.splitlines(), html.splitlines(), "snapshot", "now", lineterm=""))[:80]
+        )
         pytest.fail(f"{name} differs from its snapshot (SCRI_UPDATE_SNAPSHOTS=1 to accept):\n{diff}")
 
 
-@pytest.mark.parametrize("slug, lang", [("shu-2025", "kk"), ("shu-2025", "ru"), ("shu-2025", "en"),
-                                        ("ayagoz-2025", "en"), ("shalkar-2025", "ru")])
+@pytest.mark.parametrize(
+    "slug, lang",
+    [("shu-2025", "kk"), ("shu-2025", "ru"), ("shu-2025", "en"), ("ayagoz-2025", "en"), ("shalkar-2025", "ru")],
+)
 def test_city_report_html(app_ctx, results, update_snapshots, slug, lang):
     html = pdf.city_report_html(results.city_result(slug), lang, generated=DAY)
     _check(f"city-{slug}-{lang}.html", html, update_snapshots)
