@@ -38,7 +38,7 @@ framework
 
 Modules
 -------
-``stats``        t quantile (no SciPy), weighted mean with t-interval, Wilson interval, Cronbach's α, Kish
+``stats``        t quantile (no SciPy), t-interval of a weighted mean, Wilson interval, Cronbach's α, Kish
 ``weighting``    raking to census margins with trimming
 ``items``        item scores on 0–100 and the item table's checks
 ``prepare``      the survey frames aligned as arrays, respondent construct scores
@@ -80,9 +80,8 @@ from .stats import (
     cronbach_alpha,
     effective_n,
     kish_deff,
-    normal_interval,
+    t_interval,
     t_quantile,
-    weighted_mean_ci,
     wilson_interval,
 )
 from .suppression import DEFAULT_K_MIN, item_cells_shown, mark_suppressed, pooled_scores
@@ -108,7 +107,6 @@ __all__ = [
     "mark_suppressed",
     "monte_carlo",
     "network_measures",
-    "normal_interval",
     "normalise",
     "pooled_scores",
     "prepare_survey",
@@ -122,6 +120,6 @@ __all__ = [
     "t_quantile",
     "trim_weights",
     "validate_items",
-    "weighted_mean_ci",
+    "t_interval",
     "wilson_interval",
 ]

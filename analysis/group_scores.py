@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .prepare import PreparedSurvey
-from .stats import alpha_with_reason, t_quantile, wilson_interval
+from .stats import alpha_with_reason, t_interval, wilson_interval
 
 __all__ = ["cell_stats", "group_construct_scores", "group_item_scores"]
 
@@ -35,17 +35,6 @@ def cell_stats(
     dev = x - mean.ravel()[cell]
     ss = np.bincount(cell, weights=w * dev * dev, minlength=size).reshape(n_groups, n_cols)
     return {"n": n, "sw": sw, "mean": mean, "ss": ss, "sw2": sw2}
-
-
-def _t_interval(mean: float, sw: float, ss: float, sw2: float, confidence: float) -> tuple[tuple | None, str | None]:
-    if sw <= 0:
-        return None, "no respondents"
-    n_eff = sw * sw / sw2
-    if n_eff <= 1.0 + 1e-9:
-        return None, "fewer than 2 effective respondents"
-    se = np.sqrt(max(ss / sw, 0.0) / (n_eff - 1.0))
-    half = t_quantile(0.5 + confidence / 2.0, n_eff - 1.0) * se
-    return (max(0.0, mean - half), min(100.0, mean + half)), None
 
 
 def group_construct_scores(prepared: PreparedSurvey, confidence: float = 0.95) -> pd.DataFrame:
@@ -95,7 +84,7 @@ def group_construct_scores(prepared: PreparedSurvey, confidence: float = 0.95) -
             if mean is None:
                 reasons["score"] = "no respondent answered at least half of the construct's items"
             ci, why = (
-                _t_interval(mean, sw, float(stats["ss"][g, k]), sw2, confidence) if mean is not None else (None, None)
+                t_interval(mean, sw, float(stats["ss"][g, k]), sw2, confidence) if mean is not None else (None, None)
             )
             if ci is None:
                 reasons["ci95"] = why or reasons.get("score", "no score")
@@ -164,7 +153,7 @@ def group_item_scores(prepared: PreparedSurvey, confidence: float = 0.95) -> pd.
                     low, high = wilson_interval(min(max(mean / 100.0, 0.0), 1.0), sw * sw / sw2, confidence)
                     ci = (low * 100.0, high * 100.0)
                 else:
-                    ci, _ = _t_interval(mean, sw, float(stats["ss"][0, local]), sw2, confidence)
+                    ci, _ = t_interval(mean, sw, float(stats["ss"][0, local]), sw2, confidence)
             rows.append(
                 {
                     "item": p.items.index[j],

@@ -25,10 +25,9 @@ __all__ = [
     "cronbach_alpha",
     "effective_n",
     "kish_deff",
-    "normal_interval",
     "t_cdf",
     "t_quantile",
-    "weighted_mean_ci",
+    "t_interval",
     "wilson_interval",
 ]
 
@@ -180,21 +179,6 @@ def wilson_interval(p: float, n: float, confidence: float = 0.95) -> tuple[float
     return low, high
 
 
-def normal_interval(p: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
-    """Normal-approximation (Wald) interval ``p ± z·√(p(1−p)/n)``, for comparison with Wilson's.
-
-    >>> low, high = normal_interval(0.5, 120)
-    >>> round(high - 0.5, 5)
-    0.08946
-    """
-    if not 0.0 <= p <= 1.0:
-        raise AnalysisError(f"a proportion must lie in [0, 1], not {p!r}")
-    if not n > 0:
-        raise AnalysisError(f"an interval needs a positive n, not {n!r}")
-    half = _z(confidence) * math.sqrt(p * (1.0 - p) / n)
-    return p - half, p + half
-
-
 def _weights_array(weights: object, n: int | None = None) -> np.ndarray:
     w = np.asarray(weights, dtype=float)
     if w.ndim != 1:
@@ -236,57 +220,27 @@ def effective_n(weights: object) -> float:
     return float(total * total / np.square(w).sum())
 
 
-def weighted_mean_ci(
-    values: object, weights: object | None = None, confidence: float = 0.95, bounds: tuple[float, float] | None = None
-) -> dict[str, float | int | tuple[float, float] | None]:
-    """Weighted mean with a t-interval on the effective n (Kish), ignoring missing values.
+def t_interval(
+    mean: float, sw: float, ss: float, sw2: float, confidence: float = 0.95
+) -> tuple[tuple[float, float] | None, str | None]:
+    """The t-interval of a weighted mean on 0–100 from its sums: Σw (`sw`), Σw(x − x̄)² (`ss`), Σw² (`sw2`).
 
-    The variance of the mean is ``Σw(x − x̄)² / Σw / (n_eff − 1)`` and the t quantile has ``n_eff − 1``
-    degrees of freedom; with equal weights this is the textbook ``s / √n`` interval. With fewer than two
-    effective cases, or no spread, the interval is ``None``.
+    The variance of the mean is ``Σw(x − x̄)² / Σw / (n_eff − 1)`` with Kish's ``n_eff = (Σw)² / Σw²``, and the
+    t quantile has ``n_eff − 1`` degrees of freedom; with equal weights this is the textbook ``s / √n``
+    interval. Clipped to [0, 100]. Returns the interval, or None and the reason.
 
-    Parameters
-    ----------
-    values
-        Numbers; NaN is missing and left out.
-    weights
-        Non-negative weights, the same length (default: equal weights).
-    confidence
-        Coverage of the interval.
-    bounds
-        Optional (low, high) the interval is clipped to (scores: (0, 100)).
-
-    Returns
-    -------
-    dict
-        ``mean``, ``ci`` (a pair or None), ``n``, ``n_effective``.
-
-    Examples
-    --------
-    >>> out = weighted_mean_ci([40, 50, 60])
-    >>> out["mean"], [round(v, 2) for v in out["ci"]]
-    (50.0, [25.16, 74.84])
+    >>> interval, _ = t_interval(50.0, 3.0, 200.0, 3.0)  # 40, 50, 60 with equal weights
+    >>> [round(v, 2) for v in interval]
+    [25.16, 74.84]
     """
-    x = np.asarray(values, dtype=float)
-    w = np.ones_like(x) if weights is None else _weights_array(weights, len(x))
-    keep = ~np.isnan(x) & (w > 0)
-    x, w = x[keep], w[keep]
-    n = int(len(x))
-    if n == 0:
-        return {"mean": None, "ci": None, "n": 0, "n_effective": 0.0}
-    sw = w.sum()
-    mean = float((w * x).sum() / sw)
-    n_eff = float(sw * sw / np.square(w).sum())
-    ci = None
-    if n_eff > 1.0 + 1e-9:
-        var_pop = float((w * np.square(x - mean)).sum() / sw)
-        se = math.sqrt(max(var_pop, 0.0) / (n_eff - 1.0))
-        half = t_quantile(0.5 + confidence / 2.0, n_eff - 1.0) * se
-        low, high = mean - half, mean + half
-        if bounds is not None:
-            low, high = max(bounds[0], low), min(bounds[1], high)
-        ci = (low, high)
-    return {"mean": mean, "ci": ci, "n": n, "n_effective": n_eff}
+    if sw <= 0:
+        return None, "no respondents"
+    n_eff = sw * sw / sw2
+    if n_eff <= 1.0 + 1e-9:
+        return None, "fewer than 2 effective respondents"
+    se = math.sqrt(max(ss / sw, 0.0) / (n_eff - 1.0))
+    half = t_quantile(0.5 + confidence / 2.0, n_eff - 1.0) * se
+    return (max(0.0, mean - half), min(100.0, mean + half)), None
 
 
 def alpha_with_reason(data: np.ndarray) -> tuple[float | None, str | None]:

@@ -42,10 +42,8 @@ def score(file: Path, fmt: str, framework_path: Path | None) -> None:
     `area` is one of the framework's area codes; `value` is yes/no (also да/нет, иә/жоқ) or a number from
     0 to 100. Prints the rating to standard output; on a problem, prints one line naming the row and exits 2.
     """
-    try:
-        from analysis.refstd import RefStdError, refstd_csv, score_refstd
-    except ModuleNotFoundError:  # an install made before the analysis package existed
-        raise UserError("the analysis package is not installed; run: pip install -e .") from None
+    from analysis.refstd import RefStdError, refstd_csv, score_refstd
+
     try:
         framework = load_refstd_framework(framework_path)
         table = read_refstd_table(file)

@@ -7,13 +7,11 @@ from .indicator import IndicatorValue
 from .instrument import Instrument
 from .invitation import Invitation
 from .response import Answer, Response
-from .round import ACCESS_MODES, ROUND_STATUSES, RoundGroup, SurveyRound
+from .round import RoundGroup, SurveyRound
 from .user import ROLES, ApiToken, User, user_city
 
 __all__ = [
-    "ACCESS_MODES",
     "ROLES",
-    "ROUND_STATUSES",
     "Answer",
     "ApiToken",
     "AuditEvent",

@@ -18,9 +18,6 @@ from ._base import UTCDateTime, utcnow
 from .city import City
 from .instrument import Instrument
 
-ROUND_STATUSES = ("draft", "open", "closed", "archived")
-ACCESS_MODES = ("open", "invitation")
-
 
 class SurveyRound(db.Model):
     __tablename__ = "survey_round"

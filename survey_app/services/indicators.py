@@ -62,15 +62,6 @@ def catalogue() -> dict[str, dict[str, Any]]:
     return entries
 
 
-def indicator_catalogue() -> dict[str, dict[str, Any]]:
-    """`{code: {label: {kk, ru, en}, unit, min, max}}` of the SCRI framework's imported indicators."""
-    return {
-        code: {k: info[k] for k in ("label", "unit", "min", "max")}
-        for code, info in catalogue().items()
-        if info["kind"] == "scri"
-    }
-
-
 @dataclass
 class Checked:
     """The rows that can be imported and the problems of the others (with spreadsheet row numbers)."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 
@@ -316,19 +315,6 @@ def _keep_invited_groups(round_: SurveyRound, wanted_groups: list[str], access: 
                     group=group_label(group),
                 )
             )
-
-
-def round_settings(round_: SurveyRound) -> dict[str, Any]:
-    """Plain data of a round's settings (for the edit form)."""
-    return {
-        "title": round_.title,
-        "opens_at": round_.opens_at,
-        "closes_at": round_.closes_at,
-        "anonymous": round_.anonymous,
-        "groups": {
-            g.group: {"access": g.access, "target": g.target_n, "instrument_id": g.instrument_id} for g in round_.groups
-        },
-    }
 
 
 def scheduled_status(round_: SurveyRound, now: datetime | None = None) -> str:

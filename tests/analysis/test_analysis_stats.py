@@ -13,11 +13,11 @@ from analysis import (
     cronbach_alpha,
     effective_n,
     kish_deff,
-    normal_interval,
+    t_interval,
     t_quantile,
-    weighted_mean_ci,
     wilson_interval,
 )
+from analysis.group_scores import cell_stats
 from analysis.stats import t_cdf
 
 # Two-sided 95 % Student t quantiles from printed tables (to 4 decimals).
@@ -57,11 +57,9 @@ def test_t_quantile_refuses_impossible_probabilities(bad):
         t_quantile(bad, 10)
 
 
-def test_wilson_and_normal_check_values():
+def test_wilson_check_values():
     low, high = wilson_interval(0.5, 120)
     assert (round(low, 5), round(high, 5)) == (0.41194, 0.58806)
-    low, high = normal_interval(0.5, 120)
-    assert round(0.5 - low, 5) == 0.08946 and round(high - 0.5, 5) == 0.08946
 
 
 def test_wilson_stays_inside_0_1_at_the_edges():
@@ -100,30 +98,32 @@ def test_kish_design_effect_check_value():
     assert kish_deff([2, 2, 2]) == pytest.approx(1.0)
 
 
-def test_weighted_mean_ci_is_the_textbook_interval_with_equal_weights():
+def _weighted_interval(values, weights=None):
+    """The interval the group scores compute (cell_stats, then t_interval), for one column of values."""
+    x = np.asarray(values, dtype=float)[:, None]
+    w = np.ones(len(x)) if weights is None else np.asarray(weights, dtype=float)
+    stats = cell_stats(x, w, np.zeros(len(x), dtype=np.int64), 1)
+    mean = float(stats["mean"][0, 0])
+    interval, _ = t_interval(mean, float(stats["sw"][0, 0]), float(stats["ss"][0, 0]), float(stats["sw2"][0, 0]))
+    return mean, interval, int(stats["n"][0, 0])
+
+
+def test_the_t_interval_is_the_textbook_interval_with_equal_weights():
     values = np.array([40.0, 55.0, 60.0, 70.0, 75.0])
-    out = weighted_mean_ci(values)
-    s = values.std(ddof=1)
-    half = t_quantile(0.975, 4) * s / math.sqrt(5)
-    assert out["mean"] == pytest.approx(values.mean())
-    assert out["ci"] == pytest.approx((values.mean() - half, values.mean() + half))
-    assert out["n"] == 5 and out["n_effective"] == pytest.approx(5)
+    mean, interval, n = _weighted_interval(values)
+    half = t_quantile(0.975, 4) * values.std(ddof=1) / math.sqrt(5)
+    assert mean == pytest.approx(values.mean()) and n == 5
+    assert interval == pytest.approx((values.mean() - half, values.mean() + half))
 
 
-def test_weighted_mean_ci_is_scale_free_in_the_weights_and_ignores_missing():
+def test_the_t_interval_is_scale_free_in_the_weights_and_ignores_missing():
     values = [40.0, np.nan, 60.0, 80.0]
-    a = weighted_mean_ci(values, [1, 5, 2, 3])
-    b = weighted_mean_ci(values, [10, 7, 20, 30])
-    assert a["mean"] == pytest.approx(b["mean"])
-    assert a["ci"] == pytest.approx(b["ci"])
-    assert a["n"] == 3
+    a = _weighted_interval(values, [1, 5, 2, 3])
+    b = _weighted_interval(values, [10, 7, 20, 30])
+    assert a[0] == pytest.approx(b[0]) and a[1] == pytest.approx(b[1]) and a[2] == 3
 
 
-def test_weighted_mean_ci_without_spread_or_cases():
-    assert weighted_mean_ci([50.0])["ci"] is None
-    assert weighted_mean_ci([np.nan])["mean"] is None
-
-
-def test_negative_weights_are_refused():
-    with pytest.raises(AnalysisError, match="negative"):
-        weighted_mean_ci([1.0, 2.0], [1.0, -1.0])
+def test_the_t_interval_without_spread_or_cases():
+    assert t_interval(50.0, 1.0, 0.0, 1.0) == (None, "fewer than 2 effective respondents")
+    assert t_interval(float("nan"), 0.0, 0.0, 0.0) == (None, "no respondents")
+    assert t_interval(99.0, 4.0, 400.0, 4.0)[0][1] == 100.0  # clipped to the scale
