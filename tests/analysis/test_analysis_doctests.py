@@ -23,12 +23,13 @@ WITH_EXAMPLES = {
     "analysis.ranking",
     "analysis.synthetic",
     "analysis.refstd",
+    "survey_app.reports.recommendations",
     "instruments.frameworks",
 }
 
 
 def _modules() -> list[str]:
-    names = ["analysis", "instruments.frameworks"]
+    names = ["analysis", "instruments.frameworks", "survey_app.reports.recommendations"]
     names += [m.name for m in pkgutil.walk_packages(analysis.__path__, "analysis.")]
     return sorted(set(names))
 
