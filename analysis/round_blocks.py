@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from instruments.domain import GROUPS
+from instruments.domain import GROUPS, IMPORTED_SOURCES
 
 from .errors import AnalysisError, quote_some
 from .group_scores import group_item_scores
@@ -168,7 +168,7 @@ def indicators_block(spec: FrameworkSpec, values: pd.DataFrame, normalised: pd.S
             "score": _r(normalised[code], 2),
             "weight": _r(row["weight"], 4),
         }
-        if row["source"] in ("infrastructure", "yesno") and pd.notna(values.at[code, "year"]):
+        if row["source"] in IMPORTED_SOURCES and pd.notna(values.at[code, "year"]):
             entry["year"] = int(values.at[code, "year"])
         if entry["value"] is None:
             entry["missing"] = values.at[code, "missing"]

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from instruments.domain import IMPORTED_SOURCES
+
 from ..errors import AnalysisError, quote_some
 from .spec import FrameworkSpec
 
@@ -91,7 +93,7 @@ def indicator_values(
             if pd.isna(value):
                 continue
             row = spec.indicators.loc[code]
-            if row["source"] not in ("infrastructure", "yesno"):
+            if row["source"] not in IMPORTED_SOURCES:
                 raise AnalysisError(f"indicator {code!r} is a {row['source']} indicator; it is computed, not imported")
             low = row["min"] if not math.isnan(row["min"]) else -math.inf
             high = row["max"] if not math.isnan(row["max"]) else math.inf
@@ -103,7 +105,7 @@ def indicator_values(
     rows = []
     for code, row in spec.indicators.iterrows():
         value, year, missing = math.nan, None, None
-        if row["source"] in ("infrastructure", "yesno"):
+        if row["source"] in IMPORTED_SOURCES:
             if code in imported:
                 value, year = imported[code]
             else:

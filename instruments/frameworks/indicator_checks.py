@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..checking import Checker
-from ..domain import INDICATOR_SOURCES, NETWORK_MEASURES
+from ..domain import IMPORTED_SOURCES, INDICATOR_SOURCES, NETWORK_MEASURES
 from ..model import CONSTRUCTS
 
 __all__ = ["NETWORK_MEASURES", "IndicatorChecks"]
@@ -72,7 +72,7 @@ class IndicatorChecks(Checker):
         """The valid input range of an imported indicator, which must hold its goalposts."""
         low = high = None
         ok = True
-        if source in ("infrastructure", "yesno"):
+        if source in IMPORTED_SOURCES:
             default_range = (0, 1) if source == "yesno" else (None, None)
             low_raw, high_raw = item.get("min", default_range[0]), item.get("max", default_range[1])
             if low_raw is None or high_raw is None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..domain import IMPORTED_SOURCES
 from ..loader import InstrumentError
 from ..model import Texts
 
@@ -122,12 +123,12 @@ class ScriFramework:
     @property
     def imported(self) -> tuple[Indicator, ...]:
         """Indicators whose values are imported per city (infrastructure numbers and yes/no facts)."""
-        return tuple(i for i in self.indicators if i.source in ("infrastructure", "yesno"))
+        return tuple(i for i in self.indicators if i.source in IMPORTED_SOURCES)
 
     def check_value(self, code: str, value: Any) -> str | None:
         """Why ``value`` cannot be imported for indicator ``code`` (unknown, out of range), or None."""
         indicator = self.indicator(code)
-        if indicator is None or indicator.source not in ("infrastructure", "yesno"):
+        if indicator is None or indicator.source not in IMPORTED_SOURCES:
             return f"{code!r} is not an imported indicator of the framework"
         return indicator.check_value(value)
 
