@@ -20,8 +20,12 @@ def _user(app, role, city_slugs=()):
         return token
 
 
-def test_scores_match_the_cli_and_respect_city_scope(app, client, runner):
-    assert runner.invoke(args=["demo"]).exit_code == 0
+def test_scores_match_the_cli_and_respect_city_scope(demo_app):
+    app, runner, client = (
+        demo_app,
+        demo_app.test_cli_runner(),
+        demo_app.test_client(),
+    )  # the demo, built once per session
     cli = json.loads(runner.invoke(args=["score", "--round", "ayagoz-2025"]).output)
 
     assert client.get("/api/v1/rounds/ayagoz-2025/scores").status_code == 401

@@ -49,8 +49,8 @@ def test_demo_loads_three_cities_and_is_safe_to_run_twice(app, runner):
     assert all(10 <= per_group[g] <= 30 for g in ("business", "academia", "civil_society", "government"))
 
 
-def test_score_of_the_demo_round_fills_every_part_or_marks_it(app, runner):
-    assert runner.invoke(args=["demo"]).exit_code == 0
+def test_score_of_the_demo_round_fills_every_part_or_marks_it(demo_app):
+    runner = demo_app.test_cli_runner()  # the demo, built once per session
     result = runner.invoke(args=["score", "--round", "shalkar-2025", "--format", "json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
@@ -79,8 +79,8 @@ def test_score_of_the_demo_round_fills_every_part_or_marks_it(app, runner):
     assert "NaN" not in result.output
 
 
-def test_demo_shu_is_the_most_ready_and_shows_change(app, runner):
-    assert runner.invoke(args=["demo"]).exit_code == 0
+def test_demo_shu_is_the_most_ready_and_shows_change(demo_app):
+    runner = demo_app.test_cli_runner()  # the demo, built once per session
     scores = {}
     for slug in ("shu-2025", "ayagoz-2025", "shalkar-2025"):
         doc = json.loads(runner.invoke(args=["score", "--round", slug]).output)

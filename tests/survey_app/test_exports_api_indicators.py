@@ -44,8 +44,12 @@ def _answer_with_formula(app, slug="shu-2025"):
         return response.id
 
 
-def test_exports_csv_and_xlsx_read_back(app, runner, client, tmp_path):
-    assert runner.invoke(args=["demo"]).exit_code == 0
+def test_exports_csv_and_xlsx_read_back(demo_app, tmp_path):
+    app, runner, client = (
+        demo_app,
+        demo_app.test_cli_runner(),
+        demo_app.test_client(),
+    )  # the demo, built once per session
     _user(app, "c@shu.kz", "coordinator", ("shu",))
     _login(client, "c@shu.kz")
     response = client.get("/console/rounds/shu-2025/export.csv")
@@ -99,8 +103,12 @@ def test_formula_like_text_is_neutralised(app, runner, client):
     assert safe_cell("Шу") == "Шу" and safe_cell(5) == 5
 
 
-def test_exports_and_api_are_city_scoped(app, runner, client):
-    assert runner.invoke(args=["demo"]).exit_code == 0
+def test_exports_and_api_are_city_scoped(demo_app):
+    app, runner, client = (
+        demo_app,
+        demo_app.test_cli_runner(),
+        demo_app.test_client(),
+    )  # the demo, built once per session
     _user(app, "a@ayagoz.kz", "coordinator", ("ayagoz",))
     token = _user(app, "v@ayagoz.kz", "viewer", ("ayagoz",))
     _login(client, "a@ayagoz.kz")
