@@ -104,11 +104,7 @@ def test_formula_like_text_is_neutralised(app, runner, client):
 
 
 def test_exports_and_api_are_city_scoped(demo_app):
-    app, runner, client = (
-        demo_app,
-        demo_app.test_cli_runner(),
-        demo_app.test_client(),
-    )  # the demo, built once per session
+    app, client = demo_app, demo_app.test_client()  # the demo, built once per session
     _user(app, "a@ayagoz.kz", "coordinator", ("ayagoz",))
     token = _user(app, "v@ayagoz.kz", "viewer", ("ayagoz",))
     _login(client, "a@ayagoz.kz")
