@@ -11,9 +11,16 @@ import uuid
 from urllib.parse import quote
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 os.environ.setdefault("SCRI_ENV", "testing")
+
+# Property tests: fewer examples on a developer's machine, more in CI (CI=true), always without deadlines
+# (the machines are shared). SCRI_HYPOTHESIS_PROFILE=ci runs the CI amount locally.
+settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True, database=None)
+settings.register_profile("dev", max_examples=20, deadline=None)
+settings.load_profile(os.environ.get("SCRI_HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 
 def _postgres_schema_url(base_url: str) -> tuple[str, str]:

@@ -17,7 +17,7 @@ from instruments.model import CONSTRUCTS
 
 FRAMEWORK = load_framework()
 INDICATORS = synthetic_indicators(0.5, seed=1)
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(suppress_health_check=[HealthCheck.too_slow])
 K_MIN = 3
 
 

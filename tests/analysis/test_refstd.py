@@ -250,7 +250,7 @@ value_strategy = st.one_of(
     st.decimals(min_value=0, max_value=100, places=2).map(str),
 )
 city_strategy = st.fixed_dictionaries({area: st.lists(value_strategy, min_size=1, max_size=4) for area in AREAS})
-PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY_SETTINGS = settings(suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY_SETTINGS

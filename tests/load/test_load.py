@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from run_load import one_run
 
-pytestmark = pytest.mark.load
+pytestmark = [pytest.mark.load, pytest.mark.slow]
 
 
 def test_concurrent_respondents_lose_nothing_and_duplicate_nothing(app, database_url):

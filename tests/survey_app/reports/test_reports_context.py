@@ -175,7 +175,7 @@ _sizes = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     sizes=_sizes,
     readiness=st.floats(0.05, 0.95),

@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 
+import pytest
 from PIL import Image
 from pypdf import PdfReader
 
@@ -15,6 +16,9 @@ TITLES = {
     "ru": ("Основные выводы", "Рекомендации"),
     "en": ("Executive summary", "Recommendations"),
 }
+
+
+pytestmark = pytest.mark.slow
 
 
 def _text(data: bytes) -> str:
