@@ -53,7 +53,8 @@ def main() -> int:
     os.environ.setdefault("SCRI_ENV", "development")
     from survey_app import create_app
     from survey_app.extensions import db
-    from survey_app.reports import pdf, services
+    from survey_app.reports import pdf
+    from survey_app.services import results as services
 
     app = create_app()
     with app.app_context():

@@ -68,7 +68,8 @@ def report(
     round_slug: str | None, city: str | None, lang: str, output: Path, compare_slugs: str | None, date_text: str | None
 ) -> None:
     """Write the governance assessment of a city's round as PDF, or a comparison of several cities."""
-    from ..reports import pdf, services
+    from ..reports import pdf
+    from ..services import results as services
 
     day = _parse_date(date_text)
     if compare_slugs:

@@ -19,8 +19,9 @@ from instruments.domain import LANGUAGES
 from ..errors import abort_with
 from ..extensions import db
 from ..i18n import current_language
+from ..services import results as services
 from ..services.errors import ServiceError
-from . import bp, services
+from . import bp
 
 GZIP_MIN_BYTES = 2048
 

@@ -54,7 +54,7 @@ def seed_rounds(app, make_city, make_round):
 def fixture_scores(monkeypatch):
     """Serve the fixture results instead of computing scores; returns the dict of results by round slug
     (tests may change a result before requesting a page)."""
-    from survey_app.reports import services
+    from survey_app.services import results as services
 
     store = {slug: data.city_result(slug) for slug in data.ROUNDS}
 

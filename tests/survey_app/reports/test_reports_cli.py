@@ -85,7 +85,7 @@ def test_missing_options_and_bad_values(report, seed_rounds, tmp_path):
 
 
 def test_a_round_that_cannot_be_scored_is_one_line(report, seed_rounds, monkeypatch, tmp_path):
-    from survey_app.reports import services
+    from survey_app.services import results as services
     from survey_app.services.errors import ServiceError
 
     def broken(round_):

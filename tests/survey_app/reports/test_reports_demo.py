@@ -27,7 +27,7 @@ def _text(data: bytes) -> str:
 
 def test_demo_reports_in_three_languages(app, runner, tmp_path, make_user, login, client):
     assert runner.invoke(args=["demo"]).exit_code == 0
-    from survey_app.reports import services
+    from survey_app.services import results as services
     from survey_app.services import scoring
 
     with app.app_context():

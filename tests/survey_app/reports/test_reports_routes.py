@@ -175,7 +175,7 @@ def test_public_page_shows_no_withheld_value(app, client, seed_rounds, fixture_s
 
 
 def test_a_round_without_results_is_a_human_page(client, login, seed_rounds, shu_coordinator, monkeypatch):
-    from survey_app.reports import services
+    from survey_app.services import results as services
     from survey_app.services.errors import ServiceError
 
     def broken(round_):

@@ -1,4 +1,4 @@
-"""Results of rounds for the reports: who may see which round, the result dicts, publishing.
+"""Results of rounds for the reports: who may see which round, the scored rounds, publishing.
 
 Views and the CLI call these small functions; the scores themselves come from `services.scoring`
 (the same pipeline as `scri score`).
@@ -13,9 +13,9 @@ from instruments.domain import ROUND_SLUG_RE
 from ..errors import abort_with
 from ..extensions import db
 from ..models import SurveyRound, User
-from ..services import audit, scoring
-from ..services.errors import ServiceError
-from ..services.scoring import Comparison, ScoredRound
+from . import audit, scoring
+from .errors import ServiceError
+from .scoring import Comparison, ScoredRound
 
 MAX_COMPARED = 8
 
@@ -32,7 +32,7 @@ def visible_round(user: User, slug: str, change: bool = False) -> SurveyRound:
     """The round if the account may see its city (admins see all), through the console's city-scoped
     permissions: an unknown or foreign round aborts with 404, and with change=True a round the account may
     not change aborts with 403."""
-    from ..services.permissions import get_round_for
+    from .permissions import get_round_for
 
     slug = (slug or "").strip().lower()
     if not ROUND_SLUG_RE.match(slug) or user is None or not getattr(user, "is_authenticated", False):
