@@ -1,7 +1,7 @@
 """The analysis layer of SCRI: pure functions over pandas DataFrames and networkx graphs.
 
 No Flask, no ORM, no file or network I/O: the web side builds the frames below
-(``survey_app/reports/frames.py``), the framework file is read by ``instruments.frameworks``, and
+(``survey_app/services/frames.py``), the framework file is read by ``instruments.frameworks``, and
 :func:`score_round` returns a plain dict in the shape of ``scri score --format json``, whose keys
 :mod:`analysis.result` defines. Bad input raises
 :class:`AnalysisError` (a ``ValueError``) naming the construct, indicator, item or row; a missing value is
