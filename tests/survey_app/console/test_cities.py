@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from consolehelpers import (
     MARGINS,
     _audit_actions,
     _count,
     _new_city_data,
+    csrf_token,
 )
 from sqlalchemy import select
 
@@ -106,3 +109,54 @@ def test_a_duplicate_english_name_with_a_non_ascii_letter_is_refused(app, two_ci
     assert response.status_code == 422
     assert "A city with this English name already exists." in response.get_data(as_text=True)
     assert _count(app, City) == 3
+
+
+def _city_form(client, city_id):
+    page = client.get("/console/cities").get_data(as_text=True)
+    token = re.search(rf'name="c{city_id}-csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    prefix = f"c{city_id}-"
+    data = {
+        "city_id": str(city_id),
+        prefix + "csrf_token": token,
+        prefix + "name_kk": "Шу",
+        prefix + "name_ru": "Шу",
+        prefix + "name_en": "Shu",
+        prefix + "region": "Zhambyl",
+        prefix + "population": "37000",
+    }
+    return prefix, data
+
+
+def test_cities_margins_are_validated_and_audited(app, two_cities, login):
+    admin = login(two_cities["users"]["admin"])
+    a = two_cities["a"]
+    prefix, data = _city_form(admin, a)
+    bad = dict(data, **{prefix + "m_sex_male": "0.6", prefix + "m_sex_female": "0.6"})
+    response = admin.post("/console/cities?lang=en", data=bad)
+    assert response.status_code == 422 and "must add up to 1" in response.get_data(as_text=True)
+    partial = dict(data, **{prefix + "m_age_band_18_29": "0.5"})
+    assert "every category" in admin.post("/console/cities?lang=en", data=partial).get_data(as_text=True)
+    out_of_range = dict(data, **{prefix + "m_sex_male": "1.5", prefix + "m_sex_female": "-0.5"})
+    assert admin.post("/console/cities?lang=en", data=out_of_range).status_code == 422
+    good = dict(
+        data,
+        **{
+            prefix + "m_sex_male": "0.48",
+            prefix + "m_sex_female": "0.525",
+            prefix + "m_age_band_18_29": "0.3",
+            prefix + "m_age_band_30_44": "0.3",
+            prefix + "m_age_band_45_59": "0.2",
+            prefix + "m_age_band_60_plus": "0.2",
+        },
+    )
+    assert admin.post("/console/cities", data=good).status_code == 302
+    with app.app_context():
+        city = db.session.get(City, a)
+        assert city.census_margins["sex"] == {"male": 0.48, "female": 0.525}
+        assert city.census_margins["age_band"]["60_plus"] == 0.2
+        assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "city.update"))
+    coordinator = login(two_cities["users"]["coordinator"])
+    page = coordinator.get("/console/cities?lang=en").get_data(as_text=True)
+    assert "Shu" in page and "Aksu" not in page and '<form method="post" action="/console/cities"' not in page
+    own = dict(good, csrf_token=csrf_token(coordinator, "/console/cities"))
+    assert coordinator.post("/console/cities", data=own).status_code == 403
