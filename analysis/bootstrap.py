@@ -15,7 +15,7 @@ from instruments.domain import GROUPS
 from .prepare import PreparedSurvey
 from .result import rounded_pair
 from .scri import FrameworkSpec, normalise
-from .scri.aggregate import _index_core
+from .scri.aggregate import nominal_scores
 from .subscores import subscore_draws
 from .suppression import group_weight_vector
 
@@ -128,14 +128,7 @@ def bootstrap_block(
         row = spec.indicators.iloc[j]
         if row["construct"] in draws and not math.isnan(normalised.iloc[j]):
             x[:, j] = normalise(draws[row["construct"]], row["best"], row["worst"])
-    scores = _index_core(
-        x,
-        spec.indicators["weight"].to_numpy()[None, :],
-        spec.dimensions["weight"].to_numpy()[None, :],
-        spec.membership,
-        method,
-        spec.min_coverage,
-    )["score"][0]
+    scores = nominal_scores(spec, x, method)
     interval = _percentiles(scores) if scri_score is not None else None
     block["scri_ci95"] = rounded_pair(*interval) if interval else None
     if interval is None:

@@ -122,35 +122,33 @@ def _has_alias(data: Any) -> bool:
     return False
 
 
-def read_yaml(text: str, source: str, max_bytes: int) -> Any:
-    """Parse YAML text with the safe loader; DefinitionError for a file too large, a syntax error (with its
-    line) or aliases (``*name``)."""
+def read_yaml(text: str, source: str, max_bytes: int, error: type[DefinitionError] = DefinitionError) -> Any:
+    """Parse YAML text with the safe loader; `error` (the loader's own DefinitionError) for a file too large,
+    a syntax error (with its line) or aliases (``*name``)."""
     if len(text.encode("utf-8")) > max_bytes:
-        raise DefinitionError([Problem(source, None, f"file is larger than {max_bytes // 1024} KB")])
+        raise error([Problem(source, None, f"file is larger than {max_bytes // 1024} KB")])
     try:
         data = yaml.load(text, Loader=_FastSafeLoader)  # noqa: S506 (the safe loader, in C when available)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise DefinitionError([Problem(source, None, f"not valid YAML{where}: {reason}")]) from None
+        raise error([Problem(source, None, f"not valid YAML{where}: {reason}")]) from None
     if _has_alias(data):
-        raise DefinitionError([Problem(source, None, "aliases (*name) are not allowed in definition files")])
+        raise error([Problem(source, None, "aliases (*name) are not allowed in definition files")])
     return data
 
 
-def read_text_file(path: str | Path, max_bytes: int) -> str:
-    """A definition file's UTF-8 text; DefinitionError when it is missing, too large, unreadable or not text."""
+def read_text_file(path: str | Path, max_bytes: int, error: type[DefinitionError] = DefinitionError) -> str:
+    """A definition file's UTF-8 text; `error` when it is missing, too large, unreadable or not text."""
     path = Path(path)
     if not path.is_file():
-        raise DefinitionError([Problem(str(path), None, "no such file")])
+        raise error([Problem(str(path), None, "no such file")])
     if path.stat().st_size > max_bytes:
-        raise DefinitionError([Problem(path.name, None, f"file is larger than {max_bytes // 1024} KB")])
+        raise error([Problem(path.name, None, f"file is larger than {max_bytes // 1024} KB")])
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise DefinitionError([Problem(path.name, None, "not a UTF-8 text file")]) from None
+        raise error([Problem(path.name, None, "not a UTF-8 text file")]) from None
     except OSError as exc:
-        raise DefinitionError(
-            [Problem(path.name, None, f"cannot be read ({exc.strerror or type(exc).__name__})")]
-        ) from None
+        raise error([Problem(path.name, None, f"cannot be read ({exc.strerror or type(exc).__name__})")]) from None

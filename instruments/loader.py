@@ -52,10 +52,7 @@ class InstrumentError(DefinitionError):
 
 def read_yaml(text: str, source: str) -> Any:
     """Parse a definition's YAML text safely (InstrumentError naming the line of a syntax error)."""
-    try:
-        return checking.read_yaml(text, source, MAX_FILE_BYTES)
-    except DefinitionError as exc:
-        raise InstrumentError(exc.problems) from None
+    return checking.read_yaml(text, source, MAX_FILE_BYTES, error=InstrumentError)
 
 
 @lru_cache(maxsize=1)
@@ -328,10 +325,7 @@ def load_instrument_text(text: str, source: str) -> Instrument:
 
 def load_instrument_file(path: str | Path) -> Instrument:
     """Load a YAML definition file (for XLSForm use `instruments.xlsform`)."""
-    try:
-        text = checking.read_text_file(path, MAX_FILE_BYTES)
-    except DefinitionError as exc:
-        raise InstrumentError(exc.problems) from None
+    text = checking.read_text_file(path, MAX_FILE_BYTES, error=InstrumentError)
     return load_instrument_text(text, Path(path).name)
 
 

@@ -194,10 +194,7 @@ class RuleChecker(Checker):
 
 def parse_rules(text: str, source: str = "recommendations.yaml") -> RuleSet:
     """Check rule-file text; raises RulesError listing every problem."""
-    try:
-        data = checking.read_yaml(text, source, MAX_FILE_BYTES)
-    except DefinitionError as exc:
-        raise RulesError(exc.problems) from None
+    data = checking.read_yaml(text, source, MAX_FILE_BYTES, error=RulesError)
     checker = RuleChecker(source)
     ruleset = checker.ruleset(data)
     checker.raise_problems(RulesError)
@@ -208,10 +205,7 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
     """The rule table from a file (default: instruments/recommendations.yaml), checked."""
     if path is None:
         return _default_rules()
-    try:
-        text = checking.read_text_file(path, MAX_FILE_BYTES)
-    except DefinitionError as exc:
-        raise RulesError(exc.problems) from None
+    text = checking.read_text_file(path, MAX_FILE_BYTES, error=RulesError)
     return parse_rules(text, Path(path).name)
 
 

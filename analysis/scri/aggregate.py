@@ -140,6 +140,18 @@ def _index_core(
     }
 
 
+def nominal_scores(spec: FrameworkSpec, x: np.ndarray, method: str) -> np.ndarray:
+    """The index of each row of `x` (rows × indicators, 0–100, NaN missing) with the framework's own weights."""
+    return _index_core(
+        x,
+        spec.indicators["weight"].to_numpy()[None, :],
+        spec.dimensions["weight"].to_numpy()[None, :],
+        spec.membership,
+        method,
+        spec.min_coverage,
+    )["score"][0]
+
+
 def compute_index(
     spec: FrameworkSpec | Any,
     values: pd.Series | Mapping[str, float | None],

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError
-from .aggregate import _index_core, _nan_to_none, rank_scores
+from .aggregate import _index_core, _nan_to_none, nominal_scores, rank_scores
 from .spec import FrameworkSpec, framework_spec
 
 __all__ = ["DEFAULT_DRAWS", "DEFAULT_NOISE", "DEFAULT_SEED", "monte_carlo"]
@@ -78,14 +78,7 @@ def monte_carlo(
     scores = _index_core(x, ind_w, dim_w, spec.membership, method, spec.min_coverage)["score"]  # (B, C)
     cities = [str(c) for c in normalised.index]
     if nominal is None:
-        base = _index_core(
-            x,
-            spec.indicators["weight"].to_numpy()[None, :],
-            spec.dimensions["weight"].to_numpy()[None, :],
-            spec.membership,
-            method,
-            spec.min_coverage,
-        )["score"][0]
+        base = nominal_scores(spec, x, method)
         nominal = {c: _nan_to_none(v) for c, v in zip(cities, base, strict=True)}
     nominal_ranks = rank_scores({c: nominal.get(c) for c in cities})
     present = ~np.isnan(scores)

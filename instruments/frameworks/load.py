@@ -6,7 +6,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import checking
-from ..checking import DefinitionError
 from .model import FrameworkError, ScriFramework
 from .schema import FrameworkChecker
 
@@ -26,10 +25,7 @@ def parse_framework(text: str, source: str = "scri.yaml") -> ScriFramework:
     ...
     instruments.frameworks.FrameworkError: x.yaml: missing title...
     """
-    try:
-        data = checking.read_yaml(text, source, MAX_FILE_BYTES)
-    except DefinitionError as exc:
-        raise FrameworkError(exc.problems) from None
+    data = checking.read_yaml(text, source, MAX_FILE_BYTES, error=FrameworkError)
     checker = FrameworkChecker(source)
     framework = checker.framework(data)
     if framework is None:
@@ -41,10 +37,7 @@ def load_framework(path: str | Path | None = None) -> ScriFramework:
     """Load a framework file (default: the built-in ``data/scri.yaml``, read once and cached)."""
     if path is None:
         return _default_framework()
-    try:
-        text = checking.read_text_file(path, MAX_FILE_BYTES)
-    except DefinitionError as exc:
-        raise FrameworkError(exc.problems) from None
+    text = checking.read_text_file(path, MAX_FILE_BYTES, error=FrameworkError)
     return parse_framework(text, Path(path).name)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import checking
-from ..checking import DefinitionError, Problem
+from ..checking import Problem
 from .model import RefStdFramework, RefStdFrameworkError
 from .schema import FrameworkChecker
 
@@ -43,8 +43,6 @@ def _default_framework() -> RefStdFramework:
 
 
 def _load(path: Path) -> RefStdFramework:
-    try:
-        data = checking.read_yaml(checking.read_text_file(path, MAX_FILE_BYTES), path.name, MAX_FILE_BYTES)
-    except DefinitionError as exc:
-        raise RefStdFrameworkError(exc.problems) from None
+    text = checking.read_text_file(path, MAX_FILE_BYTES, error=RefStdFrameworkError)
+    data = checking.read_yaml(text, path.name, MAX_FILE_BYTES, error=RefStdFrameworkError)
     return parse_refstd_framework(data, path.name)
