@@ -86,7 +86,8 @@ class Weighting(TypedDict):
     variables: NotRequired[list[str]]
     cap: NotRequired[float | None]
     raked: NotRequired[int]
-    unraked: NotRequired[int]
+    unraked: NotRequired[int]  # respondents of the group left out of raking (0 since "not stated" cells)
+    not_stated: NotRequired[int]
     converged: NotRequired[bool]
     iterations: NotRequired[int]
     trimmed: NotRequired[int]

@@ -31,20 +31,21 @@ def start_weights(frame: pd.DataFrame) -> tuple[pd.Series, dict[str, Any]]:
     return weights, {"method": "given"}
 
 
-def _known_categories(frame: pd.DataFrame, margins: Mapping, in_group: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """Respondents of the group whose category of every raking variable is in the margins, and the others' values."""
-    known = in_group.copy()
+def _outside_margins(frame: pd.DataFrame, margins: Mapping, in_group: np.ndarray) -> tuple[pd.DataFrame, list[str]]:
+    """The group's raking variables with any category the margins do not list set to missing (not stated),
+    and those values with their counts."""
+    table = frame.loc[in_group, list(margins)].copy()
     outside: list[str] = []
     for variable in margins:
-        column = frame[variable]
         categories = {str(c) for c in (margins[variable] or {})} if isinstance(margins[variable], Mapping) else set()
-        listed = column.notna().to_numpy() & column.astype(str).isin(categories).to_numpy()
-        odd = in_group & column.notna().to_numpy() & ~listed
+        column = table[variable]
+        odd = column.notna() & ~column.astype(str).isin(categories)
         if odd.any():
-            found = column[odd].astype(str).value_counts()
-            outside += [f"{variable} {value!r} ({count})" for value, count in found.items()]
-        known &= listed
-    return known, outside
+            outside += [
+                f"{variable} {value!r} ({count})" for value, count in column[odd].astype(str).value_counts().items()
+            ]
+            table[variable] = column.where(~odd, None)
+    return table, outside
 
 
 def round_weights(
@@ -52,10 +53,11 @@ def round_weights(
 ) -> tuple[pd.Series | None, dict[str, Any]]:
     """Start weights (``weight`` column or 1) and, with margins, the raked weights of ``group``.
 
-    Respondents of ``group`` whose category of a raking variable is missing or absent from the margins (for
-    example "prefer not to say") are not raked and keep the mean raked weight; they are counted in
-    ``unraked``. When the margins cannot be met (a category without respondents), the group stays unraked
-    and ``missing.raking`` says why; with ``strict`` both cases raise instead.
+    Everyone in ``group`` is raked. A respondent whose category of a raking variable is missing or absent
+    from the margins (for example "prefer not to say") is raked in that variable as "not stated" (a cell
+    keeping its own sample share, methodology §2); ``not_stated`` counts them. When the margins cannot be
+    met (a category without respondents), the group stays unraked and ``missing.raking`` says why; with
+    ``strict`` that, and a category absent from the margins, raise instead.
     """
     weights, info = start_weights(frame)
     given = weights if info["method"] == "given" else None
@@ -73,46 +75,49 @@ def round_weights(
             f"(columns: {quote_some(frame.columns)})"
         )
     in_group = (frame["group"] == group).to_numpy()
-    known, outside = _known_categories(frame, margins, in_group)
-    if strict:
-        known = in_group & frame[variables].notna().all(axis=1).to_numpy()
+    table, outside = _outside_margins(frame, margins, in_group)
+    stated = table.notna().all(axis=1).to_numpy()
     base = {
         "group": group,
         "variables": variables,
         "cap": cap,
-        "raked": int(known.sum()),
-        "unraked": int((in_group & ~known).sum()),
+        "raked": int(in_group.sum()),
+        "unraked": 0,
+        "not_stated": int((~stated).sum()),
     }
-    if not known.any():
-        reason = f"no respondent of {group} gave a category of {' and '.join(variables)} found in the margins"
-        return given, {**info, **base, "missing": {"raking": f"{reason}; not raked"}}
+    if not in_group.any():
+        return given, {**info, **base, "missing": {"raking": f"no respondent of {group}; not raked"}}
     try:
-        result = rake(frame.loc[known, variables], margins, weights[known].to_numpy(), cap=cap)
+        if strict and outside:
+            raise AnalysisError(f"categories absent from the margins: {', '.join(outside)}")
+        result = rake(table, margins, weights[in_group].to_numpy(), cap=cap)
     except AnalysisError as exc:
         if strict:
             raise AnalysisError(f"weighting {group}: {exc}") from None
-        return given, {**info, **base, "raked": 0, "missing": {"raking": f"not raked: {exc}"}}
-    return _raked(weights, result, in_group, known, base, outside)
+        return given, {
+            **info,
+            **base,
+            "raked": 0,
+            "unraked": int(in_group.sum()),
+            "missing": {"raking": f"not raked: {exc}"},
+        }
+    return _raked(weights, result, in_group, base, outside)
 
 
-def _raked(weights, result, in_group, known, base, outside) -> tuple[pd.Series, dict[str, Any]]:
-    """The raked weights (mean 1 over the raked; the unraked keep 1) and what the weighting reports."""
-    frame_index = weights.index
+def _raked(weights, result, in_group, base, outside) -> tuple[pd.Series, dict[str, Any]]:
+    """The raked weights (mean 1 over the group) and what the weighting reports."""
     info: dict[str, Any] = {"method": "raking", **base}
     raked = weights.copy()
-    raked.loc[result.weights.index] = result.weights.to_numpy() / result.weights.mean()  # mean raked weight 1
-    raked.loc[frame_index[in_group & ~known]] = 1.0  # unraked respondents keep the mean raked weight
+    raked.loc[result.weights.index] = result.weights.to_numpy() / result.weights.mean()
     info.update(result.summary())
     info["n_effective"] = rounded(effective_n(raked[in_group].to_numpy()), 1)
     info["deff"] = rounded(len(raked[in_group]) / effective_n(raked[in_group].to_numpy()), 3)
     missing = {}
     if outside:
-        missing["categories"] = "not in the census margins, so not raked (they keep the mean weight): " + ", ".join(
-            outside
-        )
+        missing["categories"] = "not in the census margins, so raked as not stated: " + ", ".join(outside)
     if not result.converged:
         missing["convergence"] = (
-            "the margins and the weight cap could not both be met; the margins hold and some weights exceed the cap"
+            "no weighting within the weight cap meets the margins; the margins hold and some weights exceed the cap"
         )
     if missing:
         info["missing"] = missing

@@ -1,8 +1,9 @@
 """Survey weights: raking (iterative proportional fitting) to census margins, trimming, Kish's design effect.
 
 Raking adjusts start weights until the weighted sample reproduces every margin given (for example the
-city's shares by sex and by age band). Very large weights are then trimmed to ``cap`` times the mean weight
-and the sample is raked again, until both the margins and the cap hold (rake–trim–rake).
+city's shares by sex and by age band), with no weight above ``cap`` times the mean weight (bounded
+calibration, :mod:`analysis.calibration`). A respondent who did not state a category ("prefer not to say")
+stays in: in that margin it belongs to a "not stated" cell that keeps its own sample share (methodology §2).
 
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"sex": list("mmmmff"), "age": list("yoyoyo")})
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .calibration import rake_batch
 from .errors import AnalysisError, quote_some
 from .stats import effective_n, kish_deff
 
@@ -29,9 +31,8 @@ __all__ = ["RakeResult", "rake", "trim_weights"]
 
 #: Default cap of a weight, as a multiple of the mean weight.
 DEFAULT_CAP = 5.0
-DEFAULT_TOLERANCE = 1e-6
-DEFAULT_MAX_ITER = 200
-DEFAULT_MAX_TRIM_ROUNDS = 50
+DEFAULT_TOLERANCE = 1e-9
+DEFAULT_MAX_ITER = 1000
 
 
 @dataclass(frozen=True)
@@ -77,50 +78,63 @@ def trim_weights(weights: pd.Series | np.ndarray, cap: float = DEFAULT_CAP) -> n
     return np.minimum(w, cap * w.mean())
 
 
-def _targets(margins: Mapping, frame: pd.DataFrame, total: float | None) -> tuple[list, float]:
-    """Per variable: (name, category codes per row, target totals per category)."""
+def _checked_shares(variable: str, shares: object) -> tuple[list[str], np.ndarray]:
+    if not isinstance(shares, Mapping) or not shares:
+        raise AnalysisError(f"census margin {variable!r} must map categories to shares or counts")
+    cats = [str(c) for c in shares]
+    try:
+        values = np.array([shares[c] for c in shares], dtype=float)
+    except (TypeError, ValueError):
+        raise AnalysisError(f"census margin {variable!r}: shares must be numbers") from None
+    if not np.all(np.isfinite(values)) or np.any(values < 0) or values.sum() <= 0:
+        raise AnalysisError(
+            f"census margin {variable!r}: shares must be non-negative numbers with a positive sum "
+            f"(they add up to {values.sum():g})"
+        )
+    return cats, values
+
+
+def _codes(variable: str, column: pd.Series, cats: list[str], values: np.ndarray) -> np.ndarray:
+    """Category code of each respondent; ``len(cats)`` (the "not stated" cell) where the value is missing."""
+    labels = column.astype(str).to_numpy()
+    codes = pd.Index(cats).get_indexer(labels)
+    stated = column.notna().to_numpy()
+    unknown = (codes < 0) & stated
+    if unknown.any():
+        raise AnalysisError(
+            f"census margin {variable!r}: respondent(s) {quote_some(column.index[unknown])} have {variable} "
+            f"{quote_some(sorted(set(labels[unknown])))}, a category absent from the margins ({quote_some(cats)})"
+        )
+    codes = np.where(stated, codes, len(cats))
+    counts = np.bincount(codes, minlength=len(cats) + 1)
+    empty = [c for c, v, k in zip(cats, values, counts, strict=False) if v > 0 and k == 0]
+    if empty:
+        raise AnalysisError(
+            f"census margin {variable!r}: no respondent in category(ies) {quote_some(empty)}, "
+            "so the margin cannot be met; merge categories or drop the margin"
+        )
+    return codes
+
+
+def _targets(margins: Mapping, frame: pd.DataFrame, start: np.ndarray, total: float | None) -> list:
+    """Per variable: (category code per row, cell targets with the "not stated" cell last, number of categories).
+
+    Respondents with a missing value form a "not stated" cell whose target is their start-weighted share of
+    the sample; the stated categories share the rest in the census proportions (methodology §2).
+    """
     if not isinstance(margins, Mapping) or not margins:
         raise AnalysisError("census margins must be a non-empty mapping {variable: {category: share or count}}")
-    sums = {}
-    prepared = []
+    sums, prepared = {}, []
     for variable, shares in margins.items():
         if variable not in frame.columns:
             raise AnalysisError(
                 f"census margin {variable!r} has no column in the respondents' table "
                 f"(columns: {quote_some(frame.columns)})"
             )
-        if not isinstance(shares, Mapping) or not shares:
-            raise AnalysisError(f"census margin {variable!r} must map categories to shares or counts")
-        cats = [str(c) for c in shares]
-        values = np.array([shares[c] for c in shares], dtype=float)
-        if not np.all(np.isfinite(values)) or np.any(values < 0) or values.sum() <= 0:
-            raise AnalysisError(f"census margin {variable!r}: shares must be non-negative numbers with a positive sum")
-        column = frame[variable]
-        missing_rows = column.index[column.isna()]
-        if len(missing_rows):
-            raise AnalysisError(
-                f"census margin {variable!r}: respondent(s) {quote_some(missing_rows)} have no {variable}; "
-                "rake only respondents whose categories are known"
-            )
-        labels = column.astype(str).to_numpy()
-        codes = pd.Index(cats).get_indexer(labels)
-        unknown = codes < 0
-        if unknown.any():
-            rows = column.index[unknown]
-            found = sorted(set(labels[unknown]))
-            raise AnalysisError(
-                f"census margin {variable!r}: respondent(s) {quote_some(rows)} have {variable} "
-                f"{quote_some(found)}, a category absent from the margins ({quote_some(cats)})"
-            )
-        counts = np.bincount(codes, minlength=len(cats))
-        empty = [c for c, v, k in zip(cats, values, counts, strict=True) if v > 0 and k == 0]
-        if empty:
-            raise AnalysisError(
-                f"census margin {variable!r}: no respondent in category(ies) {quote_some(empty)}, "
-                "so the margin cannot be met; merge categories or drop the margin"
-            )
+        cats, values = _checked_shares(variable, shares)
+        codes = _codes(variable, frame[variable], cats, values)
         sums[variable] = values.sum()
-        prepared.append((variable, codes, values / values.sum()))
+        prepared.append((codes, values / values.sum()))
     if total is None:
         if all(math.isclose(s, 1.0, rel_tol=0.02) for s in sums.values()):
             total = float(len(frame))
@@ -134,30 +148,21 @@ def _targets(margins: Mapping, frame: pd.DataFrame, total: float | None) -> tupl
             total = float(np.mean(list(sums.values())))
     if not total > 0:
         raise AnalysisError(f"the population total must be positive, not {total!r}")
-    return [(v, codes, shares * total) for v, codes, shares in prepared], float(total)
+    out = []
+    for codes, shares in prepared:
+        not_stated = start[codes == len(shares)].sum() / start.sum()
+        out.append((codes, np.append(shares * (1.0 - not_stated), not_stated) * total, len(shares)))
+    return out
 
 
-def _ipf(w: np.ndarray, targets: list, tol: float, max_iter: int) -> tuple[np.ndarray, int, float]:
-    error = math.inf
-    iterations = 0
-    for iterations in range(1, max_iter + 1):  # noqa: B007 (iterations is reported)
-        for _, codes, target in targets:
-            sums = np.bincount(codes, weights=w, minlength=len(target))
-            factor = np.divide(target, sums, out=np.zeros_like(target), where=sums > 0)
-            w = w * factor[codes]
-        error = _margin_error(w, targets)
-        if error < tol:
-            break
-    return w, iterations, error
-
-
-def _margin_error(w: np.ndarray, targets: list) -> float:
-    worst = 0.0
-    for _, codes, target in targets:
-        sums = np.bincount(codes, weights=w, minlength=len(target))
-        scale = np.where(target > 0, target, 1.0)
-        worst = max(worst, float(np.max(np.abs(sums - target) / scale)))
-    return worst
+def _margins(targets: list, n: int) -> list:
+    """The targets as :mod:`analysis.calibration` margins (one draw; the "not stated" cell not reported)."""
+    margins = []
+    for codes, target, n_cats in targets:
+        cells = np.zeros((n, len(target)))
+        cells[np.arange(n), codes] = 1.0
+        margins.append((cells, target[None, :], np.arange(len(target)) < n_cats))
+    return margins
 
 
 def rake(
@@ -169,9 +174,8 @@ def rake(
     cap: float | None = DEFAULT_CAP,
     tol: float = DEFAULT_TOLERANCE,
     max_iter: int = DEFAULT_MAX_ITER,
-    max_trim_rounds: int = DEFAULT_MAX_TRIM_ROUNDS,
 ) -> RakeResult:
-    """Rake start weights to census margins, trimming weights above ``cap`` × mean and raking again.
+    """Rake start weights to census margins with no weight above ``cap`` × the mean weight.
 
     Parameters
     ----------
@@ -187,14 +191,12 @@ def rake(
     total
         Population the weights add up to (overrides the counts).
     cap
-        Trim weights above ``cap`` times the mean weight, then rake again (None: no trimming).
+        Largest weight as a multiple of the mean weight (None: no bound). When no weighting inside the
+        bound meets the margins, the margins are kept, some weights exceed it and ``converged`` is False.
     tol
         Largest relative margin error accepted.
     max_iter
-        Raking sweeps per round.
-    max_trim_rounds
-        Rake–trim rounds before giving up: the weights are then raked once more so that the margins hold,
-        the cap may not, and ``converged`` is False.
+        Raking sweeps at most.
 
     Returns
     -------
@@ -205,8 +207,8 @@ def rake(
     Raises
     ------
     AnalysisError
-        A respondent with a category the margins do not have, a missing category, a margin category with no
-        respondent, negative start weights, or counts that disagree between variables.
+        A respondent with a category the margins do not have, a margin category with no respondent,
+        negative start weights, or counts that disagree between variables.
 
     Examples
     --------
@@ -235,33 +237,25 @@ def rake(
             raise AnalysisError("start weights must not all be zero")
     if cap is not None and not cap > 1:
         raise AnalysisError(f"the weight cap must be above 1 (a multiple of the mean weight), not {cap!r}")
-    targets, _ = _targets(margins, frame, total)
-
-    iterations, trimmed_ever = 0, np.zeros(len(w), dtype=bool)
-    converged = False
-    for _ in range(max_trim_rounds):
-        w, its, error = _ipf(w, targets, tol, max_iter)
-        iterations += its
-        if cap is None:
-            converged = error < tol
-            break
-        limit = cap * w.mean()
-        over = w > limit * (1.0 + tol)
-        if error < tol and not over.any():
-            converged = True
-            break
-        trimmed_ever |= over
-        w = np.minimum(w, limit)
-    else:
-        # The cap and the margins cannot both hold: keep the margins (rake once more), report not converged.
-        w, its, error = _ipf(w, targets, tol, max_iter)
-        iterations += its
+    targets = _targets(margins, frame, w, total)
+    margins_ = _margins(targets, len(w))
+    population = sum(target.sum() for _, target, _ in targets) / len(targets)
+    counts = np.ones((1, len(w)))
+    upper = np.inf if cap is None else cap * population / len(w)
+    raked, iterations, error = rake_batch(w[None, :], counts, margins_, upper=upper, tol=tol, max_iter=max_iter)
+    converged = bool(error[0] < tol)
+    if not converged and cap is not None:
+        # No weighting inside the cap meets the margins: keep the margins, let some weights exceed the cap.
+        raked, more, error = rake_batch(w[None, :], counts, margins_, tol=tol, max_iter=max_iter)
+        iterations += more
+    w = raked[0]
+    at_cap = np.zeros(len(w), dtype=bool) if cap is None else w >= upper * (1.0 - 1e-9)
     return RakeResult(
         weights=pd.Series(w, index=frame.index, name="weight"),
         converged=converged,
         iterations=iterations,
-        trimmed=int(trimmed_ever.sum()),
+        trimmed=int(at_cap.sum()),
         deff=kish_deff(w),
         n_effective=effective_n(w),
-        max_margin_error=float(error),
+        max_margin_error=float(error[0]),
     )

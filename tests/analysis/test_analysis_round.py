@@ -12,6 +12,7 @@ import pytest
 
 from analysis import AnalysisError, rank_cities, score_cities, score_round
 from analysis.round_score import score_round_frames
+from analysis.round_weights import round_weights
 from analysis.synthetic import synthetic_round
 from instruments.frameworks import load_framework
 
@@ -265,18 +266,21 @@ def test_out_of_range_indicator(frames, framework):
 
 def test_raking_problems_are_named_when_strict(frames, framework):
     margins = {"sex": {"male": 0.5, "female": 0.5}, "age_band": {"18_29": 0.5, "30_plus": 0.5}}
-    with pytest.raises(AnalysisError, match=r"weighting residents: census margin 'age_band'.*absent from the margins"):
+    with pytest.raises(
+        AnalysisError, match=r"weighting residents: categories absent from the margins: age_band '45_59'"
+    ):
         score_round(framework=framework, strict_weighting=True, **{**frames, "census_margins": margins})
     with pytest.raises(AnalysisError, match="census margins name 'region'"):
         score_round(framework=framework, **{**frames, "census_margins": {"region": {"n": 1}}})
 
 
-def test_categories_outside_the_margins_stay_unraked_and_are_reported(frames, framework):
+def test_categories_outside_the_margins_are_raked_as_not_stated(frames, framework):
     responses = frames["responses"].copy()
     responses.loc[[0, 1, 2], "sex"] = "prefer_not_to_say"
     out = score_round(framework=framework, n_boot=0, n_draws=20, **{**frames, "responses": responses})
     weighting = out["weighting"]
-    assert weighting["method"] == "raking" and weighting["unraked"] == 3 and weighting["raked"] == 121
+    assert weighting["method"] == "raking" and weighting["raked"] == 124 and weighting["not_stated"] == 3
+    assert weighting["unraked"] == 0
     assert "sex 'prefer_not_to_say' (3)" in weighting["missing"]["categories"]
 
 
@@ -290,11 +294,17 @@ def test_margins_that_cannot_be_met_leave_the_group_unweighted(frames, framework
         score_round(framework=framework, strict_weighting=True, **{**frames, "census_margins": margins})
 
 
-def test_residents_without_demographics_keep_the_mean_weight(frames, framework):
+def test_residents_without_demographics_stay_in_the_age_raking(frames, framework):
     responses = frames["responses"].copy()
-    responses.loc[0, "sex"] = None
+    residents = responses.index[responses["group"] == "residents"]
+    responses.loc[residents[:40], "sex"] = None
     out = score_round(framework=framework, **{**frames, "responses": responses}, n_boot=0, n_draws=20)
-    assert out["weighting"]["unraked"] == 1 and out["weighting"]["raked"] == 123
+    assert out["weighting"]["raked"] == 124 and out["weighting"]["not_stated"] == 40
+    margins = frames["census_margins"]["age_band"]
+    weights, _ = round_weights(responses, frames["census_margins"], "residents", 5.0)
+    weights, ages = weights[residents], responses.loc[residents, "age_band"]
+    for band, share in margins.items():
+        assert weights[ages == band].sum() / weights.sum() == pytest.approx(share / sum(margins.values()), abs=1e-6)
 
 
 def test_unknown_actor_in_ties(frames, framework):
