@@ -82,6 +82,7 @@ from .stats import (
     kish_deff,
     t_interval,
     t_quantile,
+    weighted_mean_se,
     wilson_interval,
 )
 from .suppression import DEFAULT_K_MIN, item_cells_shown, mark_suppressed, pooled_scores
@@ -118,6 +119,7 @@ __all__ = [
     "score_round",
     "score_round_frames",
     "t_quantile",
+    "weighted_mean_se",
     "trim_weights",
     "validate_items",
     "t_interval",

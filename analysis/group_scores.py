@@ -1,5 +1,6 @@
-"""Group scores (methodology §2): each group's weighted construct and item scores with t- (or Wilson) intervals
-on Kish's effective n, n, the effective n and Cronbach's α, before suppression."""
+"""Group scores (methodology §2): each group's weighted construct and item scores with t-intervals on
+linearisation standard errors (Wilson's for yes/no items), n, Kish's effective n and Cronbach's α, before
+suppression."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ __all__ = ["cell_stats", "group_construct_scores", "group_item_scores"]
 def cell_stats(
     values: np.ndarray, weights: np.ndarray, group_codes: np.ndarray, n_groups: int
 ) -> dict[str, np.ndarray]:
-    """Per group × column of ``values`` (NaN missing): n, Σw, weighted mean, Σw(x−x̄)², Σw², in one pass each.
+    """Per group × column of ``values`` (NaN missing): n, Σw, weighted mean, Σw²(x−x̄)², Σw², in one pass each.
 
-    Returns arrays of shape (n_groups, n_columns): ``n``, ``sw``, ``mean`` (NaN when empty), ``ss``
-    (weighted sum of squared deviations), ``sw2``.
+    Returns arrays of shape (n_groups, n_columns): ``n``, ``sw``, ``mean`` (NaN when empty), ``ssw2``
+    (sum of squared weighted deviations, for the linearisation variance), ``sw2``.
     """
     n_rows, n_cols = values.shape
     valid = ~np.isnan(values) & (weights[:, None] > 0)
@@ -33,8 +34,8 @@ def cell_stats(
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(sw > 0, swx / np.where(sw > 0, sw, 1.0), np.nan)
     dev = x - mean.ravel()[cell]
-    ss = np.bincount(cell, weights=w * dev * dev, minlength=size).reshape(n_groups, n_cols)
-    return {"n": n, "sw": sw, "mean": mean, "ss": ss, "sw2": sw2}
+    ssw2 = np.bincount(cell, weights=w * w * dev * dev, minlength=size).reshape(n_groups, n_cols)
+    return {"n": n, "sw": sw, "mean": mean, "ssw2": ssw2, "sw2": sw2}
 
 
 def group_construct_scores(prepared: PreparedSurvey, confidence: float = 0.95) -> pd.DataFrame:
@@ -84,7 +85,7 @@ def group_construct_scores(prepared: PreparedSurvey, confidence: float = 0.95) -
             if mean is None:
                 reasons["score"] = "no respondent answered at least half of the construct's items"
             ci, why = (
-                t_interval(mean, sw, float(stats["ss"][g, k]), sw2, confidence) if mean is not None else (None, None)
+                t_interval(mean, n, sw, float(stats["ssw2"][g, k]), confidence) if mean is not None else (None, None)
             )
             if ci is None:
                 reasons["ci95"] = why or reasons.get("score", "no score")
@@ -153,7 +154,7 @@ def group_item_scores(prepared: PreparedSurvey, confidence: float = 0.95) -> pd.
                     low, high = wilson_interval(min(max(mean / 100.0, 0.0), 1.0), sw * sw / sw2, confidence)
                     ci = (low * 100.0, high * 100.0)
                 else:
-                    ci, _ = t_interval(mean, sw, float(stats["ss"][0, local]), sw2, confidence)
+                    ci, _ = t_interval(mean, n, sw, float(stats["ssw2"][0, local]), confidence)
             rows.append(
                 {
                     "item": p.items.index[j],

@@ -107,6 +107,7 @@ class ConstructCell(TypedDict):
     ci95: NotRequired[list[float] | None]
     n_effective: NotRequired[float | None]
     alpha: NotRequired[float | None]
+    alpha_flag: NotRequired[str | None]  # low_reliability (α < 0.6) | not_one_thing (α < 0) | None
     missing: NotRequired[dict[str, str]]
 
 
@@ -115,6 +116,8 @@ class PooledConstruct(TypedDict):
     n: int
     groups: list[str]
     excluded: list[str]
+    alpha_flags: dict[str, str]  # the flagged groups among those used
+    caution: str | None  # the worst of them
     missing: NotRequired[str]
 
 

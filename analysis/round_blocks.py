@@ -15,7 +15,7 @@ from .group_scores import group_item_scores
 from .prepare import PreparedSurvey
 from .result import rounded, rounded_pair
 from .scri import FrameworkSpec, level_of
-from .stats import effective_n
+from .stats import ALPHA_FLAGS, alpha_flag, effective_n
 from .suppression import item_cells_shown
 
 _r, _pair = rounded, rounded_pair
@@ -77,6 +77,7 @@ def construct_cell(row: pd.Series) -> dict[str, Any]:
         "n": int(row["n"]),
         "n_effective": _r(row["n_effective"], 1),
         "alpha": _r(row["alpha"], 3),
+        "alpha_flag": alpha_flag(row["alpha"]),
     }
     reasons = {k: v for k, v in dict(row["reasons"]).items() if cell.get(k) is None}
     if reasons:
@@ -188,8 +189,17 @@ def constructs_block(spec: FrameworkSpec, prepared: PreparedSurvey, table: pd.Da
     return constructs
 
 
-def pooled_block(spec: FrameworkSpec, pooled: pd.DataFrame, reasons: Mapping[str, str]) -> dict[str, Any]:
-    """Each framework construct over the unsuppressed groups, naming the groups used and left out."""
+def _caution(flags: Mapping[str, str]) -> str | None:
+    """The worst α flag among the groups' (None when every α used is acceptable)."""
+    order = [flag for flag, _ in ALPHA_FLAGS]
+    return min(flags.values(), key=order.index) if flags else None
+
+
+def pooled_block(
+    spec: FrameworkSpec, pooled: pd.DataFrame, reasons: Mapping[str, str], table: pd.DataFrame
+) -> dict[str, Any]:
+    """Each framework construct over the unsuppressed groups, naming the groups used and left out, with the
+    α flags of the groups used (``caution``: the worst of them)."""
     out = {}
     for construct in spec.constructs:
         if construct in pooled.index:
@@ -200,10 +210,21 @@ def pooled_block(spec: FrameworkSpec, pooled: pd.DataFrame, reasons: Mapping[str
                 "groups": list(row["groups"]),
                 "excluded": list(row["excluded"]),
             }
+            flags = {g: alpha_flag(table.at[(construct, g), "alpha"]) for g in entry["groups"]}
+            entry["alpha_flags"] = {g: f for g, f in flags.items() if f}
+            entry["caution"] = _caution(entry["alpha_flags"])
             if row["missing"]:
                 entry["missing"] = row["missing"]
         else:
-            entry = {"score": None, "n": 0, "groups": [], "excluded": [], "missing": reasons[construct]}
+            entry = {
+                "score": None,
+                "n": 0,
+                "groups": [],
+                "excluded": [],
+                "alpha_flags": {},
+                "caution": None,
+                "missing": reasons[construct],
+            }
         out[construct] = entry
     return out
 

@@ -213,7 +213,7 @@ def score_round(
         "groups": groups_block(frame, prepared.weights, targets, counts, k_min),
         "weighting": weighting,
         "constructs": constructs_block(spec, prepared, table),
-        "pooled": pooled_block(spec, pooled, construct_reasons),
+        "pooled": pooled_block(spec, pooled, construct_reasons, table),
     }
     if item_details:
         result["items"] = items_block(prepared, table, k_min, confidence)

@@ -22,12 +22,15 @@ import pandas as pd
 from .errors import AnalysisError
 
 __all__ = [
+    "ALPHA_FLAGS",
+    "alpha_flag",
     "cronbach_alpha",
     "effective_n",
     "kish_deff",
     "t_cdf",
     "t_quantile",
     "t_interval",
+    "weighted_mean_se",
     "wilson_interval",
 ]
 
@@ -220,27 +223,52 @@ def effective_n(weights: object) -> float:
     return float(total * total / np.square(w).sum())
 
 
+#: Why an interval of a cell whose respondents all answered alike is not shown (methodology §2).
+NO_VARIATION = "not estimable (no variation): every respondent gave the same answer"
+
+
 def t_interval(
-    mean: float, sw: float, ss: float, sw2: float, confidence: float = 0.95
+    mean: float, n: int, sw: float, ssw2: float, confidence: float = 0.95
 ) -> tuple[tuple[float, float] | None, str | None]:
-    """The t-interval of a weighted mean on 0–100 from its sums: Σw (`sw`), Σw(x − x̄)² (`ss`), Σw² (`sw2`).
+    """The t-interval of a weighted mean on 0–100 from its sums: ``n`` respondents, Σw (`sw`) and
+    Σw²(x − x̄)² (`ssw2`).
 
-    The variance of the mean is ``Σw(x − x̄)² / Σw / (n_eff − 1)`` with Kish's ``n_eff = (Σw)² / Σw²``, and the
-    t quantile has ``n_eff − 1`` degrees of freedom; with equal weights this is the textbook ``s / √n``
-    interval. Clipped to [0, 100]. Returns the interval, or None and the reason.
+    The standard error is the design-based (linearisation) one of R's ``survey::svymean`` for a single-stage
+    sample: ``SE² = n/(n − 1) · Σw²(x − x̄)² / (Σw)²``, with a t quantile on n − 1 degrees of freedom; with
+    equal weights this is the textbook ``s / √n`` interval. Clipped to [0, 100]. Returns the interval, or None
+    and the reason (no interval of zero width is given: see :data:`NO_VARIATION`).
 
-    >>> interval, _ = t_interval(50.0, 3.0, 200.0, 3.0)  # 40, 50, 60 with equal weights
+    >>> interval, _ = t_interval(50.0, 3, 3.0, 200.0)  # 40, 50, 60 with equal weights
     >>> [round(v, 2) for v in interval]
     [25.16, 74.84]
     """
-    if sw <= 0:
+    if sw <= 0 or n < 1:
         return None, "no respondents"
-    n_eff = sw * sw / sw2
-    if n_eff <= 1.0 + 1e-9:
-        return None, "fewer than 2 effective respondents"
-    se = math.sqrt(max(ss / sw, 0.0) / (n_eff - 1.0))
-    half = t_quantile(0.5 + confidence / 2.0, n_eff - 1.0) * se
+    if n < 2:
+        return None, "fewer than 2 respondents"
+    if not ssw2 > 1e-12 * sw * sw:
+        return None, NO_VARIATION
+    se = math.sqrt(n / (n - 1.0) * ssw2) / sw
+    half = t_quantile(0.5 + confidence / 2.0, n - 1.0) * se
     return (max(0.0, mean - half), min(100.0, mean + half)), None
+
+
+def weighted_mean_se(values: object, weights: object) -> tuple[float, float]:
+    """Weighted mean and its linearisation standard error (as ``survey::svymean``), NaN values left out.
+
+    >>> mean, se = weighted_mean_se([10, 20, 30, 40, 50, 60], [1, 1, 1, 5, 5, 5])
+    >>> round(mean, 6), round(se, 6)
+    (45.0, 5.757443)
+    """
+    x = np.asarray(values, dtype=float)
+    w = _weights_array(weights, len(x))
+    keep = ~np.isnan(x) & (w > 0)
+    x, w = x[keep], w[keep]
+    n = len(x)
+    if n < 2:
+        raise AnalysisError("a standard error needs at least 2 respondents with a value and a positive weight")
+    mean = float((w * x).sum() / w.sum())
+    return mean, math.sqrt(n / (n - 1.0) * float((w * w * (x - mean) ** 2).sum())) / float(w.sum())
 
 
 def alpha_with_reason(data: np.ndarray) -> tuple[float | None, str | None]:
@@ -259,6 +287,21 @@ def alpha_with_reason(data: np.ndarray) -> tuple[float | None, str | None]:
     if not total_var > 1e-12:
         return None, "no variance in the total score"
     return float(k / (k - 1) * (1.0 - item_var / total_var)), None
+
+
+#: Cronbach's α below which a construct is flagged (methodology §2), worst first.
+ALPHA_FLAGS = (("not_one_thing", 0.0), ("low_reliability", 0.6))
+
+
+def alpha_flag(alpha: float | None) -> str | None:
+    """``'not_one_thing'`` below 0, ``'low_reliability'`` below 0.6, else None (also for an undefined α).
+
+    >>> [alpha_flag(a) for a in (-0.2, 0.0, 0.59, 0.6, None)]
+    ['not_one_thing', 'low_reliability', 'low_reliability', None, None]
+    """
+    if alpha is None or math.isnan(alpha):
+        return None
+    return next((flag for flag, below in ALPHA_FLAGS if alpha < below), None)
 
 
 def cronbach_alpha(data: pd.DataFrame | np.ndarray) -> float | None:

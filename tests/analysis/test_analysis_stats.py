@@ -15,10 +15,11 @@ from analysis import (
     kish_deff,
     t_interval,
     t_quantile,
+    weighted_mean_se,
     wilson_interval,
 )
 from analysis.group_scores import cell_stats
-from analysis.stats import t_cdf
+from analysis.stats import NO_VARIATION, t_cdf
 
 # Two-sided 95 % Student t quantiles from printed tables (to 4 decimals).
 T_TABLE = {
@@ -104,7 +105,8 @@ def _weighted_interval(values, weights=None):
     w = np.ones(len(x)) if weights is None else np.asarray(weights, dtype=float)
     stats = cell_stats(x, w, np.zeros(len(x), dtype=np.int64), 1)
     mean = float(stats["mean"][0, 0])
-    interval, _ = t_interval(mean, float(stats["sw"][0, 0]), float(stats["ss"][0, 0]), float(stats["sw2"][0, 0]))
+    n = int(stats["n"][0, 0])
+    interval, _ = t_interval(mean, n, float(stats["sw"][0, 0]), float(stats["ssw2"][0, 0]))
     return mean, interval, int(stats["n"][0, 0])
 
 
@@ -124,6 +126,36 @@ def test_the_t_interval_is_scale_free_in_the_weights_and_ignores_missing():
 
 
 def test_the_t_interval_without_spread_or_cases():
-    assert t_interval(50.0, 1.0, 0.0, 1.0) == (None, "fewer than 2 effective respondents")
-    assert t_interval(float("nan"), 0.0, 0.0, 0.0) == (None, "no respondents")
-    assert t_interval(99.0, 4.0, 400.0, 4.0)[0][1] == 100.0  # clipped to the scale
+    assert t_interval(50.0, 1, 1.0, 0.0) == (None, "fewer than 2 respondents")
+    assert t_interval(float("nan"), 0, 0.0, 0.0) == (None, "no respondents")
+    assert t_interval(99.0, 4, 4.0, 400.0)[0][1] == 100.0  # clipped to the scale
+
+
+# R survey 4.4, the check of methodology §2:
+#   d <- data.frame(y = c(10, 20, 30, 40, 50, 60), w = c(1, 1, 1, 5, 5, 5))
+#   m <- svymean(~y, svydesign(ids = ~1, weights = ~w, data = d))
+#   coef(m); SE(m); confint(m, df = degf(des))        # 45, 5.757443, 30.2000 59.8000
+R_LINEARISED = {"mean": 45.0, "se": 5.757443, "ci95": (30.2000, 59.8000)}
+
+
+def test_weighted_means_get_linearisation_standard_errors_r_check_value():
+    mean, se = weighted_mean_se([10, 20, 30, 40, 50, 60], [1, 1, 1, 5, 5, 5])
+    assert mean == pytest.approx(R_LINEARISED["mean"]) and se == pytest.approx(R_LINEARISED["se"], abs=1e-6)
+    _, interval, _ = _weighted_interval([10, 20, 30, 40, 50, 60], [1, 1, 1, 5, 5, 5])
+    assert interval == pytest.approx(R_LINEARISED["ci95"], abs=1e-4)
+
+
+def test_the_kish_shortcut_is_not_used_where_weights_follow_the_answers():
+    # Weights that rise with the answer: the Kish effective-n interval is far wider than the design-based one.
+    values, weights = [0, 0, 0, 0, 100, 100], [1, 1, 1, 1, 20, 20]
+    _, se = weighted_mean_se(values, weights)
+    n_eff = effective_n(weights)
+    mean = np.average(values, weights=weights)
+    kish_se = math.sqrt(np.average((np.array(values) - mean) ** 2, weights=weights) / (n_eff - 1))
+    assert kish_se > 1.5 * se
+
+
+def test_no_interval_of_zero_width_when_everyone_answers_alike():
+    mean, interval, n = _weighted_interval([75.0] * 5)
+    assert mean == 75.0 and n == 5 and interval is None
+    assert t_interval(75.0, 5, 5.0, 0.0) == (None, NO_VARIATION)
