@@ -176,6 +176,10 @@ class NetworkGraph(TypedDict):
 class NetworkResult(TypedDict):
     density: float | None
     ei_index: float | None
+    ei_expected: float | None  # the E-I index under random mixing of the same actors
+    ei_score: float | None  # 0–100: the E-I index against that expectation (methodology §4)
+    sector_reach: float | None  # % of sectors with at least one cross-sector tie
+    sectors_crossing: list[str]
     nodes: int
     edges: int
     external_ties: int

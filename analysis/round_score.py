@@ -107,7 +107,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from instruments.domain import AGGREGATION_METHODS
+from instruments.domain import AGGREGATION_METHODS, NETWORK_MEASURES
 
 from .bootstrap import DEFAULT_BOOT, bootstrap_block
 from .errors import AnalysisError
@@ -258,7 +258,7 @@ def _index(spec, indicators, pooled_values, network, reasons, method, key, draws
         spec,
         indicators,
         constructs=pooled_values,
-        network={"density": network["density"], "ei_index": network["ei_index"]},
+        network={m: network[m] for m in NETWORK_MEASURES},
         reasons={**reasons, **network.get("missing", {})},
     )
     index = compute_index(spec, values["value"], method=method)

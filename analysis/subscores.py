@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from instruments.domain import NETWORK_MEASURES
+
 from .errors import AnalysisError
 from .network import build_network, graph_view, network_measures
 from .scri import FrameworkSpec, normalise
@@ -28,6 +30,10 @@ def round_network(ties: pd.DataFrame | None, actors: pd.DataFrame | None) -> dic
             "edges": 0,
             "density": None,
             "ei_index": None,
+            "ei_expected": None,
+            "ei_score": None,
+            "sector_reach": None,
+            "sectors_crossing": [],
             "degree": {},
             "betweenness": {},
             "sectors": [],
@@ -36,19 +42,15 @@ def round_network(ties: pd.DataFrame | None, actors: pd.DataFrame | None) -> dic
             "ties_reported": 0,
             "external_ties": 0,
             "internal_ties": 0,
-            "missing": {"density": "the round has no ties question", "ei_index": "the round has no ties question"},
+            "missing": {m: "the round has no ties question" for m in NETWORK_MEASURES},
             "graph": {"nodes": [], "edges": []},
         }
     graph = build_network(ties, actors[["code", "sector"]])
     measures = network_measures(graph)
     labels = dict(zip(actors["code"], actors["label"], strict=True)) if "label" in actors.columns else {}
     if measures["ties_reported"] == 0:
-        measures["density"] = None
-        measures["ei_index"] = None
-        measures["missing"] = {
-            "density": "no ties reported in this round",
-            "ei_index": "no ties reported in this round",
-        }
+        measures.update(dict.fromkeys(NETWORK_MEASURES))
+        measures["missing"] = {m: "no ties reported in this round" for m in NETWORK_MEASURES}
     measures["graph"] = graph_view(graph, labels)
     return measures
 

@@ -29,4 +29,4 @@ IMPORTED_SOURCES = ("infrastructure", "yesno")
 #: How indicators and dimensions are aggregated (the SCRI framework's `aggregation.method`).
 AGGREGATION_METHODS = ("arithmetic", "geometric")
 #: The measures of the stakeholder network a framework indicator can name.
-NETWORK_MEASURES = ("density", "ei_index")
+NETWORK_MEASURES = ("density", "ei_index", "ei_score", "sector_reach")

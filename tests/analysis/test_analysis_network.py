@@ -6,6 +6,8 @@ import pandas as pd
 import pytest
 
 from analysis import AnalysisError, build_network, network_measures
+from analysis.network import ei_expected
+from instruments.loader import builtin_instruments
 
 ACTORS = pd.DataFrame(
     {
@@ -86,3 +88,23 @@ def test_bad_actor_tables():
         build_network(None, pd.DataFrame({"code": ["A"], "sector": [None]}))
     with pytest.raises(AnalysisError, match="lacks the column"):
         build_network(None, pd.DataFrame({"code": ["A"]}))
+
+
+def test_ei_read_against_random_mixing_check_value():
+    # methodology §4: EI_rand = 13/15, E-I score 44.64, every sector with a cross tie, network part 72.32
+    m = network_measures(build_network(ties(), ACTORS))
+    assert m["ei_expected"] == pytest.approx(13 / 15)
+    assert round(m["ei_score"], 2) == 44.64 and m["sector_reach"] == 100.0
+    assert round((m["ei_score"] + m["sector_reach"]) / 2, 2) == 72.32
+
+
+def test_a_sector_nobody_works_with_lowers_the_reach():
+    actors = pd.concat([ACTORS, pd.DataFrame({"code": ["G"], "sector": ["lonely"]})], ignore_index=True)
+    m = network_measures(build_network(ties(), actors))
+    assert m["sector_reach"] == pytest.approx(500 / 6) and "lonely" not in m["sectors_crossing"]
+
+
+def test_the_built_in_actors_saturate_the_raw_ei_index():
+    ties_question = next(q for q in builtin_instruments()["government"].questions if q.type == "ties")
+    sectors = [choice.sector for choice in ties_question.choices]
+    assert len(sectors) == 13 and ei_expected(sectors) == pytest.approx(0.72, abs=0.01)

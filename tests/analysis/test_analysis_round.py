@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis import AnalysisError, rank_cities, score_cities, score_round
+from analysis.network import ei_expected
 from analysis.round_score import score_round_frames
 from analysis.round_weights import round_weights
 from analysis.synthetic import synthetic_round
@@ -111,7 +112,7 @@ def test_groups_block_uses_targets_and_counts(result, frames):
     assert result["groups"]["business"]["n_effective"] == 24.0  # not raked
 
 
-def test_subscores_follow_the_pooled_constructs_and_the_network_blend(result, framework):
+def test_subscores_follow_the_pooled_constructs_and_the_network_blend(result, frames, framework):
     pooled = {c: v["score"] for c, v in result["pooled"].items()}
     details = result["subscore_details"]
     gov = [pooled[c] for c in ("admin_capacity", "funding_consistency", "legal_clarity", "digital_governance")]
@@ -121,15 +122,11 @@ def test_subscores_follow_the_pooled_constructs_and_the_network_blend(result, fr
     assert blend["share"] == 0.5
     ic = details["stakeholder_engagement"]["constructs"]["intersectoral_coordination"]
     assert ic == pytest.approx(0.5 * pooled["intersectoral_coordination"] + 0.5 * blend["network_score"], abs=0.06)
-    indicator = framework.indicator("network_density")
-    assert blend["network_score"] == pytest.approx(
-        (
-            indicator.normalise(result["network"]["density"])
-            + framework.indicator("network_ei_index").normalise(result["network"]["ei_index"])
-        )
-        / 2,
-        abs=0.2,
-    )
+    # the network part is the mean of the E-I score (against random mixing) and the sector reach (§4)
+    network = result["network"]
+    assert blend["network_score"] == pytest.approx((network["ei_score"] + network["sector_reach"]) / 2, abs=0.1)
+    expected = ei_expected(list(frames["actors"]["sector"]))
+    assert network["ei_score"] < 100 and network["ei_expected"] == pytest.approx(expected, abs=5e-4)
     # the stakeholder-engagement dimension weights give the same blend as the sub-score
     assert result["dimensions"]["stakeholder_engagement"]["score"] == pytest.approx(
         result["subscores"]["stakeholder_engagement"], abs=0.11
@@ -141,7 +138,8 @@ def test_without_ties_the_network_is_missing_not_zero(frames, framework):
     result = score_round(framework=framework, **{**frames, "ties": frames["ties"].iloc[:0]}, n_boot=0, n_draws=50)
     assert result["network"]["density"] is None
     assert result["network"]["missing"]["density"] == "no ties reported in this round"
-    assert result["indicators"]["network_density"]["missing"] == "no ties reported in this round"
+    assert result["indicators"]["network_ei_score"]["missing"] == "no ties reported in this round"
+    assert result["indicators"]["network_sector_reach"]["missing"] == "no ties reported in this round"
     ic = result["subscore_details"]["stakeholder_engagement"]["constructs"]["intersectoral_coordination"]
     assert ic == result["pooled"]["intersectoral_coordination"]["score"]
     no_question = score_round(framework=framework, **{**frames, "ties": None, "actors": None}, n_boot=0, n_draws=50)
@@ -347,6 +345,7 @@ def test_round_without_scored_items_still_scores_the_network(framework):
     assert out["constructs"] == {}
     assert out["pooled"]["trust"]["missing"] == "the construct is not asked in this round"
     assert out["network"]["density"] == 0.667 and out["network"]["ei_index"] == 1.0
+    assert out["network"]["ei_expected"] == 1.0 and out["network"]["ei_score"] == 100.0
     assert out["bootstrap"]["missing"]["subscores.governance"] == "the sub-score is missing"
     json.dumps(out, allow_nan=False)
 

@@ -53,7 +53,7 @@ def test_the_built_in_framework(framework):
     survey = [i.construct for i in framework.indicators if i.source == "survey"]
     assert sorted(survey) == sorted(CONSTRUCTS)
     by_source = {s: [i.code for i in framework.indicators if i.source == s] for s in ("network", "yesno")}
-    assert by_source["network"] == ["network_density", "network_ei_index"]
+    assert by_source["network"] == ["network_ei_score", "network_sector_reach"]
     assert {"smart_city_strategy_adopted", "open_data_portal"} <= set(by_source["yesno"])
     for dim in DIMENSIONS[:4]:
         infra = [i for i in framework.indicators_of(dim) if i.source == "infrastructure"]
@@ -119,7 +119,7 @@ def test_every_problem_at_once_naming_file_and_indicator(raw):
     inds["sme_per_1000_pop"]["weight"] = -1
     inds["green_space_m2_per_capita"]["best"] = inds["green_space_m2_per_capita"]["worst"]
     del inds["waste_recycled_pct"]["label"]["kk"]
-    inds["network_density"]["measure"] = "closeness"
+    inds["network_ei_score"]["measure"] = "closeness"
     data["indicators"].append(copy.deepcopy(inds["mobile_4g_coverage_pct"]))
     found = problems(data)
     expected = [
@@ -128,7 +128,7 @@ def test_every_problem_at_once_naming_file_and_indicator(raw):
         "test.yaml: indicator sme_per_1000_pop: weight must not be negative",
         "test.yaml: indicator green_space_m2_per_capita: best and worst are both 3",
         "test.yaml: indicator waste_recycled_pct: missing translation: label in 'kk'",
-        "test.yaml: indicator network_density: unknown network measure 'closeness'",
+        "test.yaml: indicator network_ei_score: unknown network measure 'closeness'",
         "test.yaml: indicator mobile_4g_coverage_pct: duplicate indicator code",
     ]
     for message in expected:
