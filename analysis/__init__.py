@@ -45,7 +45,9 @@ Modules
 ``group_scores`` group construct and item scores with intervals and α
 ``suppression``  small cells, pooling over unsuppressed groups (secondary suppression)
 ``network``      the stakeholder network and its measures
-``scri``         normalisation, aggregation, coverage, levels, Monte Carlo over weights, ranks
+``scri``         normalisation, aggregation, coverage, missing data, levels, ranks
+``uncertainty``  the Monte Carlo of §8 (respondents, weights, aggregation, goalposts, missing data) and Sobol
+                 indices
 ``round_weights`` the design weights and raking of one round
 ``subscores``    the network measures of a round, their blend and the sub-scores
 ``bootstrap``    respondents resampled within groups: intervals of constructs, sub-scores and the index
@@ -75,7 +77,7 @@ from .items import item_scores, validate_items
 from .network import FREQUENCY_WEIGHTS, build_network, network_measures
 from .prepare import prepare_survey, respondent_construct_scores
 from .round_score import rank_cities, score_cities, score_round, score_round_frames
-from .scri import aggregate, compute_index, framework_spec, level_of, monte_carlo, normalise, rank_scores
+from .scri import aggregate, compute_index, framework_spec, level_of, normalise, rank_scores
 from .stats import (
     cronbach_alpha,
     effective_n,
@@ -106,7 +108,6 @@ __all__ = [
     "kish_deff",
     "level_of",
     "mark_suppressed",
-    "monte_carlo",
     "network_measures",
     "normalise",
     "pooled_scores",

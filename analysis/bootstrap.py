@@ -13,6 +13,7 @@ import pandas as pd
 from instruments.domain import GROUPS
 
 from .prepare import PreparedSurvey
+from .raking_design import RakingDesign
 from .result import rounded_pair
 from .scri import FrameworkSpec, normalise
 from .scri.aggregate import nominal_scores
@@ -41,10 +42,12 @@ def bootstrap_pooled(
     group_weights: Mapping[str, float] | None,
     n_boot: int,
     seed: int,
+    raking: RakingDesign | None = None,
 ) -> dict[str, np.ndarray]:
     """Bootstrap draws (n_boot,) of every pooled construct: respondents resampled within each group.
 
-    Only unsuppressed cells take part (as in the point estimate). Weights are kept, not re-raked.
+    Only unsuppressed cells take part (as in the point estimate). The raked group (``raking``) is raked
+    again in every replicate; the other groups keep their weights.
     """
     p = prepared
     K = len(p.constructs)
@@ -64,12 +67,20 @@ def bootstrap_pooled(
         mask = (~np.isnan(values)).astype(float)
         filled = np.where(mask > 0, values, 0.0)
         w = p.weights[rows]
+        order = None
+        if raking is not None and set(p.response_ids[rows]) == set(raking.response_ids):
+            order = raking.response_ids.get_indexer(p.response_ids[rows])
         rng = np.random.default_rng([seed, GROUPS.index(group)])
         chunk = max(1, min(n_boot, BOOT_CHUNK_CELLS // max(n_g, 1)))
         for start in range(0, n_boot, chunk):
             b = min(chunk, n_boot - start)
             picks = rng.integers(0, n_g, size=(b, n_g)) + (np.arange(b) * n_g)[:, None]
-            counts = np.bincount(picks.ravel(), minlength=b * n_g).reshape(b, n_g) * w[None, :]
+            drawn = np.bincount(picks.ravel(), minlength=b * n_g).reshape(b, n_g)
+            if order is None:
+                counts = drawn * w[None, :]
+            else:  # re-rake the replicate: the design's respondents are in its own order
+                inverse = np.argsort(order)
+                counts = drawn * raking.weights(drawn[:, inverse])[:, order]
             num = counts @ filled
             den = counts @ mask
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -89,20 +100,19 @@ def bootstrap_pooled(
 
 def bootstrap_block(
     spec: FrameworkSpec,
-    prepared: PreparedSurvey,
-    table: pd.DataFrame,
-    group_weights: Mapping[str, float] | None,
-    normalised: pd.Series,
+    draws: Mapping[str, np.ndarray],
+    index: Mapping[str, Any],
     network_part: float,
     method: str,
-    scri_score: float | None,
-    point_subscores: Mapping[str, float | None],
+    point_subscores: Mapping[str, Mapping[str, np.ndarray]],
     n_boot: int,
     seed: int,
 ) -> tuple[dict[str, Any], dict[str, tuple[float, float] | None]]:
-    """Percentile intervals (2.5–97.5 %) of the pooled constructs, sub-scores and SCRI over bootstrap draws.
+    """Percentile intervals (2.5–97.5 %) of the pooled constructs, sub-scores and SCRI over the bootstrap
+    replicates ``draws`` of the pooled constructs (:func:`bootstrap_pooled`).
 
-    Only the survey part varies; infrastructure values, the network and the weights stay fixed.
+    Only the survey part varies here; infrastructure values, the network and the weights stay fixed (the
+    Monte Carlo of :mod:`analysis.uncertainty` varies them all together).
     """
     block: dict[str, Any] = {"draws": n_boot, "seed": seed}
     if n_boot == 0:
@@ -110,7 +120,6 @@ def bootstrap_block(
         return block, {}
     unstable = f"fewer than {MIN_BOOT_SHARE:.0%} of the draws give a value"
     missing: dict[str, str] = {}
-    draws = bootstrap_pooled(prepared, table, group_weights, n_boot, seed)
     constructs = {}
     for construct, values in draws.items():
         interval = _percentiles(values)
@@ -122,17 +131,19 @@ def bootstrap_block(
     block["subscores"] = {code: (rounded_pair(*v) if v else None) for code, v in subs.items()}
     for code, v in subs.items():
         if v is None:
-            missing[f"subscores.{code}"] = "the sub-score is missing" if point_subscores.get(code) is None else unstable
-    x = np.repeat(normalised.to_numpy()[None, :], n_boot, axis=0)
+            point = point_subscores[code]["score"][0]
+            missing[f"subscores.{code}"] = "the sub-score is missing" if math.isnan(point) else unstable
+    counted = index["counted"]
+    x = np.repeat(counted.to_numpy()[None, :], n_boot, axis=0)
     for j in np.flatnonzero((spec.indicators["source"] == "survey").to_numpy()):
         row = spec.indicators.iloc[j]
-        if row["construct"] in draws and not math.isnan(normalised.iloc[j]):
+        if row["construct"] in draws and not math.isnan(counted.iloc[j]):
             x[:, j] = normalise(draws[row["construct"]], row["best"], row["worst"])
     scores = nominal_scores(spec, x, method)
-    interval = _percentiles(scores) if scri_score is not None else None
+    interval = _percentiles(scores) if index["score"] is not None else None
     block["scri_ci95"] = rounded_pair(*interval) if interval else None
     if interval is None:
-        missing["scri_ci95"] = "the index is missing" if scri_score is None else unstable
+        missing["scri_ci95"] = "the index is missing" if index["score"] is None else unstable
     if missing:
         block["missing"] = missing
     return block, subs

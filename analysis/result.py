@@ -34,6 +34,8 @@ __all__ = [
     "RoundResult",
     "ScriResult",
     "SensitivityResult",
+    "SobolIndex",
+    "UncertaintyResult",
     "SubscoreDetail",
     "Weighting",
     "plain",
@@ -43,10 +45,17 @@ __all__ = [
 
 
 class ScriResult(TypedDict):
-    score: float | None
+    score: float | None  # under the framework's rule for missing city data (missing_rule)
     level: str | None
-    coverage: float | None
+    coverage: float | None  # share of the weight that has data
     method: str
+    missing_rule: str  # worst | reweight
+    reweighted_score: float | None  # missing values left out ("if they were typical of the city")
+    missing_indicators: list[str]  # city-supplied indicators without a value
+    provisional: bool  # a dimension has less than min_coverage of its weight in data
+    insufficient_dimensions: list[str]
+    level_probability: float | None  # share of the Monte Carlo draws in the published level
+    borderline: list[str] | None  # the two most likely levels when the first has under 2/3 of the draws
     missing: NotRequired[str]
 
 
@@ -55,6 +64,8 @@ class DimensionResult(TypedDict):
     weight: float | None
     coverage: float | None
     level: str | None
+    reweighted_score: float | None
+    insufficient_data: bool
     missing: NotRequired[str]
     label: dict[str, str]  # the framework's name, {kk, ru, en}
 
@@ -67,6 +78,7 @@ class IndicatorResult(TypedDict):
     weight: float | None
     year: NotRequired[int]
     missing: NotRequired[str]
+    counted_as: NotRequired[float]  # the normalised score a missing value counts as (0 under `worst`)
 
 
 class GroupResult(TypedDict):
@@ -197,7 +209,8 @@ class NetworkResult(TypedDict):
 
 
 class SensitivityResult(TypedDict):
-    """Monte Carlo over the weights: 5 %, 95 % and median of the index, and the geometric variant."""
+    """The 5 %, 95 % and median of the index over the Monte Carlo (:class:`UncertaintyResult`), and the
+    geometric variant."""
 
     score_p05: float | None
     score_p95: float | None
@@ -207,6 +220,35 @@ class SensitivityResult(TypedDict):
     seed: int
     missing_share: float | None
     geometric_score: float | None
+    missing: NotRequired[str]
+
+
+class SobolIndex(TypedDict):
+    first: float | None
+    total: float | None
+
+
+class UncertaintyResult(TypedDict):
+    """The Monte Carlo of methodology §8: every uncertain input drawn together."""
+
+    draws: int
+    seed: int
+    replicates: int  # bootstrap replicates of the respondents (0: not resampled)
+    weight_noise: float
+    goalpost_shift: float
+    varied: list[str]  # of respondents, weights, aggregation, goalposts, missing
+    nominal: float | None  # unrounded (rounding is for display)
+    median: float | None
+    p05: float | None
+    p95: float | None
+    missing_share: float | None
+    levels: dict[str, float | None]  # probability of each level
+    level: str | None  # the most likely level
+    level_probability: float | None
+    borderline: list[str] | None
+    sobol: dict[str, SobolIndex]  # per input group
+    driver: str | None  # the group with the largest first-order index
+    driver_share: float | None
     missing: NotRequired[str]
 
 
@@ -222,6 +264,7 @@ class FrameworkInfo(TypedDict):
     version: int | None
     method: str
     min_coverage: float | None
+    missing: str
 
 
 class RoundResult(TypedDict):
@@ -242,13 +285,14 @@ class RoundResult(TypedDict):
     subscore_details: dict[str, SubscoreDetail]
     network: NetworkResult
     sensitivity: SensitivityResult
+    uncertainty: UncertaintyResult
     change: NotRequired[ChangeResult | None]  # None: no previous round (the web side always sets it)
     framework: FrameworkInfo
     k_min: int
 
 
 class RankedCity(TypedDict):
-    """One city of a ranking; ``p05``/``p95``/``median`` are of the index under weight noise."""
+    """One city of a ranking; ``p05``/``p95``/``median`` and the ranks are over the Monte Carlo draws."""
 
     round: str | None
     city: str | None
@@ -256,6 +300,8 @@ class RankedCity(TypedDict):
     level: str | None
     coverage: float | None
     rank: int | None
+    nominal: float | None
+    modal_rank: int | None
     median: float | None
     p05: float | None
     p95: float | None
@@ -273,6 +319,7 @@ class Ranking(TypedDict):
     noise: float
     seed: int
     method: str
+    respondents_resampled: bool
 
 
 # --------------------------------------------------------------------------------------------- plain values

@@ -127,13 +127,25 @@ def change_block(current: Mapping[str, Any], previous: Mapping[str, Any]) -> dic
     }
 
 
-def scri_block(spec: FrameworkSpec, index: Mapping[str, Any], method: str) -> dict[str, Any]:
+def scri_block(
+    spec: FrameworkSpec, index: Mapping[str, Any], method: str, uncertainty: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The headline: score and level under the framework's rule for missing data, the re-weighted score
+    beside it, what is missing, and how sure the level is (from the Monte Carlo)."""
     score = _r(index["score"])
+    level = level_of(score, spec.levels)  # of the published score, so a reader never sees "40.0, low"
     block: dict[str, Any] = {
         "score": score,
-        "level": level_of(score, spec.levels),
+        "level": level,
         "coverage": _r(index["coverage"], 3),
         "method": method,
+        "missing_rule": index["missing_rule"],
+        "reweighted_score": _r(index["reweighted_score"]),
+        "missing_indicators": list(index["missing_indicators"]),
+        "provisional": bool(index["provisional"]),
+        "insufficient_dimensions": [c for c, d in index["dimensions"].items() if d["insufficient"]],
+        "level_probability": (uncertainty.get("levels") or {}).get(level) if level else None,
+        "borderline": uncertainty.get("borderline"),
     }
     if score is None:
         block["missing"] = (
@@ -148,6 +160,8 @@ def dimensions_block(spec: FrameworkSpec, index: Mapping[str, Any]) -> dict[str,
     for code, d in index["dimensions"].items():
         entry = {"score": _r(d["score"]), "weight": _r(d["weight"], 4), "coverage": _r(d["coverage"], 3)}
         entry["level"] = level_of(entry["score"], spec.levels)
+        entry["reweighted_score"] = _r(d["reweighted_score"])
+        entry["insufficient_data"] = bool(d["insufficient"])
         if entry["score"] is None:
             entry["missing"] = (
                 f"indicators with data carry {d['coverage'] * 100:.1f} % of the dimension's weight "
@@ -158,7 +172,9 @@ def dimensions_block(spec: FrameworkSpec, index: Mapping[str, Any]) -> dict[str,
     return dims
 
 
-def indicators_block(spec: FrameworkSpec, values: pd.DataFrame, normalised: pd.Series) -> dict[str, dict[str, Any]]:
+def indicators_block(spec: FrameworkSpec, values: pd.DataFrame, index: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every indicator's raw value and normalised score; a missing city-supplied one says what it counts as."""
+    normalised, counted = index["normalised"], index["counted"]
     inds = {}
     for code, row in spec.indicators.iterrows():
         value = values.at[code, "value"]
@@ -173,6 +189,8 @@ def indicators_block(spec: FrameworkSpec, values: pd.DataFrame, normalised: pd.S
             entry["year"] = int(values.at[code, "year"])
         if entry["value"] is None:
             entry["missing"] = values.at[code, "missing"]
+            if not np.isnan(counted[code]):
+                entry["counted_as"] = _r(counted[code], 2)
         inds[code] = entry
     return inds
 
@@ -290,23 +308,28 @@ def network_block(network: Mapping[str, Any], network_score: float) -> dict[str,
     return block
 
 
-def sensitivity_block(
-    mc: Mapping[str, Any], geometric: Mapping[str, Any], n_draws: int, noise: float, seed: int
-) -> dict[str, Any]:
+def sensitivity_block(uncertainty: Mapping[str, Any], geometric: float | None) -> dict[str, Any]:
+    """The 5–95 % range and median of the Monte Carlo (§8) under the names readers of the JSON know."""
     block = {
-        "score_p05": _r(mc["p05"]),
-        "score_p95": _r(mc["p95"]),
-        "score_median": _r(mc["median"]),
-        "draws": n_draws,
-        "noise": noise,
-        "seed": seed,
-        "missing_share": _r(mc["missing_share"], 3),
-        "geometric_score": _r(geometric["score"]),
+        "score_p05": uncertainty["p05"],
+        "score_p95": uncertainty["p95"],
+        "score_median": uncertainty["median"],
+        "draws": uncertainty["draws"],
+        "noise": uncertainty["weight_noise"],
+        "seed": uncertainty["seed"],
+        "missing_share": uncertainty["missing_share"],
+        "geometric_score": _r(geometric),
     }
-    if mc["p05"] is None:
+    if uncertainty["p05"] is None:
         block["missing"] = "the index is missing in every draw"
     return block
 
 
 def framework_block(spec: FrameworkSpec, method: str) -> dict[str, Any]:
-    return {"code": spec.code, "version": spec.version, "method": method, "min_coverage": _r(spec.min_coverage, 4)}
+    return {
+        "code": spec.code,
+        "version": spec.version,
+        "method": method,
+        "min_coverage": _r(spec.min_coverage, 4),
+        "missing": spec.missing_rule,
+    }

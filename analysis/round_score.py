@@ -95,8 +95,8 @@ Example
 ...                      n_boot=0)
 >>> result["constructs"]["trust"]["residents"]["score"], result["constructs"]["trust"]["residents"]["n"]
 (64.6, 6)
->>> result["scri"]["score"] is None, result["scri"]["missing"]
-(True, 'dimensions with data carry 0.0 % of the weight (at least 66.7 % needed)')
+>>> result["scri"]["score"], result["scri"]["provisional"], len(result["scri"]["missing_indicators"])
+(0.0, True, 18)
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ import pandas as pd
 
 from instruments.domain import AGGREGATION_METHODS, NETWORK_MEASURES
 
-from .bootstrap import DEFAULT_BOOT, bootstrap_block
+from .bootstrap import DEFAULT_BOOT, bootstrap_block, bootstrap_pooled
 from .errors import AnalysisError
 from .group_scores import group_construct_scores
 from .prepare import check_responses, prepare_survey
@@ -130,23 +130,35 @@ from .round_blocks import (
     subscore_details_block,
 )
 from .round_weights import round_weights
-from .scri import (
-    DEFAULT_DRAWS,
-    DEFAULT_NOISE,
-    DEFAULT_SEED,
-    compute_index,
-    framework_spec,
-    indicator_values,
-    monte_carlo,
-)
+from .scri import compute_index, framework_spec, indicator_values
 from .subscores import network_part, round_network, subscore_draws
 from .suppression import DEFAULT_K_MIN, check_k_min, mark_suppressed, pooled_scores
+from .uncertainty import INPUT_GROUPS, Settings, city_monte_carlo
+from .uncertainty_inputs import city_inputs
 from .weighting import DEFAULT_CAP
 
-__all__ = ["rank_cities", "score_cities", "score_round", "score_round_frames"]
+__all__ = [
+    "rank_cities",
+    "score_cities",
+    "score_round",
+    "score_round_frames",
+    "score_round_frames_with_draws",
+    "score_round_with_draws",
+]
 
 
 def score_round(
+    responses: pd.DataFrame,
+    answers: pd.DataFrame,
+    items: pd.DataFrame,
+    framework: Any,
+    **options: Any,
+) -> RoundResult:
+    """Score one round of one city: the ``scri score --format json`` document (options: module docstring)."""
+    return score_round_with_draws(responses, answers, items, framework, **options)[0]
+
+
+def score_round_with_draws(
     responses: pd.DataFrame,
     answers: pd.DataFrame,
     items: pd.DataFrame,
@@ -167,49 +179,45 @@ def score_round(
     group_weights: Mapping[str, float] | None = None,
     method: str | None = None,
     previous: Mapping[str, Any] | None = None,
-    n_draws: int = DEFAULT_DRAWS,
-    noise: float = DEFAULT_NOISE,
+    n_draws: int | None = None,
+    noise: float | None = None,
     n_boot: int = DEFAULT_BOOT,
-    seed: int = DEFAULT_SEED,
+    seed: int | None = None,
     confidence: float = 0.95,
     item_details: bool = True,
-) -> RoundResult:
-    """Score one round of one city: the ``scri score --format json`` document (options: module docstring)."""
+    vary: Iterable[str] | None = None,
+) -> tuple[RoundResult, np.ndarray]:
+    """:func:`score_round` and the index in each Monte Carlo draw (N,), for ranking several cities together."""
     spec = framework_spec(framework)
     k_min, method = check_k_min(k_min), _method(method, spec, n_boot)
+    settings = _settings(spec, n_draws, noise, seed, vary)
     frame = check_responses(responses)
-    weights, weighting = round_weights(frame, census_margins, raking_group, weight_cap, strict_weighting)
+    weights, weighting, design = round_weights(frame, census_margins, raking_group, weight_cap, strict_weighting)
     prepared = prepare_survey(frame, answers, items, weights=weights, known_constructs=spec.constructs)
 
     table, pooled, pooled_values, construct_reasons = _pooled(spec, prepared, confidence, k_min, group_weights)
     network = round_network(ties, actors)
     network_score = network_part(spec, network)
     subs = subscore_draws(spec, {c: np.array([v]) for c, v in pooled_values.items()}, network_score)
-    key = round_slug or city or "round"
-    values, index, geometric, mc = _index(
-        spec, indicators, pooled_values, network, construct_reasons, method, key, (n_draws, noise, seed)
-    )
-    point_subscores = {code: rounded(sub["score"][0]) for code, sub in subs.items()}
-    boot, boot_subs = bootstrap_block(
+    values = indicator_values(
         spec,
-        prepared,
-        table,
-        group_weights,
-        index["normalised"],
-        network_score,
-        method,
-        rounded(index["score"]),
-        point_subscores,
-        n_boot,
-        seed,
+        indicators,
+        constructs=pooled_values,
+        network={m: network[m] for m in NETWORK_MEASURES},
+        reasons={**construct_reasons, **network.get("missing", {})},
     )
+    index = compute_index(spec, values["value"], method=method)
+    replicates = bootstrap_pooled(prepared, table, group_weights, n_boot, settings.seed, design) if n_boot else {}
+    boot, boot_subs = bootstrap_block(spec, replicates, index, network_score, method, subs, n_boot, settings.seed)
+    inputs = city_inputs(spec, round_slug or city or "round", values, replicates, method)
+    mc = city_monte_carlo(spec, inputs, settings, index["score"])
 
     result: dict[str, Any] = {
         "round": round_slug,
         "city": city,
-        "scri": scri_block(spec, index, method),
+        "scri": scri_block(spec, index, method, mc.block),
         "dimensions": dimensions_block(spec, index),
-        "indicators": indicators_block(spec, values, index["normalised"]),
+        "indicators": indicators_block(spec, values, index),
         "groups": groups_block(frame, prepared.weights, targets, counts, k_min),
         "weighting": weighting,
         "constructs": constructs_block(spec, prepared, table),
@@ -221,12 +229,26 @@ def score_round(
     result["subscores"] = {code: rounded(s["score"][0]) for code, s in subs.items()}
     result["subscore_details"] = subscore_details_block(spec, subs, boot_subs, network_score, pooled_values)
     result["network"] = network_block(network, network_score)
-    result["sensitivity"] = sensitivity_block(mc, geometric, n_draws, noise, seed)
+    geometric = compute_index(spec, values["value"], method="geometric")["score"]
+    result["sensitivity"] = sensitivity_block(mc.block, geometric)
+    result["uncertainty"] = mc.block
     if previous is not None:
         result["change"] = change_block(result, previous)
     result["framework"] = framework_block(spec, method)
     result["k_min"] = k_min
-    return plain(result)
+    return plain(result), mc.scores
+
+
+def _settings(spec, n_draws, noise, seed, vary) -> Settings:
+    """The Monte Carlo settings: the framework's, with the options given in their place."""
+    own = spec.uncertainty
+    return Settings(
+        draws=own["draws"] if n_draws is None else n_draws,
+        seed=own["seed"] if seed is None else seed,
+        weight_noise=own["weight_noise"] if noise is None else noise,
+        goalpost_shift=own["goalpost_shift"],
+        vary=frozenset(INPUT_GROUPS if vary is None else vary),
+    )
 
 
 def _method(method: str | None, spec, n_boot: Any) -> str:
@@ -251,40 +273,20 @@ def _pooled(spec, prepared, confidence: float, k_min: int, group_weights):
     return table, pooled, pooled_values, reasons
 
 
-def _index(spec, indicators, pooled_values, network, reasons, method, key, draws):
-    """Indicator values, the index (and its geometric variant) and the Monte Carlo over the weights
-    (`draws`: number of draws, noise, seed)."""
-    values = indicator_values(
-        spec,
-        indicators,
-        constructs=pooled_values,
-        network={m: network[m] for m in NETWORK_MEASURES},
-        reasons={**reasons, **network.get("missing", {})},
-    )
-    index = compute_index(spec, values["value"], method=method)
-    geometric = compute_index(spec, values["value"], method="geometric") if method != "geometric" else index
-    n_draws, noise, seed = draws
-    mc = monte_carlo(
-        spec,
-        pd.DataFrame([index["normalised"]], index=[key]),
-        n_draws=n_draws,
-        noise=noise,
-        seed=seed,
-        method=method,
-        nominal={key: rounded(index["score"])},
-    )[key]
-    return values, index, geometric, mc
-
-
 def score_round_frames(frames: Any, framework: Any, **options: Any) -> RoundResult:
     """:func:`score_round` on an object carrying the frames as attributes (``round``, ``city``, ``responses``,
     ``answers``, ``items``, ``ties``, ``actors``, ``indicators``, ``targets``, ``counts``, ``census_margins``)."""
+    return score_round_frames_with_draws(frames, framework, **options)[0]
+
+
+def score_round_frames_with_draws(frames: Any, framework: Any, **options: Any) -> tuple[RoundResult, np.ndarray]:
+    """:func:`score_round_frames` and the index in each Monte Carlo draw."""
     kwargs = {
         name: getattr(frames, name, None)
         for name in ("ties", "actors", "indicators", "targets", "counts", "census_margins")
     }
     kwargs.update(options)
-    return score_round(
+    return score_round_with_draws(
         frames.responses,
         frames.answers,
         frames.items,
@@ -300,9 +302,9 @@ def score_cities(rounds: Iterable[Mapping[str, Any]], framework: Any, **options:
 
     Options shared by every round (``k_min``, ``seed``, ``n_draws``, ``noise``, ``method``, ...) are given once;
     a round's own mapping wins. Returns ``{"rounds": [results], "ranking": rank_cities(...)}``, each result
-    also carrying its ``rank``.
+    also carrying its ``rank``; the ranks come from the same Monte Carlo draws as each round's range.
     """
-    results = []
+    results, draws = [], {}
     for i, args in enumerate(rounds):
         if not isinstance(args, Mapping):
             raise AnalysisError(f"round {i + 1} must be a mapping of score_round arguments")
@@ -311,9 +313,11 @@ def score_cities(rounds: Iterable[Mapping[str, Any]], framework: Any, **options:
             responses, answers, items = merged.pop("responses"), merged.pop("answers"), merged.pop("items")
         except KeyError as exc:
             raise AnalysisError(f"round {i + 1} lacks {exc.args[0]!r}") from None
-        results.append(score_round(responses, answers, items, framework, **merged))
+        result, scores = score_round_with_draws(responses, answers, items, framework, **merged)
+        results.append(result)
+        draws[str(result.get("round") or result.get("city") or f"result {i + 1}")] = scores
     rank_options = {k: options[k] for k in ("n_draws", "noise", "seed", "method") if k in options}
-    ranking = rank_cities(results, framework, **rank_options)
+    ranking = rank_cities(results, framework, draws=draws, **rank_options)
     ranks = {(c["round"], c["city"]): c["rank"] for c in ranking["cities"]}
     for res in results:
         res["rank"] = ranks.get((res.get("round"), res.get("city")))

@@ -11,6 +11,7 @@ import pandas as pd
 from instruments.domain import GROUPS
 
 from .errors import AnalysisError, quote_some
+from .raking_design import RakingDesign, raking_design
 from .result import rounded
 from .stats import effective_n
 from .weighting import rake
@@ -50,8 +51,9 @@ def _outside_margins(frame: pd.DataFrame, margins: Mapping, in_group: np.ndarray
 
 def round_weights(
     frame: pd.DataFrame, margins: Mapping | None, group: str, cap: float | None, strict: bool = False
-) -> tuple[pd.Series | None, dict[str, Any]]:
-    """Start weights (``weight`` column or 1) and, with margins, the raked weights of ``group``.
+) -> tuple[pd.Series | None, dict[str, Any], RakingDesign | None]:
+    """Start weights (``weight`` column or 1) and, with margins, the raked weights of ``group``, with what the
+    weighting reports and the design that re-rakes a bootstrap replicate (None when nothing was raked).
 
     Everyone in ``group`` is raked. A respondent whose category of a raking variable is missing or absent
     from the margins (for example "prefer not to say") is raked in that variable as "not stated" (a cell
@@ -62,7 +64,7 @@ def round_weights(
     weights, info = start_weights(frame)
     given = weights if info["method"] == "given" else None
     if not margins:
-        return given, info
+        return given, info, None
     if group not in GROUPS:
         raise AnalysisError(f"the raking group {group!r} is not one of {', '.join(GROUPS)}")
     if not isinstance(margins, Mapping):
@@ -86,7 +88,7 @@ def round_weights(
         "not_stated": int((~stated).sum()),
     }
     if not in_group.any():
-        return given, {**info, **base, "missing": {"raking": f"no respondent of {group}; not raked"}}
+        return given, {**info, **base, "missing": {"raking": f"no respondent of {group}; not raked"}}, None
     try:
         if strict and outside:
             raise AnalysisError(f"categories absent from the margins: {', '.join(outside)}")
@@ -94,14 +96,19 @@ def round_weights(
     except AnalysisError as exc:
         if strict:
             raise AnalysisError(f"weighting {group}: {exc}") from None
-        return given, {
-            **info,
-            **base,
-            "raked": 0,
-            "unraked": int(in_group.sum()),
-            "missing": {"raking": f"not raked: {exc}"},
-        }
-    return _raked(weights, result, in_group, base, outside)
+        return (
+            given,
+            {
+                **info,
+                **base,
+                "raked": 0,
+                "unraked": int(in_group.sum()),
+                "missing": {"raking": f"not raked: {exc}"},
+            },
+            None,
+        )
+    design = raking_design(table, margins, weights[in_group].to_numpy(), cap)
+    return (*_raked(weights, result, in_group, base, outside), design)
 
 
 def _raked(weights, result, in_group, base, outside) -> tuple[pd.Series, dict[str, Any]]:

@@ -28,5 +28,10 @@ INDICATOR_SOURCES = ("infrastructure", "yesno", "survey", "network")
 IMPORTED_SOURCES = ("infrastructure", "yesno")
 #: How indicators and dimensions are aggregated (the SCRI framework's `aggregation.method`).
 AGGREGATION_METHODS = ("arithmetic", "geometric")
+#: What a missing city-supplied indicator counts as (the framework's `aggregation.missing`, methodology §5):
+#: its worst goalpost (the default: a city never gains by leaving data out) or nothing (re-weighted).
+MISSING_RULES = ("worst", "reweight")
+#: The Monte Carlo of the index (the framework's `uncertainty`, methodology §8).
+UNCERTAINTY_DEFAULTS = {"draws": 1000, "seed": 2025, "weight_noise": 0.25, "goalpost_shift": 0.10}
 #: The measures of the stakeholder network a framework indicator can name.
 NETWORK_MEASURES = ("density", "ei_index", "ei_score", "sector_reach")

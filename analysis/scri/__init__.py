@@ -1,24 +1,21 @@
-"""The Smart City Readiness Index (methodology §5): normalisation, aggregation, coverage, levels, ranking and
-Monte Carlo sensitivity over the weights.
+"""The Smart City Readiness Index (methodology §5): normalisation, aggregation, coverage, levels and ranks (the
+Monte Carlo of §8 is :mod:`analysis.uncertainty`).
 
 - Normalisation with fixed goalposts: ``y = (x − worst) / (best − worst) × 100`` truncated to [0, 100]
   (direction −1 simply has best < worst). Never min–max over the cities of a sample.
 - Aggregation: weighted arithmetic mean of the indicators present in a dimension, then of the dimensions
   present. The geometric option (at both levels) takes the weighted geometric mean of the scores rescaled
   to 1–100 (``1 + 0.99 y``) and maps the result back to 0–100, so a zero no longer needs special care.
-- Missing data: no imputation. A dimension's coverage is the weight share of its indicators present; below
-  ``min_coverage`` (2/3) the dimension is missing. The index is missing when the dimensions present carry
-  less than ``min_coverage`` of the dimension weight. The index's coverage is the share of the total
-  (dimension × indicator) weight that stands behind the score.
+- Missing data: a missing city-supplied (infrastructure or yes/no) value counts at its worst goalpost under
+  the default ``missing: worst`` (a city never gains by leaving data out), with the re-weighted score beside
+  it; survey and network indicators that are missing are left out. A dimension's coverage is the weight
+  share of its indicators with data; below ``min_coverage`` (2/3) it is "insufficient data" and the index
+  "provisional" (under ``reweight`` such a dimension is missing). The index is missing when the dimensions
+  present carry less than ``min_coverage`` of the dimension weight.
 - Levels: the framework's (low < 40 ≤ medium < 60 ≤ high in the built-in one), read from the published
   (rounded) score so a reader never sees "40.0, low".
-- Sensitivity: each indicator and dimension weight is multiplied by an independent uniform factor in
-  [1 − noise, 1 + noise] (default ±25 %), N = 1000 draws, fixed seed, all draws at once. For a set of
-  cities the same draws apply to every city, giving each city's median, 5–95 % range, and rank stability
-  (share of draws in which it keeps its rank, and the range of ranks it takes).
-
 Modules: ``spec`` (the framework as arrays), ``normalise``, ``aggregate`` (dimensions, index, coverage,
-levels, ranks), ``sensitivity`` (Monte Carlo over the weights).
+levels, ranks).
 
 The framework comes in as the plain structure of ``instruments.frameworks.ScriFramework.to_plain()`` (or
 the framework object itself); this module reads no file.
@@ -33,20 +30,15 @@ from __future__ import annotations
 
 from .aggregate import aggregate, compute_index, level_of, rank_scores
 from .normalise import indicator_values, normalise
-from .sensitivity import DEFAULT_DRAWS, DEFAULT_NOISE, DEFAULT_SEED, monte_carlo
 from .spec import FrameworkSpec, framework_spec
 
 __all__ = [
-    "DEFAULT_DRAWS",
-    "DEFAULT_NOISE",
-    "DEFAULT_SEED",
     "FrameworkSpec",
     "aggregate",
     "compute_index",
     "framework_spec",
     "indicator_values",
     "level_of",
-    "monte_carlo",
     "normalise",
     "rank_scores",
 ]

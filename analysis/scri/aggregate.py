@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from instruments.domain import AGGREGATION_METHODS
+from instruments.domain import AGGREGATION_METHODS, IMPORTED_SOURCES
 
 from ..errors import AnalysisError
 from .normalise import normalise
@@ -140,6 +140,30 @@ def _index_core(
     }
 
 
+def paired_index(
+    x: np.ndarray, ind_w: np.ndarray, dim_w: np.ndarray, member: np.ndarray, method: str, min_coverage: float
+) -> np.ndarray:
+    """The index of each row of ``x`` (M × p, 0–100, NaN missing) with that row's own weights ``ind_w`` (M × p)
+    and ``dim_w`` (M × D): the Monte Carlo's evaluations, one city and one draw per row."""
+    present = ~np.isnan(x)
+    values = _transform(np.where(present, x, 0.0), method)
+    num = (ind_w * values) @ member
+    den = (ind_w * present) @ member
+    total = ind_w @ member
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dim_cov = np.where(total > 0, den / np.where(total > 0, total, 1.0), 0.0)
+        dim_mean = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+    ok = (dim_cov >= min_coverage - COVERAGE_TOLERANCE) & (den > 0)
+    dvals = _transform(np.where(ok, _untransform(dim_mean, method), 0.0), method)
+    s_num = (dim_w * dvals * ok).sum(axis=-1)
+    s_den = (dim_w * ok).sum(axis=-1)
+    d_total = dim_w.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(d_total > 0, s_den / np.where(d_total > 0, d_total, 1.0), 0.0)
+        mean = np.where(s_den > 0, s_num / np.where(s_den > 0, s_den, 1.0), np.nan)
+    return np.where(share >= min_coverage - COVERAGE_TOLERANCE, _untransform(mean, method), np.nan)
+
+
 def nominal_scores(spec: FrameworkSpec, x: np.ndarray, method: str) -> np.ndarray:
     """The index of each row of `x` (rows × indicators, 0–100, NaN missing) with the framework's own weights."""
     return _index_core(
@@ -158,6 +182,7 @@ def compute_index(
     *,
     method: str | None = None,
     min_coverage: float | None = None,
+    missing_rule: str | None = None,
 ) -> dict[str, Any]:
     """The SCRI of one city from the raw values of its indicators.
 
@@ -171,12 +196,19 @@ def compute_index(
         ``'arithmetic'`` (default of the framework) or ``'geometric'``.
     min_coverage
         Override of the framework's minimum coverage (2/3).
+    missing_rule
+        ``'worst'`` (default of the built-in framework): a missing infrastructure or yes/no value counts as 0
+        after normalisation; ``'reweight'``: it is left out and the rest re-weighted. Survey and network
+        indicators that are missing are always left out (methodology §5).
 
     Returns
     -------
     dict
-        Unrounded: ``score``, ``coverage``, ``dimension_share`` (weight share of dimensions present),
-        ``dimensions`` ({code: {score, coverage, weight}}) and ``normalised`` (Series of indicator scores).
+        Unrounded: ``score`` (under the rule), ``reweighted_score`` (missing values left out), ``coverage`` (the
+        share of the weight with data), ``dimension_share``, ``provisional`` (a dimension's data coverage is
+        below ``min_coverage``), ``missing_indicators`` (city-supplied values missing), ``dimensions``
+        ({code: {score, reweighted_score, coverage, weight, insufficient}}), ``normalised`` (indicator scores,
+        NaN missing) and ``counted`` (the indicator scores the headline uses).
 
     Examples
     --------
@@ -184,39 +216,47 @@ def compute_index(
     ...     "levels": [{"code": "low", "from": 0}, {"code": "high", "from": 50}],
     ...     "dimensions": [{"code": "env", "weight": 1}],
     ...     "indicators": [{"code": "pm25", "dimension": "env", "source": "infrastructure",
-    ...                     "best": 5, "worst": 35, "weight": 1, "min": 0, "max": 1000}]})
-    >>> round(compute_index(spec, {"pm25": 18})["score"], 2)
-    56.67
+    ...                     "best": 5, "worst": 35, "weight": 2, "min": 0, "max": 1000},
+    ...                    {"code": "green", "dimension": "env", "source": "infrastructure",
+    ...                     "best": 50, "worst": 0, "weight": 1, "min": 0, "max": 100}]})
+    >>> out = compute_index(spec, {"pm25": 18})
+    >>> round(out["score"], 2), round(out["reweighted_score"], 2), out["missing_indicators"], out["provisional"]
+    (37.78, 56.67, ['green'], False)
     """
     spec = framework_spec(spec)
     method = method or spec.method
+    rule = missing_rule or spec.missing_rule
     min_cov = spec.min_coverage if min_coverage is None else float(min_coverage)
     raw = pd.Series({k: (math.nan if v is None else float(v)) for k, v in dict(values).items()}, dtype=float)
     raw = raw.reindex(spec.indicators.index)
     norm = normalise(raw.to_numpy(), spec.indicators["best"].to_numpy(), spec.indicators["worst"].to_numpy())
-    out = _index_core(
-        norm[None, :],
-        spec.indicators["weight"].to_numpy()[None, :],
-        spec.dimensions["weight"].to_numpy()[None, :],
-        spec.membership,
-        method,
-        min_cov,
-    )
+    gaps = np.isnan(norm) & spec.indicators["source"].isin(IMPORTED_SOURCES).to_numpy()
+    counted = np.where(gaps, 0.0, norm) if rule == "worst" else norm
+    weights = (spec.indicators["weight"].to_numpy()[None, :], spec.dimensions["weight"].to_numpy()[None, :])
+    out = _index_core(counted[None, :], *weights, spec.membership, method, min_cov)
+    left_out = _index_core(norm[None, :], *weights, spec.membership, method, min_cov)
     dim_total = spec.dimensions["weight"].sum()
-    dimensions = {
-        code: {
+    dimensions = {}
+    for d, code in enumerate(spec.dimensions.index):
+        coverage = float(left_out["dimension_coverage"][0, 0, d])
+        dimensions[code] = {
             "score": _nan_to_none(out["dimension"][0, 0, d]),
-            "coverage": float(out["dimension_coverage"][0, 0, d]),
+            "reweighted_score": _nan_to_none(left_out["dimension"][0, 0, d]),
+            "coverage": coverage,
             "weight": float(spec.dimensions["weight"].iloc[d] / dim_total) if dim_total > 0 else 0.0,
+            "insufficient": coverage < min_cov - COVERAGE_TOLERANCE,
         }
-        for d, code in enumerate(spec.dimensions.index)
-    }
     return {
         "score": _nan_to_none(out["score"][0, 0]),
-        "coverage": float(out["coverage"][0, 0]),
+        "reweighted_score": _nan_to_none(left_out["score"][0, 0]),
+        "coverage": float(left_out["coverage"][0, 0]),
         "dimension_share": float(out["dimension_share"][0, 0]),
+        "provisional": any(d["insufficient"] for d in dimensions.values()),
+        "missing_indicators": [code for code, gap in zip(spec.indicators.index, gaps, strict=True) if gap],
+        "missing_rule": rule,
         "dimensions": dimensions,
         "normalised": pd.Series(norm, index=spec.indicators.index),
+        "counted": pd.Series(counted, index=spec.indicators.index),
         "method": method,
     }
 

@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from instruments.domain import MISSING_RULES, UNCERTAINTY_DEFAULTS
+
 from ..errors import AnalysisError
 
 __all__ = ["COVERAGE_TOLERANCE", "DEFAULT_MIN_COVERAGE", "FrameworkSpec", "framework_spec"]
@@ -28,6 +30,8 @@ class FrameworkSpec:
     version: int | None
     method: str
     min_coverage: float
+    missing_rule: str  # worst | reweight (methodology §5)
+    uncertainty: dict  # draws, seed, weight_noise, goalpost_shift (methodology §8)
     levels: tuple[tuple[str, float], ...]
     dimensions: pd.DataFrame  # index code: weight (raw), label ({lang: text})
     indicators: pd.DataFrame  # index code: dimension, source, construct, measure, best, worst, weight, min, max
@@ -94,6 +98,8 @@ def framework_spec(framework: Any) -> FrameworkSpec:
         version=plain.get("version"),
         method=plain.get("method", "arithmetic"),
         min_coverage=float(plain.get("min_coverage", DEFAULT_MIN_COVERAGE)),
+        missing_rule=plain.get("missing", MISSING_RULES[0]),
+        uncertainty={**UNCERTAINTY_DEFAULTS, **(plain.get("uncertainty") or {})},
         levels=tuple((lv["code"], float(lv["from"])) for lv in levels),
         dimensions=dimensions,
         indicators=pd.DataFrame([_indicator_row(ind) for ind in inds]).set_index("code"),

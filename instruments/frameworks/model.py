@@ -97,6 +97,8 @@ class ScriFramework:
     source: str
     method: str
     min_coverage: float
+    missing: str
+    uncertainty: dict[str, Any]
     levels: tuple[Level, ...]
     dimensions: tuple[Dimension, ...]
     indicators: tuple[Indicator, ...]
@@ -147,6 +149,8 @@ class ScriFramework:
             "version": self.version,
             "method": self.method,
             "min_coverage": self.min_coverage,
+            "missing": self.missing,
+            "uncertainty": dict(self.uncertainty),
             "levels": [{"code": lv.code, "from": lv.lower, "label": dict(lv.label)} for lv in self.levels],
             "dimensions": [{"code": d.code, "weight": d.weight, "label": dict(d.label)} for d in self.dimensions],
             "indicators": [

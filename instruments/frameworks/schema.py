@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..domain import AGGREGATION_METHODS
+from ..domain import AGGREGATION_METHODS, MISSING_RULES, UNCERTAINTY_DEFAULTS
 from ..model import CONSTRUCTS, Texts
 from .indicator_checks import IndicatorChecks
 from .model import Dimension, Indicator, Level, NetworkBlend, ScriFramework, SubScore
@@ -20,6 +20,7 @@ TOP_KEYS = {
     "title",
     "source",
     "aggregation",
+    "uncertainty",
     "levels",
     "subscores",
     "network_blend",
@@ -79,7 +80,8 @@ class FrameworkChecker(IndicatorChecks):
         if not isinstance(source, str):
             self.problem(None, "source must be a text")
             source = ""
-        method, min_coverage = self.aggregation(data.get("aggregation"))
+        method, min_coverage, missing = self.aggregation(data.get("aggregation"))
+        uncertainty = self.uncertainty(data.get("uncertainty"))
         levels = self.levels(data.get("levels"))
         dimensions = self.dimensions(data.get("dimensions"))
         indicators = self.indicators(data.get("indicators"), {d.code for d in dimensions})
@@ -102,6 +104,8 @@ class FrameworkChecker(IndicatorChecks):
             source=" ".join(source.split()),
             method=method,
             min_coverage=min_coverage,
+            missing=missing,
+            uncertainty=uncertainty,
             levels=tuple(levels),
             dimensions=tuple(dimensions),
             indicators=tuple(indicators),
@@ -110,14 +114,17 @@ class FrameworkChecker(IndicatorChecks):
             file=self.source,
         )
 
-    def aggregation(self, value: Any) -> tuple[str, float]:
-        method, coverage = "arithmetic", 2.0 / 3.0
+    def aggregation(self, value: Any) -> tuple[str, float, str]:
+        method, coverage, missing = "arithmetic", 2.0 / 3.0, MISSING_RULES[0]
         if value is None:
-            return method, coverage
+            return method, coverage, missing
         if not isinstance(value, dict):
-            self.problem("aggregation", "must be a mapping with method and min_coverage")
-            return method, coverage
-        self.unknown_keys(value, {"method", "min_coverage"}, "aggregation")
+            self.problem("aggregation", "must be a mapping with method, min_coverage and missing")
+            return method, coverage, missing
+        self.unknown_keys(value, {"method", "min_coverage", "missing"}, "aggregation")
+        missing = value.get("missing", missing)
+        if missing not in MISSING_RULES:
+            self.problem("aggregation", f"missing {missing!r} is not one of {', '.join(MISSING_RULES)}")
         method = value.get("method", method)
         if method not in AGGREGATION_METHODS:
             self.problem("aggregation", f"method {method!r} is not one of {', '.join(AGGREGATION_METHODS)}")
@@ -131,7 +138,30 @@ class FrameworkChecker(IndicatorChecks):
             self.problem("aggregation", f'min_coverage {raw!r} must be a number or a fraction such as "2/3"')
         if not 0 < coverage <= 1:
             self.problem("aggregation", f"min_coverage must lie in (0, 1], not {coverage:g}")
-        return method, coverage
+        return method, coverage, missing
+
+    def uncertainty(self, value: Any) -> dict[str, float | int]:
+        """The Monte Carlo settings (methodology §8): draws ≥ 1, seed ≥ 0, weight_noise in [0, 1),
+        goalpost_shift in [0, 0.5)."""
+        settings = dict(UNCERTAINTY_DEFAULTS)
+        if value is None:
+            return settings
+        if not isinstance(value, dict):
+            self.problem("uncertainty", f"must be a mapping with {', '.join(UNCERTAINTY_DEFAULTS)}")
+            return settings
+        self.unknown_keys(value, set(UNCERTAINTY_DEFAULTS), "uncertainty")
+        limits = {"draws": (1, None), "seed": (0, None), "weight_noise": (0, 1), "goalpost_shift": (0, 0.5)}
+        for key, (low, high) in limits.items():
+            given = value.get(key, settings[key])
+            whole = key in ("draws", "seed")
+            kind = int if whole else int | float
+            if isinstance(given, bool) or not isinstance(given, kind) or given < low or (high and given >= high):
+                bounds = f"at least {low}" if high is None else f"in [{low}, {high})"
+                what = "a whole number" if whole else "a number"
+                self.problem("uncertainty", f"{key} must be {what} {bounds}, not {given!r}")
+                continue
+            settings[key] = given
+        return settings
 
     def levels(self, value: Any) -> list[Level]:
         if not isinstance(value, list) or not value:

@@ -146,17 +146,22 @@ def test_without_ties_the_network_is_missing_not_zero(frames, framework):
     assert no_question["network"]["missing"]["density"] == "the round has no ties question"
 
 
-def test_missing_indicators_lower_coverage_not_the_score(frames, framework):
+def test_missing_city_data_counts_at_its_worst_and_marks_the_index_provisional(frames, framework):
     few = frames["indicators"][frames["indicators"]["indicator"].isin(["pm25_annual_ugm3"])]
+    full = score_round(framework=framework, **frames, n_boot=0, n_draws=50)
     result = score_round(framework=framework, **{**frames, "indicators": few}, n_boot=0, n_draws=50)
-    assert result["dimensions"]["digital_infrastructure"]["score"] is None
-    assert (
-        "coverage" in result["dimensions"]["digital_infrastructure"]["missing"]
-        or "weight" in result["dimensions"]["digital_infrastructure"]["missing"]
-    )
+    digital = result["dimensions"]["digital_infrastructure"]
+    # its four infrastructure values count at 0; the survey indicator alone (1/5 of the weight) is too little
+    assert digital["score"] == pytest.approx(full["pooled"]["digital_access"]["score"] / 5, abs=0.06)
+    assert digital["reweighted_score"] is None and digital["insufficient_data"]
     assert result["dimensions"]["governance"]["score"] is not None  # survey constructs carry it
-    assert result["scri"]["score"] is None
-    assert "needed" in result["scri"]["missing"]
+    scri = result["scri"]
+    assert scri["missing_rule"] == "worst" and scri["provisional"]
+    assert scri["score"] < full["scri"]["score"] and scri["coverage"] < full["scri"]["coverage"]
+    assert "broadband_households_pct" in scri["missing_indicators"]
+    assert "pm25_annual_ugm3" not in scri["missing_indicators"]
+    assert result["indicators"]["broadband_households_pct"]["counted_as"] == 0.0
+    assert "digital_infrastructure" in scri["insufficient_dimensions"]
 
 
 def test_geometric_option_and_previous_round(frames, framework, result):
@@ -211,8 +216,9 @@ def test_rank_cities_and_score_cities(framework):
         assert sum(city["rank_probabilities"].values()) == pytest.approx(1.0, abs=0.002)
         assert city["rank_probabilities"].get(str(city["rank"])) == city["rank_stability"]
     assert [r["rank"] for r in out["rounds"]] == [1, 2, 3]
-    again = rank_cities(out["rounds"], framework, n_draws=300)
-    assert again == ranking
+    assert ranking["respondents_resampled"] and ranking["draws"] == 300
+    again = rank_cities(out["rounds"], framework, n_draws=300)  # from the JSON alone: respondents as they are
+    assert [c["rank"] for c in again["cities"]] == [1, 2, 3] and not again["respondents_resampled"]
     json.dumps(out, allow_nan=False)
 
 
@@ -299,7 +305,7 @@ def test_residents_without_demographics_stay_in_the_age_raking(frames, framework
     out = score_round(framework=framework, **{**frames, "responses": responses}, n_boot=0, n_draws=20)
     assert out["weighting"]["raked"] == 124 and out["weighting"]["not_stated"] == 40
     margins = frames["census_margins"]["age_band"]
-    weights, _ = round_weights(responses, frames["census_margins"], "residents", 5.0)
+    weights, _, _ = round_weights(responses, frames["census_margins"], "residents", 5.0)
     weights, ages = weights[residents], responses.loc[residents, "age_band"]
     for band, share in margins.items():
         assert weights[ages == band].sum() / weights.sum() == pytest.approx(share / sum(margins.values()), abs=1e-6)
@@ -329,7 +335,9 @@ def test_tiny_round_without_indicators(framework):
     answers = pd.DataFrame({"government.cap": [1, np.nan]}, index=[1, 2])
     out = score_round(responses, answers, items, framework)
     assert out["constructs"]["admin_capacity"]["government"] == {"suppressed": True, "n": 1}
-    assert out["scri"]["score"] is None and out["subscores"] == {"stakeholder_engagement": None, "governance": None}
+    # no city data at all: every infrastructure dimension counts at 0, so the index is 0 and provisional
+    assert out["scri"]["score"] == 0.0 and out["scri"]["provisional"]
+    assert out["subscores"] == {"stakeholder_engagement": None, "governance": None}
     assert out["subscore_details"]["governance"]["missing"]
     json.dumps(out, allow_nan=False)
 

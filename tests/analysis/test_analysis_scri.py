@@ -14,7 +14,6 @@ from analysis import (
     compute_index,
     framework_spec,
     level_of,
-    monte_carlo,
     normalise,
     rank_scores,
 )
@@ -137,9 +136,11 @@ def test_geometric_option_penalises_imbalance():
     assert aggregate([0.0, 0.0], [1, 1], method="geometric")[0] == pytest.approx(0.0)
 
 
-def test_compute_index_with_a_missing_dimension():
+def test_compute_index_with_a_missing_dimension_when_missing_data_are_reweighted():
     spec = small_spec()
-    out = compute_index(spec, {"pm25": 18, "green": None, "wage": 325, "sme": 60, "unemp": 6.5})
+    out = compute_index(
+        spec, {"pm25": 18, "green": None, "wage": 325, "sme": 60, "unemp": 6.5}, missing_rule="reweight"
+    )
     env = out["dimensions"]["env"]
     assert env["score"] is None and env["coverage"] == 0.5
     eco = out["dimensions"]["eco"]
@@ -150,10 +151,22 @@ def test_compute_index_with_a_missing_dimension():
     assert eco["weight"] == pytest.approx(2 / 3)
 
 
-def test_index_missing_when_too_few_dimensions():
-    out = compute_index(small_spec(), {"pm25": 18, "green": 10})
+def test_under_the_default_a_missing_value_counts_at_its_worst_goalpost():
+    values = {"pm25": 18, "green": None, "wage": 325, "sme": 60, "unemp": 6.5}
+    out = compute_index(small_spec(), values)
+    env = out["dimensions"]["env"]
+    assert env["score"] == pytest.approx(56.666667 / 2) and env["insufficient"] and env["reweighted_score"] is None
+    assert out["score"] == pytest.approx((56.666667 / 2 + 2 * 50.0) / 3)
+    assert out["reweighted_score"] == pytest.approx(50.0) and out["provisional"]
+    assert out["missing_indicators"] == ["green"] and out["counted"]["green"] == 0.0
+
+
+def test_index_missing_when_too_few_dimensions_under_reweighting():
+    out = compute_index(small_spec(), {"pm25": 18, "green": 10}, missing_rule="reweight")
     assert out["score"] is None
     assert out["dimensions"]["eco"]["coverage"] == 0.0
+    worst = compute_index(small_spec(), {"pm25": 18, "green": 10})
+    assert worst["score"] == pytest.approx(worst["dimensions"]["env"]["score"] / 3) and worst["provisional"]
 
 
 def test_index_coverage_counts_indicator_weight():
@@ -163,60 +176,6 @@ def test_index_coverage_counts_indicator_weight():
 
 def test_rank_ties_share_the_best_rank():
     assert rank_scores({"a": 50, "b": 60, "c": 50, "d": None}) == {"a": 2, "b": 1, "c": 2, "d": None}
-
-
-def test_monte_carlo_is_seeded_and_brackets_the_nominal_score():
-    spec = small_spec()
-    table = pd.DataFrame(
-        {"pm25": [56.7, 20.0], "green": [50.0, 30.0], "wage": [50.0, 70.0], "sme": [40.0, 45.0], "unemp": [80.0, 10.0]},
-        index=["Shu", "Ayagoz"],
-    )
-    a = monte_carlo(spec, table, n_draws=1000, seed=7)
-    b = monte_carlo(spec, table, n_draws=1000, seed=7)
-    assert a == b
-    for city in table.index:
-        nominal = compute_index(spec, dict(zip(table.columns, normalised_back(spec, table.loc[city]), strict=True)))
-        assert a[city]["p05"] <= nominal["score"] <= a[city]["p95"]
-        assert 0 <= a[city]["rank_stability"] <= 1
-        assert 1 <= a[city]["rank_min"] <= a[city]["rank_max"] <= 2
-    c = monte_carlo(spec, table, n_draws=1000, seed=8)
-    assert c != a
-
-
-def normalised_back(spec, row):
-    """Raw values whose normalised scores are ``row`` (to feed compute_index)."""
-    best = spec.indicators["best"]
-    worst = spec.indicators["worst"]
-    return [worst[k] + row[k] / 100 * (best[k] - worst[k]) for k in row.index]
-
-
-def test_rank_stability_is_one_for_a_clear_leader():
-    spec = small_spec()
-    table = pd.DataFrame(
-        {"pm25": [90.0, 10.0], "green": [90.0, 10.0], "wage": [90.0, 10.0], "sme": [90.0, 10.0], "unemp": [90.0, 10.0]},
-        index=["A", "B"],
-    )
-    out = monte_carlo(spec, table)
-    assert out["A"]["rank"] == 1 and out["A"]["rank_stability"] == 1.0
-    assert out["B"]["rank"] == 2 and out["B"]["rank_min"] == 2
-
-
-def test_monte_carlo_noise_zero_reproduces_the_nominal_score():
-    spec = small_spec()
-    table = pd.DataFrame(
-        {"pm25": [56.7], "green": [50.0], "wage": [50.0], "sme": [40.0], "unemp": [80.0]}, index=["Shu"]
-    )
-    out = monte_carlo(spec, table, noise=0.0, n_draws=10)["Shu"]
-    assert out["p05"] == pytest.approx(out["p95"])
-
-
-def test_monte_carlo_rejects_bad_settings():
-    spec = small_spec()
-    table = pd.DataFrame({"pm25": [50.0]}, index=["x"])
-    with pytest.raises(AnalysisError, match="draws"):
-        monte_carlo(spec, table, n_draws=0)
-    with pytest.raises(AnalysisError, match="noise"):
-        monte_carlo(spec, table, noise=1.5)
 
 
 def test_indicator_values_checks_ranges_and_ignores_foreign_codes():
