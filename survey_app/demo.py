@@ -7,6 +7,7 @@ and demo accounts are created only when missing.
 from __future__ import annotations
 
 import hashlib
+import math
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -106,24 +107,45 @@ def _rng(*parts) -> np.random.Generator:
     return np.random.default_rng(int.from_bytes(digest[:8], "little"))
 
 
+#: The latent-trait model of the synthetic answers: a respondent's readiness (sd around the city's), a
+#: construct's own deviation from it, and the noise of one answer on the 1–5 scale. With these the demo's
+#: constructs have the reliability of a real questionnaire (Cronbach's α mostly 0.6–0.9).
+PERSON_SD, CONSTRUCT_SD, ANSWER_SD = 0.18, 0.10, 0.6
+
+
 def _likert(rng: np.random.Generator, level: float, reverse: bool) -> int:
     mean = 1 + 4 * (1 - level if reverse else level)
-    return int(np.clip(np.rint(rng.normal(mean, 0.9)), 1, 5))
+    return int(np.clip(np.rint(rng.normal(mean, ANSWER_SD)), 1, 5))
+
+
+def _trait(rng: np.random.Generator, level: float, traits: dict, construct: str | None) -> float:
+    """The respondent's latent level on a construct (drawn once per construct and response)."""
+    if construct not in traits:
+        traits[construct] = float(np.clip(rng.normal(level, CONSTRUCT_SD), 0.0, 1.0))
+    return traits[construct]
 
 
 def _answer(
-    question: Question, rng: np.random.Generator, level: float, lang: str, answers: dict, network: set | None = None
+    question: Question,
+    rng: np.random.Generator,
+    level: float,
+    lang: str,
+    answers: dict,
+    network: set | None = None,
+    traits: dict | None = None,
 ):
     """A plausible value for one question (None: left unanswered)."""
     kind = question.type
+    traits = {} if traits is None else traits
     if not question.required and rng.random() < 0.08:
         return None
     if kind == "likert":
-        return _likert(rng, level, question.reverse)
+        return _likert(rng, _trait(rng, level, traits, question.construct), question.reverse)
     if kind == "yesno":
         if question.dont_know and rng.random() < 0.08:
             return "dont_know"
-        p_yes = 1 - level if question.reverse else level
+        theta = _trait(rng, level, traits, question.construct)
+        p_yes = 1 / (1 + math.exp(-10 * ((1 - theta if question.reverse else theta) - 0.5)))
         return "yes" if rng.random() < p_yes else "no"
     if kind == "single":
         return question.choices[int(rng.integers(len(question.choices)))].code
@@ -190,11 +212,12 @@ def _fill(
     from instruments.relevance import evaluate
 
     answers: dict = {}
+    traits: dict = {}
     for section in definition.sections[:sections]:
         for question in section.questions:
             if question.relevant_tree is not None and not evaluate(question.relevant_tree, answers):
                 continue
-            value = _answer(question, rng, level, lang, answers, network)
+            value = _answer(question, rng, level, lang, answers, network, traits)
             if value is not None:
                 answers[question.code] = value
     return answers
@@ -219,7 +242,7 @@ def _responses(round_: SurveyRound, group: str, count: int, readiness: float, se
             continue
         rng = _rng(seed, round_.slug, group, i)
         partial = i >= count
-        level = float(np.clip(rng.normal(readiness, 0.12), 0.05, 0.95))
+        level = float(np.clip(rng.normal(readiness, PERSON_SD), 0.05, 0.95))
         lang = languages[int(rng.choice(3, p=[0.45, 0.45, 0.10]))]
         sections = int(rng.integers(1, len(definition.sections))) if partial else len(definition.sections)
         answers = _fill(definition, rng, level, lang, sections, network)

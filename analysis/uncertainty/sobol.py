@@ -6,8 +6,9 @@ Given the model on two independent sample matrices A and B (``f_a``, ``f_b``, N 
 - first order ``S_i = mean(f_b · (f_ab_i − f_a)) / V`` (Saltelli et al. 2010),
 - total ``ST_i = mean((f_a − f_ab_i)²) / (2V)`` (Jansen 1999),
 
-with ``V`` the variance of f over A and B together. These are the estimators SALib's ``sobol.analyze``
-uses; the test suite checks them on the Ishigami function against its analytic values and SALib.
+with ``V`` the variance of f over A and B together, every output centred first. These are the estimators
+SALib's ``sobol.analyze`` uses; the test suite checks them on the Ishigami function against its analytic
+values and SALib.
 """
 
 from __future__ import annotations
@@ -40,13 +41,15 @@ def sobol_indices(
         keep &= np.isfinite(values)
     if keep.sum() < 2:
         return None
-    a, b = f_a[keep], f_b[keep]
+    every = [f_a[keep], f_b[keep], *(np.asarray(v, dtype=float)[keep] for v in f_ab.values())]
+    centre = float(np.mean(np.concatenate(every)))  # centred on every output, as SALib does
+    a, b = every[0] - centre, every[1] - centre
     variance = float(np.var(np.concatenate([a, b])))
     if not variance > 1e-12:
         return None
     out = {}
-    for name, values in f_ab.items():
-        ab = np.asarray(values, dtype=float)[keep]
+    for name, values in zip(f_ab, every[2:], strict=True):
+        ab = values - centre
         first = float(np.mean(b * (ab - a)) / variance)
         total = float(0.5 * np.mean((a - ab) ** 2) / variance)
         out[name] = (first, total)
