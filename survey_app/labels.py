@@ -69,6 +69,21 @@ SOURCES = {
     "yesno": _l("yes/no check"),
 }
 
+#: The five groups of uncertain inputs of the Monte Carlo (methodology §8), as a report names them.
+INPUT_GROUPS = {
+    "respondents": _l("who happened to answer the surveys"),
+    "weights": _l("the weights of the indicators and dimensions"),
+    "aggregation": _l("the choice of aggregation (arithmetic or geometric mean)"),
+    "goalposts": _l("the goalposts of the indicators"),
+    "missing": _l("the values the city did not supply"),
+}
+
+#: Cautions on Cronbach's α (methodology §2).
+ALPHA_FLAGS = {
+    "low_reliability": _l("low reliability"),
+    "not_one_thing": _l("the items do not measure one thing"),
+}
+
 REFSTD_GROUPS = {
     "priority": _l("Priority areas"),
     "additional": _l("Additional areas"),

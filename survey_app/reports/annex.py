@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from .. import labels
 from .city import CityParts, construct_label, group_label
 from .values import is_suppressed
 
@@ -71,6 +72,15 @@ def annex(parts: CityParts) -> dict:
         "weights": _weights(parts),
         "coverage": parts.f.share(parts.r["scri"]["coverage"]),
         "sensitivity": sensitivity or parts.f.no_data,
+        "sobol": [
+            {
+                "label": labels.label_of(labels.INPUT_GROUPS, group),
+                "first": parts.f.share(index["first"]),
+                "total": parts.f.share(index["total"]),
+            }
+            for group, index in parts.r["uncertainty"]["sobol"].items()
+        ],
+        "draws": parts.f.integer(parts.r["uncertainty"]["draws"]),
         "k_min": parts.k_min,
         "any_small": any(g["small"] for g in groups),
     }

@@ -16,6 +16,8 @@ from .. import labels
 from ..services.scoring import ScoredRound
 from . import charts
 from .formats import Formats, Levels, texts
+from .network_parts import isolated_text, network_measures
+from .uncertainty import alpha_caution, interval_note, pooled_caution, subscore_parts
 from .values import cell_score, is_suppressed
 
 
@@ -61,6 +63,10 @@ class CityParts:
             "coverage": self.f.share(scri["coverage"]),
             "range": self.f.interval(sens["score_p05"], sens["score_p95"]),
             "range_values": (sens["score_p05"], sens["score_p95"]),
+            "probability": self.f.share(scri["level_probability"]) if scri["level_probability"] is not None else "",
+            "borderline": " / ".join(self.levels.name(code) for code in scri["borderline"] or ()),
+            "provisional": scri["provisional"],
+            "reweighted": self.f.number(scri["reweighted_score"]) if scri["missing_indicators"] else "",
         }
 
     def dimension_label(self, code: str) -> str:
@@ -78,6 +84,12 @@ class CityParts:
                     "not scored: data for %(share)s of its indicators (at least two thirds are needed)",
                     share=self.f.share(dim["coverage"]),
                 )
+            elif dim["insufficient_data"]:
+                note = _(
+                    "insufficient data: values for %(share)s of its indicators (at least two thirds are needed); "
+                    "the missing ones count at their worst goalpost",
+                    share=self.f.share(dim["coverage"]),
+                )
             delta = change.get(code)
             rows.append(
                 {
@@ -90,6 +102,7 @@ class CityParts:
                     "weight": self.f.share(dim["weight"]) if score is not None else "—",
                     "coverage": self.f.share(dim["coverage"]),
                     "missing": score is None,
+                    "insufficient": score is None or dim["insufficient_data"],
                     "note": note,
                     "change": self.f.signed(delta) if delta is not None else "",
                     "indicators": self.indicators(code),
@@ -113,7 +126,7 @@ class CityParts:
             "rows": rows,
             "chart": chart,
             "has_previous": previous is not None,
-            "any_missing": any(r["missing"] for r in rows),
+            "any_missing": any(r["insufficient"] for r in rows),
         }
 
     def indicators(self, dimension: str) -> list[dict]:
@@ -138,7 +151,7 @@ class CityParts:
                 {
                     "label": label or labels.humanise(code),
                     "value": shown,
-                    "normalised": self.f.number(item["score"]) if not missing else "—",
+                    "normalised": self.f.number(item["score"] if not missing else item.get("counted_as")),
                     "weight": self.f.share((item["weight"] or 0.0) / total),
                     "source": labels.label_of(labels.SOURCES, item["source"]),
                     "missing": missing,
@@ -161,15 +174,16 @@ class CityParts:
         rows, panels = [], []
         for code in self.subscore_constructs(subscore):
             cells, panel = self._construct_cells(code, groups)
-            mean = self.r["pooled"][code]["score"]
+            pooled = self.r["pooled"][code]
             rows.append(
                 {
                     "code": code,
                     "label": construct_label(code),
                     "cells": cells,
-                    "overall": self.f.number(mean),
-                    "overall_value": mean,
-                    "level": self.levels.css(mean),
+                    "overall": self.f.number(pooled["score"]),
+                    "overall_value": pooled["score"],
+                    "level": self.levels.css(pooled["score"]),
+                    "caution": pooled_caution(pooled),
                 }
             )
             panels.append(panel)
@@ -192,6 +206,7 @@ class CityParts:
             "chart": chart,
             "subscore": self.f.number(subscore_value),
             "subscore_value": subscore_value,
+            "parts": subscore_parts(subscore_value, self.r["subscore_details"][subscore], self.f),
             "subscore_level": self.levels.name(self.levels.of(subscore_value)) if subscore_value is not None else "",
         }
 
@@ -227,10 +242,11 @@ class CityParts:
                     {
                         "group": g,
                         "score": self.f.number(score),
-                        "ci": self.f.interval(low, high),
+                        "ci": self.f.interval(low, high) if cell["ci95"] else interval_note(cell),
                         "n": self.f.integer(cell["n"]),
                         "withheld": False,
                         "missing": score is None,
+                        "caution": alpha_caution(cell.get("alpha_flag"), cell.get("alpha"), self.f),
                     }
                 )
                 panel.rows.append(
@@ -278,10 +294,10 @@ class CityParts:
             )
         return {
             "available": bool(nodes),
-            "measures": self._network_measures(),
+            "measures": network_measures(self.r["network"], self.f),
             "chart": chart,
             "isolated": isolated,
-            "isolated_text": self._isolated_text(isolated, bool(nodes)),
+            "isolated_text": isolated_text(isolated, bool(nodes)),
             "key": [
                 {
                     "key": n["key"],
@@ -300,31 +316,6 @@ class CityParts:
                 for n in central
             ],
         }
-
-    def _network_measures(self) -> list[dict]:
-        net = self.r["network"]
-        return [
-            {
-                "label": _("Density"),
-                "value": self.f.number(net["density"], 2),
-                "hint": _("share of all possible ties that exist (0–1)"),
-            },
-            {
-                "label": _("E-I index"),
-                "value": self.f.number(net["ei_index"], 2),
-                "hint": _("from −1 (ties only within sectors) to +1 (ties only across sectors)"),
-            },
-            {"label": _("Organisations and sectors"), "value": self.f.integer(net["nodes"]), "hint": ""},
-            {"label": _("Ties"), "value": self.f.integer(net["edges"]), "hint": ""},
-        ]
-
-    @staticmethod
-    def _isolated_text(isolated: list[str], has_nodes: bool) -> str:
-        if isolated:
-            return _("Sectors without any tie to another sector: %(sectors)s.", sectors=", ".join(isolated))
-        if has_nodes:
-            return _("Every sector has at least one tie to another sector.")
-        return ""
 
     def refstd(self) -> dict:
         data = self.r["refstd"]

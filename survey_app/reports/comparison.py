@@ -12,11 +12,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from instruments.domain import LANGUAGE_NAMES
+from instruments.frameworks import load_framework
 from instruments.refstd import load_refstd_framework
 
 from .. import labels
 from ..services.scoring import Comparison, ScoredRound
-from . import charts
+from . import charts, uncertainty
 from .city import city_name, construct_label
 from .formats import Formats, Levels, texts
 
@@ -33,7 +34,9 @@ def _city_row(r: ScoredRound, info: dict, lang: str, f: Formats, levels: Levels)
     score = r["scri"]["score"]
     rank, stability = info["rank"], info["rank_stability"]
     if stability is not None and rank is not None:
-        stability_text = _("rank %(rank)s in %(share)s of the trials", rank=f.integer(rank), share=f.share(stability))
+        stability_text = _(
+            "rank %(rank)s in %(share)s of the scenarios", rank=f.integer(rank), share=f.share(stability)
+        )
     else:
         stability_text = _("stability not computed")
     rank_min, rank_max = info["rank_min"], info["rank_max"]
@@ -59,9 +62,15 @@ def _city_row(r: ScoredRound, info: dict, lang: str, f: Formats, levels: Levels)
         "stability": f.share(stability) if stability is not None else f.no_data,
         "rank_range": rank_range,
         "stability_text": stability_text,
+        "level_note": uncertainty.level_sentence(r["scri"], r["uncertainty"], f, levels),
+        "missing_note": " ".join(uncertainty.missing_sentences(r["scri"], _indicator_names(lang), f)),
         "engagement": f.number(r["subscores"]["stakeholder_engagement"]),
         "governance": f.number(r["subscores"]["governance"]),
     }
+
+
+def _indicator_names(lang: str) -> dict[str, str]:
+    return uncertainty.indicator_labels(load_framework(), lang)
 
 
 def _dimension_rows(results: list[ScoredRound], lang: str, f: Formats, levels: Levels) -> list[dict]:
@@ -188,6 +197,13 @@ def _summary(ranked: list[dict], cities: list[dict], dimension_rows: list[dict],
     ]
     if missing_any:
         summary.append(_("Not scored for lack of data: %(items)s.", items=", ".join(missing_any)))
+    for c in ranked:
+        for note in (c["level_note"], c["missing_note"]):
+            if note:
+                summary.append(f"{c['name']}: {note}")
+    shown = [(c["score"], c["rank_value"]) for c in scored]
+    if any(a[0] == b[0] and a[1] != b[1] for a, b in zip(shown, shown[1:], strict=False)):
+        summary.append(_("Cities printed with the same score are ranked by their unrounded scores, which differ."))
     unscored = [c["name"] for c in cities if c["value"] is None]
     if unscored:
         summary.append(_("No index could be calculated for: %(names)s.", names=", ".join(unscored)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from . import uncertainty
 from .city import CityParts, city_name, group_label
 
 #: A dimension or construct from the middle of the 0–100 scale counts as a strength.
@@ -52,8 +53,9 @@ def strengths_weaknesses(parts: CityParts, dims: dict, engagement: dict, governa
             }
         )
     for row in dims["rows"]:
-        if row["missing"]:
-            weaknesses.append({"label": row["label"], "value": _("no data"), "kind": _("data gap")})
+        if row["insufficient"]:
+            value = _("no data") if row["missing"] else _("insufficient data")
+            weaknesses.append({"label": row["label"], "value": value, "kind": _("data gap")})
     if not strengths and scored:
         best = max(scored, key=lambda r: r["value"])
         strengths.append(
@@ -86,26 +88,15 @@ def _index_sentences(parts: CityParts, scri: dict) -> list[str]:
             high=parts.f.number(edges.strong_from, 0),
         )
     ]
-    low, high = scri["range_values"]
-    if low is not None and high is not None:
-        if edges.of(low) == edges.of(high):
-            text = _(
-                "When the weights of the indicators are varied at random, the index stays between "
-                "%(low)s and %(high)s in 90 %% of the trials, so the level does not depend on the exact "
-                "weights.",
-                low=parts.f.number(low),
-                high=parts.f.number(high),
-            )
-        else:
-            text = _(
-                "When the weights of the indicators are varied at random, the index stays between "
-                "%(low)s and %(high)s in 90 %% of the trials; this crosses a level boundary, so read the "
-                "level with care.",
-                low=parts.f.number(low),
-                high=parts.f.number(high),
-            )
-        out.append(text)
-    return out
+    u = parts.r["uncertainty"]
+    out += [
+        uncertainty.level_sentence(parts.r["scri"], u, parts.f, edges),
+        uncertainty.range_sentence(u, parts.f),
+        uncertainty.driver_sentence(u, parts.f),
+    ]
+    names = uncertainty.indicator_labels(parts.framework, parts.lang)
+    out += uncertainty.missing_sentences(parts.r["scri"], names, parts.f)
+    return [sentence for sentence in out if sentence]
 
 
 def _dimension_sentences(dims: dict) -> list[str]:
@@ -139,6 +130,17 @@ def _dimension_sentences(dims: dict) -> list[str]:
                 "There were not enough data to score %(num)d dimensions: %(names)s.",
                 len(missing),
                 names=", ".join(missing),
+            )
+        )
+    thin = [row["label"] for row in dims["rows"] if row["insufficient"] and not row["missing"]]
+    if thin:
+        out.append(
+            ngettext(
+                "%(num)d dimension has data for less than two thirds of its indicators (insufficient data): %(names)s.",
+                "%(num)d dimensions have data for less than two thirds of their indicators (insufficient data): "
+                "%(names)s.",
+                len(thin),
+                names=", ".join(thin),
             )
         )
     return out

@@ -35,7 +35,13 @@ def holds(cond: Mapping, result: Mapping) -> bool:
         if cond.get("missing"):
             dimensions = mapping(result.get("dimensions"))
             codes = list(dimensions) if code == "any" else [code]
-            return any(code in dimensions and dimension_score(result, code) is None for code in codes)
+            return any(
+                code in dimensions
+                and (dimension_score(result, code) is None or mapping(dimensions[code]).get("insufficient_data"))
+                for code in codes
+            )
+        if mapping(mapping(result.get("dimensions")).get(code)).get("insufficient_data"):
+            return False  # a dimension with too little data is a data gap (above), not a weakness
         return _below(dimension_score(result, code), cond)
     if "construct" in cond:
         construct = cond["construct"]

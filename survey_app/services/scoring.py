@@ -7,13 +7,15 @@ on frames already built (tests build them from synthetic rounds).
 
 from typing import Any, NotRequired, TypedDict
 
+import numpy as np
 import pandas as pd
 from flask import current_app
 from sqlalchemy import func, select
 
-from analysis import AnalysisError, rank_cities, score_round_frames
+from analysis import AnalysisError, rank_cities
 from analysis.refstd import RefStdCity, RefStdError, score_refstd
 from analysis.result import GroupResult, Ranking, RoundResult, SensitivityResult, Weighting
+from analysis.round_score import score_round_frames_with_draws
 from instruments.frameworks import load_framework
 from instruments.refstd import load_refstd_framework
 
@@ -124,7 +126,12 @@ def _summary(result: RoundResult, year: int) -> RoundSummary:
     }
 
 
-def score_frames(
+def score_frames(frames: RoundFrames, **options: Any) -> ScoredRound:
+    """Score a round's frames and add what the pages show beside the analysis (options: as below)."""
+    return score_frames_with_draws(frames, **options)[0]
+
+
+def score_frames_with_draws(
     frames: RoundFrames,
     *,
     city_names: dict[str, str],
@@ -132,11 +139,14 @@ def score_frames(
     k_min: int,
     previous: tuple[RoundResult, int] | None = None,
     **options: Any,
-) -> ScoredRound:
+) -> tuple[ScoredRound, np.ndarray]:
     """Score a round's frames and add what the pages show beside the analysis; `previous` is the result
-    and year of the city's previous round. AnalysisError when the frames cannot be scored."""
+    and year of the city's previous round. Also returns the index in each Monte Carlo draw, for ranking.
+    AnalysisError when the frames cannot be scored."""
     prev_result = previous[0] if previous else None
-    result: dict[str, Any] = score_round_frames(frames, load_framework(), k_min=k_min, previous=prev_result, **options)
+    result, draws = score_round_frames_with_draws(
+        frames, load_framework(), k_min=k_min, previous=prev_result, **options
+    )
     result["city_names"] = city_names
     result["year"] = frames.year
     result["status"] = status
@@ -144,11 +154,18 @@ def score_frames(
     result["previous"] = _summary(prev_result, previous[1]) if previous else None
     result.setdefault("change", None)
     result["annex"] = _annex(result)
-    return result  # type: ignore[return-value]
+    return result, draws  # type: ignore[return-value]
 
 
 def round_result(round_: SurveyRound, *, with_previous: bool = True, k_min: int | None = None) -> ScoredRound:
     """The analysis of one round (the `scri score` JSON), or ServiceError."""
+    return round_result_with_draws(round_, with_previous=with_previous, k_min=k_min)[0]
+
+
+def round_result_with_draws(
+    round_: SurveyRound, *, with_previous: bool = True, k_min: int | None = None
+) -> tuple[ScoredRound, np.ndarray]:
+    """:func:`round_result` and the index in each Monte Carlo draw (to rank it with other rounds)."""
     frames = round_frames(round_)
     if frames.responses.empty:
         raise ServiceError(f"round {round_.slug!r} has no complete responses yet, so there is nothing to score")
@@ -158,7 +175,7 @@ def round_result(round_: SurveyRound, *, with_previous: bool = True, k_min: int 
         previous = (round_result(prev_round, with_previous=False, k_min=k_min), prev_round.year)
     city = round_.city
     try:
-        return score_frames(
+        return score_frames_with_draws(
             frames,
             city_names={"kk": city.name_kk, "ru": city.name_ru, "en": city.name_en},
             status=round_.status,
@@ -169,9 +186,10 @@ def round_result(round_: SurveyRound, *, with_previous: bool = True, k_min: int 
         raise ServiceError(f"round {round_.slug!r} cannot be scored: {exc}") from None
 
 
-def compare_results(results: list[ScoredRound]) -> Comparison:
-    """Rank scored rounds together; each result also gets its `rank`. AnalysisError if they cannot be."""
-    ranking = rank_cities(results, load_framework())
+def compare_results(results: list[ScoredRound], draws: dict[str, np.ndarray] | None = None) -> Comparison:
+    """Rank scored rounds together, from their Monte Carlo draws (by round slug) when given; each result
+    also gets its `rank`. AnalysisError if they cannot be."""
+    ranking = rank_cities(results, load_framework(), draws=draws)
     ranks = {(c["round"], c["city"]): c for c in ranking["cities"]}
     for res in results:
         res["rank"] = (ranks.get((res["round"], res["city"])) or {}).get("rank")
@@ -182,8 +200,10 @@ def city_comparison(rounds: list[SurveyRound]) -> Comparison:
     """Results of several rounds (usually one per city) with ranks and their stability under weight noise."""
     if not rounds:
         raise ServiceError("choose at least one round to compare")
-    results = [round_result(r) for r in rounds]
+    scored = [round_result_with_draws(r) for r in rounds]
+    results = [result for result, _ in scored]
+    draws = {result["round"]: scores for result, scores in scored}
     try:
-        return compare_results(results)
+        return compare_results(results, draws)
     except AnalysisError as exc:
         raise ServiceError(f"the rounds cannot be ranked: {exc}") from None

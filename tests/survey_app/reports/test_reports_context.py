@@ -90,11 +90,18 @@ def test_summary_says_first_round_or_change(app_ctx, results):
     assert any(f"вырос на {Formats('ru').number(delta)} балла" in p for p in ru["summary"])
 
 
-def test_missing_dimension_is_named_not_zero(app_ctx, results):
-    context = city_context(results.city_result("ayagoz-2025"), "en", generated=DAY, with_charts=False)
+def test_a_dimension_with_too_little_data_is_marked_and_counts_its_gaps_at_worst(app_ctx, results):
+    result = results.city_result("ayagoz-2025")
+    context = city_context(result, "en", generated=DAY, with_charts=False)
     row = next(r for r in context["dimensions"]["rows"] if r["code"] == "environmental_sustainability")
-    assert row["missing"] and row["score"] == "no data" and "two thirds" in row["note"]
-    assert any("not enough data to score 1 dimension" in p for p in context["summary"])
+    assert row["insufficient"] and not row["missing"] and "insufficient data" in row["note"]
+    assert row["score"] == Formats("en").number(result["dimensions"]["environmental_sustainability"]["score"])
+    assert any("(insufficient data): Environmental sustainability" in p for p in context["summary"])
+    assert any("count at their worst goalpost" in p for p in context["summary"])
+    reweighted = Formats("en").number(result["scri"]["reweighted_score"])
+    assert any(f"the index would be {reweighted}" in p for p in context["summary"])
+    assert any(p.startswith("The index is provisional") for p in context["summary"])
+    assert context["scri"]["provisional"] and context["scri"]["reweighted"] == reweighted
 
 
 def test_withheld_cell_never_carries_its_value(app_ctx, results):
@@ -134,14 +141,15 @@ def test_a_round_without_ties_or_indicators_says_so(app_ctx):
     for lang in ("kk", "ru", "en"):
         context = city_context(result, lang, generated=DAY)
         _plain(context)
-        assert not context["scri"]["available"]
+        assert context["scri"]["available"] and context["scri"]["provisional"]
         assert not NAN.search(json.dumps(context))
     context = city_context(result, "en", generated=DAY)
     rows = {row["code"]: row for row in context["dimensions"]["rows"]}
-    assert rows["economic_potential"]["missing"] and "two thirds" in rows["economic_potential"]["note"]
-    assert rows["economic_potential"]["score"] == "no data"
+    # no city data: each of its values counts at the worst goalpost, the dimension says it has too little data
+    assert rows["economic_potential"]["insufficient"] and "two thirds" in rows["economic_potential"]["note"]
+    assert rows["economic_potential"]["score"] == "0.0"
     assert not context["refstd"]["available"] and not context["network"]["available"]
-    assert "could not be calculated" in context["summary"][0]
+    assert any("have no value" in p for p in context["summary"])
 
 
 def test_real_analysis_shape_is_understood(app_ctx, results):
@@ -165,7 +173,8 @@ def test_comparison_ranks_and_stability(app_ctx, results):
     shu = next(c for c in compared["ranking"]["cities"] if c["city"] == "Shu")
     assert context["ranked"][0]["stability"] == Formats("en").share(shu["rank_stability"])
     assert context["ranked"][0]["range"] == Formats("en").interval(shu["p05"], shu["p95"])
-    assert any("Environmental sustainability (Ayagoz)" in p for p in context["summary"])
+    assert any(p.startswith("Ayagoz: ") and "worst goalpost" in p for p in context["summary"])
+    assert any(p.startswith("Shu: The level is") for p in context["summary"])
     assert context["mc"] == {"n": "1,000", "noise": "25%"}
 
 

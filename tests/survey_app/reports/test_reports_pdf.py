@@ -123,9 +123,30 @@ def test_withheld_cell_and_missing_dimension_in_plain_words(city_pdfs):
     _, _, data = city_pdfs["ayagoz-en"]
     everything = _flat(" ".join(_text(data)))
     assert "first assessment round" in everything
-    assert "not scored" in everything
+    assert "insufficient data" in everything and "worst goalpost" in everything
+    assert "The index is provisional" in everything
     assert "No reference-standard rating was entered" in everything
     assert "nan" not in re.findall(r"\b\w+\b", everything.lower())
+
+
+# How each language says how sure the level is, what drives the uncertainty and where a caution applies.
+SURE_WORDS = {
+    "kk": ("талдау сценарийлерінің", "Индекске ең көп әсер ететіні", "Соболь индекстері"),
+    "ru": ("сценариев анализа неопределённости", "Сильнее всего на индекс влияет", "индексы Соболя"),
+    "en": ("of the scenarios of the uncertainty analysis", "What moves the index most is", "Sobol indices"),
+}
+
+
+def test_the_level_comes_with_its_probability_and_its_driver_in_each_language(city_pdfs):
+    for lang, words in SURE_WORDS.items():
+        result, _, data = city_pdfs[f"shu-{lang}"]
+        everything = _flat(" ".join(_text(data)))
+        for phrase in words:
+            assert _flat(phrase) in everything, (lang, phrase)
+        share = Formats(lang).share(result["uncertainty"]["levels"][result["scri"]["level"]])
+        assert _flat(share) in everything
+        low, high = (Formats(lang).number(result["uncertainty"][k]) for k in ("p05", "p95"))
+        assert _flat(low) in everything and _flat(high) in everything
 
 
 def test_comparative_pdf(compare_pdf):
