@@ -61,7 +61,9 @@ class RefStdCity(TypedDict):
     total_points: int | float
     ct_percent: float
     weighted_mean_percent: float
+    to_next_band: dict[str, float | None]  # points of S missing to the next band, per group (None: top band)
     rank: int
+    tied: bool  # shares its rank; ordered inside the tie by the weighted mean
 
 
 def _round(value: float) -> float:
@@ -173,16 +175,28 @@ def score_refstd(df: pd.DataFrame, framework: RefStdFramework) -> dict[str, list
         entry["ct_percent"] = _percent(total / framework.max_score * 100)
         weighted = math.fsum(g.coefficient * group_means[g.code] for g in framework.groups) / total_coefficient
         entry["weighted_mean_percent"] = _percent(weighted)
+        entry["to_next_band"] = {g.code: _to_next_band(group_means[g.code], framework) for g in framework.groups}
         entry["_total"] = round(total, 9)
         cities.append(entry)
 
     totals = pd.Series([c["_total"] for c in cities], dtype="float64")
     ranks = totals.rank(method="min", ascending=False)
+    shared = ranks.value_counts()
     for entry, rank in zip(cities, ranks, strict=True):
         entry["rank"] = int(rank)
+        entry["tied"] = bool(shared[rank] > 1)  # ordered inside the tie by the unbanded weighted mean
+        entry["to_next_band"] = entry.pop("to_next_band")
         del entry["_total"]
-    cities.sort(key=lambda c: (c["rank"], c["city"].casefold(), c["city"]))
+    cities.sort(key=lambda c: (c["rank"], -c["weighted_mean_percent"], c["city"].casefold(), c["city"]))
     return {"cities": cities}
+
+
+def _to_next_band(mean: float, framework: RefStdFramework) -> float | None:
+    """Percentage points from a group mean to the edge of the next band of table 2 (None in the top band):
+    a city at 59.9 is 0.1 from a 4th point."""
+    edges = [band.up_to for band in framework.bands]
+    above = [edge for edge in edges[:-1] if mean <= edge + BAND_TOLERANCE]
+    return _percent(max(above[0] - mean, 0.0)) if above else None
 
 
 def refstd_frame(result: dict[str, list[dict[str, Any]]]) -> pd.DataFrame:
@@ -200,6 +214,8 @@ def refstd_frame(result: dict[str, list[dict[str, Any]]]) -> pd.DataFrame:
         for key, value in city.items():
             if key == "areas":
                 row.update({f"area_{code}": mean for code, mean in value.items()})
+            elif key == "to_next_band":
+                row.update({f"to_next_band_{code}": gap for code, gap in value.items()})
             else:
                 row[key] = value
         rows.append(row)

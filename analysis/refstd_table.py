@@ -70,7 +70,7 @@ def _is_missing(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def parse_value(value: Any, framework: RefStdFramework) -> float:
+def parse_value(value: Any, framework: RefStdFramework, method: str | None = None) -> float:
     """The % of implementation of one indicator value.
 
     Yes/no words of the framework (any letter case: ``yes``/``no``, ``да``/``нет``, ``иә``/``жоқ``) give
@@ -83,6 +83,9 @@ def parse_value(value: Any, framework: RefStdFramework) -> float:
         The raw cell: text, a number, a boolean.
     framework
         The loaded framework (yes/no words, values and range).
+    method
+        How the framework reads the indicator: ``yes/no`` (yes/no words or 1/0, nothing else), ``percent``
+        (a number within the range, no words), or None for an indicator it does not list (either).
 
     Returns
     -------
@@ -112,6 +115,8 @@ def parse_value(value: Any, framework: RefStdFramework) -> float:
         number = float(value)
     elif isinstance(value, str):
         word = _word(value)
+        if word in framework.yes_words | framework.no_words and method == "percent":
+            raise ValueError(f"value {show_value(value)} is a yes/no word, but this indicator is a percentage")
         if word in framework.yes_words:
             return float(framework.yes_value)
         if word in framework.no_words:
@@ -131,9 +136,20 @@ def parse_value(value: Any, framework: RefStdFramework) -> float:
         raise ValueError(f"value {show_value(value)} is not yes, no or a number from {low:g} to {high:g}")
     if not math.isfinite(number):
         raise ValueError(f"value {show_value(value)} is not a finite number")
+    if method == "yes/no":
+        if number not in (0, 1):
+            raise ValueError(f"value {show_value(value)} is not yes, no, 1 or 0 (this indicator is a yes/no fact)")
+        return float(framework.yes_value if number == 1 else framework.no_value)
     if not low <= number <= high:
         raise ValueError(f"value {show_value(value)} is outside {low:g}–{high:g}")
     return number + 0.0  # -0.0 -> 0.0
+
+
+def _is_word(value: Any, framework: RefStdFramework) -> bool:
+    """A yes/no word or a spreadsheet TRUE/FALSE (not a number)."""
+    if isinstance(value, bool):
+        return True
+    return isinstance(value, str) and _word(value) in framework.yes_words | framework.no_words
 
 
 def _row_numbers(df: pd.DataFrame) -> list[Hashable]:
@@ -175,6 +191,7 @@ def tidy_table(df: pd.DataFrame, framework: RefStdFramework) -> tuple[pd.DataFra
     names: dict[str, str] = {}
     seen: dict[tuple[str, str], Hashable] = {}
     records: list[tuple[str, str, float]] = []
+    percentages: list[tuple[Hashable, float]] = []
     frame = df[[columns[c] for c in REQUIRED_COLUMNS]]
     stopped = False
     for row, (city_cell, area_cell, indicator_cell, value_cell) in zip(
@@ -198,8 +215,11 @@ def tidy_table(df: pd.DataFrame, framework: RefStdFramework) -> tuple[pd.DataFra
         indicator = _text(indicator_cell)
         if not indicator:
             here.append("indicator is empty")
+        method = framework.method_of(area, indicator) if area in areas else None
         try:
-            value = parse_value(value_cell, framework)
+            value = parse_value(value_cell, framework, method)
+            if method != "yes/no" and not _is_word(value_cell, framework):
+                percentages.append((row, value))
         except ValueError as exc:
             here.append(str(exc))
             value = math.nan
@@ -218,6 +238,12 @@ def tidy_table(df: pd.DataFrame, framework: RefStdFramework) -> tuple[pd.DataFra
         records.append((city.casefold(), area, value))
     if stopped:
         problems.append(f"checking stopped after {MAX_PROBLEMS} problems")
+    if percentages and all(v in (0, 1) for _, v in percentages) and any(v == 1 for _, v in percentages):
+        problems.append(
+            f"every percentage in the file is 0 or 1 (rows {', '.join(str(r) for r, _ in percentages[:10])}"
+            f"{', …' if len(percentages) > 10 else ''}): if these are yes/no codes, write yes or no (or 1 and 0 "
+            "for an indicator the framework lists as yes/no); as percentages, 1 would count as 1 %"
+        )
     if unknown_area:
         problems.append(f"area must be one of: {', '.join(areas)}")
     if problems:

@@ -31,6 +31,8 @@ AGGREGATION_METHODS = ("arithmetic", "geometric")
 #: What a missing city-supplied indicator counts as (the framework's `aggregation.missing`, methodology §5):
 #: its worst goalpost (the default: a city never gains by leaving data out) or nothing (re-weighted).
 MISSING_RULES = ("worst", "reweight")
+#: How a reference-standard indicator's value is read (methodology §6 point 6).
+REFSTD_METHODS = ("yes/no", "percent")
 #: The Monte Carlo of the index (the framework's `uncertainty`, methodology §8).
 UNCERTAINTY_DEFAULTS = {"draws": 1000, "seed": 2025, "weight_noise": 0.25, "goalpost_shift": 0.10}
 #: The measures of the stakeholder network a framework indicator can name.

@@ -36,10 +36,11 @@ class Group:
 
 @dataclass(frozen=True)
 class Indicator:
-    """An example indicator of an area."""
+    """An indicator of an area and how its value is read: ``yes/no`` or ``percent`` (methodology §6)."""
 
     code: str
     label: Texts
+    method: str = "yes/no"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,12 @@ class RefStdFramework:
     def area_codes(self) -> tuple[str, ...]:
         """Area codes in the order of the file."""
         return tuple(a.code for a in self.areas)
+
+    def method_of(self, area: str, indicator: str) -> str | None:
+        """How the framework reads this indicator of the area (``yes/no``, ``percent``), None when unlisted."""
+        found = self.area(area)
+        key = indicator.casefold()
+        return next((i.method for i in (found.indicators if found else ()) if i.code == key), None)
 
     def area(self, code: str) -> Area | None:
         """The area with this code, or None."""

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from ..checking import Checker
+from ..domain import REFSTD_METHODS
 from ..model import Texts
 from .model import Area, Band, Group, Indicator, RefStdFramework, normalise_word
 
@@ -244,7 +245,13 @@ class FrameworkChecker(Checker):
                 self.problem(where, f"indicator {code!r} is already listed in area {seen[code]}")
                 continue
             seen[code] = area
-            for extra in sorted(set(map(str, item)) - {"code", "label"}):
+            for extra in sorted(set(map(str, item)) - {"code", "label", "method"}):
                 self.problem(where, f"indicator {code!r} has an unknown key {extra!r}")
-            out.append(Indicator(code=code, label=self.texts(item.get("label"), where, f"label of {code!r}")))
+            method = item.get("method")
+            if method is None:
+                self.problem(where, f"indicator {code!r}: method is missing (write {' or '.join(REFSTD_METHODS)})")
+            elif method not in REFSTD_METHODS:
+                self.problem(where, f"indicator {code!r}: method {method!r} is not {' or '.join(REFSTD_METHODS)}")
+            label = self.texts(item.get("label"), where, f"label of {code!r}")
+            out.append(Indicator(code=code, label=label, method=method if method in REFSTD_METHODS else "yes/no"))
         return tuple(out)

@@ -317,6 +317,10 @@ class CityParts:
             ],
         }
 
+    def _to_next(self, data: dict, group: str) -> str:
+        gap = (data.get("to_next_band") or {}).get(group)
+        return _("top band") if gap is None else self.f.number(gap, 2)
+
     def refstd(self) -> dict:
         data = self.r["refstd"]
         if data is None:
@@ -351,6 +355,7 @@ class CityParts:
                 "label": group_titles.get(group.code) or texts(group.label, self.lang, group.code),
                 "s": self.f.percent(data[f"s_{group.code}"]),
                 "points": self.f.integer(data[f"c_{group.code}"]),
+                "next": self._to_next(data, group.code),
             }
             for group in framework.groups
         ]

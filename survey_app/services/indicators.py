@@ -56,7 +56,8 @@ def catalogue() -> dict[str, dict[str, Any]]:
                 "min": refstd.value_min,
                 "max": refstd.value_max,
                 "kind": "refstd",
-                "yesno": True,
+                "yesno": ind.method == "yes/no",
+                "method": ind.method,
                 "area": area.label,
             }
     return entries
@@ -83,10 +84,10 @@ def _number(raw: Any, info: dict) -> float | None:
     if info.get("kind") == "refstd":
         refstd = load_refstd_framework()
         word = normalise_word(text)
-        if word in refstd.yes_words:
-            return refstd.yes_value
-        if word in refstd.no_words:
-            return refstd.no_value
+        if info.get("yesno") and word in refstd.yes_words:
+            return 1.0  # a yes/no code; stored as its % of implementation once checked (_stored)
+        if info.get("yesno") and word in refstd.no_words:
+            return 0.0
     elif info.get("yesno"):
         lowered = text.casefold()
         if lowered in YES_WORDS:
@@ -105,9 +106,33 @@ def _shown(raw: Any) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
+def _stored(value: float, info: dict) -> float:
+    """A reference-standard yes/no code (1/0) as its % of implementation (100/0); other values as they are."""
+    if info.get("kind") == "refstd" and info.get("yesno"):
+        refstd = load_refstd_framework()
+        return float(refstd.yes_value if value == 1 else refstd.no_value)
+    return value
+
+
+def _coded_percentages(result: Checked, known: dict) -> None:
+    """Refuse reference-standard percentages that are all 0 or 1: 1 must never silently become 1 %."""
+    rows = [r for r in result.valid if known[r["indicator"]].get("method") == "percent"]
+    if rows and all(r["value"] in (0, 1) for r in rows) and any(r["value"] == 1 for r in rows):
+        for r in rows:
+            result.problems.append(
+                _(
+                    "row %(row)s: every percentage in the file is 0 or 1; if these are yes/no codes, write yes or "
+                    "no (a percentage indicator takes 0–100, so 1 would mean 1 %%)",
+                    row=r["row"],
+                )
+            )
+        result.bad_rows += len(rows)
+        result.valid = [r for r in result.valid if r not in rows]
+
+
 def value_problem(code: str, value: float, info: dict) -> str | None:
     """Why `value` cannot be stored for indicator `code`, or None."""
-    if info.get("kind") == "scri" and info.get("yesno") and value not in (0, 1):
+    if info.get("yesno") and value not in (0, 1):
         return _("%(value)s is not 1 (yes) or 0 (no)", value=f"{value:g}")
     low = -math.inf if info.get("min") is None else info["min"]
     high = math.inf if info.get("max") is None else info["max"]
@@ -192,8 +217,16 @@ def check_rows(frame: pd.DataFrame, user: User, default_year: int | None = None)
         raw_source = record.get("source") if has_source else None
         source = "" if _shown(raw_source) == "" else str(raw_source).strip()[:300]
         result.valid.append(
-            {"city_id": city.id, "indicator": code, "year": year, "value": value, "source": source, "row": row}
+            {
+                "city_id": city.id,
+                "indicator": code,
+                "year": year,
+                "value": _stored(value, info),
+                "source": source,
+                "row": row,
+            }
         )
+    _coded_percentages(result, known)
     if result.bad_rows > len(result.problems):
         result.problems.append(_("… and %(n)s more rows with problems", n=result.bad_rows - len(result.problems)))
     return result

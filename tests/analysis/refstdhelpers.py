@@ -23,6 +23,8 @@ CITY_KEYS = [
     "ct_percent",
     "weighted_mean_percent",
     "rank",
+    "tied",
+    "to_next_band",
 ]
 
 

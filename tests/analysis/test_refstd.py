@@ -159,19 +159,28 @@ def test_paper_ratings_61_and_35_are_not_ct_values(framework):
 # ---------------------------------------------------------------------------------- rank and shape
 
 
-def test_ties_share_a_rank_and_sort_by_name(framework):
+def test_ties_share_a_rank_and_are_ordered_by_the_weighted_mean(framework):
     rows = uniform("Shu", "60") + uniform("Ayagoz", "50") + uniform("Shalkar", "41") + uniform("Almaty", "100")
     rows += uniform("Aral", "10")
     cities = score_refstd(table(rows), framework)["cities"]
     assert [(c["city"], c["rank"], c["ct_percent"]) for c in cities] == [
         ("Almaty", 1, 100.0),
+        ("Shu", 2, 60.0),
         ("Ayagoz", 2, 60.0),
         ("Shalkar", 2, 60.0),
-        ("Shu", 2, 60.0),
         ("Aral", 5, 20.0),
     ]
-    # the tie is on Ct, not on the unbanded mean
-    assert [c["weighted_mean_percent"] for c in cities[1:4]] == [50.0, 41.0, 60.0]
+    # the tie is on Ct; inside it the unbanded mean orders the cities, and each says it is tied
+    assert [c["weighted_mean_percent"] for c in cities[1:4]] == [60.0, 50.0, 41.0]
+    assert [c["tied"] for c in cities] == [False, True, True, True, False]
+
+
+def test_points_missing_to_the_next_band(framework):
+    rows = uniform("Edge", "59.9") + uniform("Top", "90") + uniform("Border", "60")
+    cities = {c["city"]: c for c in score_refstd(table(rows), framework)["cities"]}
+    assert cities["Edge"]["to_next_band"] == {"priority": 0.1, "additional": 0.1, "ict": 0.1}
+    assert cities["Top"]["to_next_band"] == {"priority": None, "additional": None, "ict": None}
+    assert cities["Border"]["to_next_band"]["priority"] == 0.0  # at the edge: any increase earns the point
 
 
 def test_min_ranking_1_1_1_4(framework):
@@ -206,7 +215,8 @@ def test_means_are_rounded_to_two_decimals_half_up(framework):
 def test_csv_form_has_one_row_per_city_and_area_columns(framework):
     result = score_refstd(table(uniform("Shu", "70") + uniform("=cmd", "30")), framework)
     frame = refstd_frame(result)
-    expected = ["city"] + [f"area_{a}" for a in AREAS] + CITY_KEYS[2:]
+    bands = [f"to_next_band_{g}" for g in ("priority", "additional", "ict")]
+    expected = ["city"] + [f"area_{a}" for a in AREAS] + CITY_KEYS[2:-1] + bands
     assert list(frame.columns) == expected
     text = refstd_csv(result)
     back = pd.read_csv(io.StringIO(text))

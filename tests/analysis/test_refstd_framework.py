@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from analysis.refstd import score_refstd
+from analysis.refstd_table import parse_value
 from instruments.refstd import (
     DEFAULT_FRAMEWORK_FILE,
     RefStdFrameworkError,
@@ -326,7 +327,34 @@ def test_a_header_naming_a_column_twice_is_refused(tmp_path):
 def test_the_example_file_reads_and_rates(framework):
     df = read_refstd_table(ROOT / "examples" / "refstd_2019_sample.csv")
     result = score_refstd(df, framework)
-    assert [c["city"] for c in result["cities"]] == ["Altynqala", "Tasbulaq", "Zhasylkol"]
+    assert [c["city"] for c in result["cities"]] == [
+        "Altynqala",
+        "Zhasylkol",
+        "Tasbulaq",
+    ]  # tied on Ct: by the weighted mean
     assert [c["rank"] for c in result["cities"]] == [1, 2, 2]
     for city in result["cities"]:
         assert set(city["areas"]) == set(framework.area_codes)
+
+
+def test_an_indicator_without_its_method_is_named(tmp_path):
+    text = Path(DEFAULT_FRAMEWORK_FILE).read_text(encoding="utf-8").replace("        method: yes/no\n", "", 1)
+    text = text.replace("method: percent", "method: share", 1)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text, encoding="utf-8")
+    with pytest.raises(RefStdFrameworkError) as info:
+        load_refstd_framework(broken)
+    message = str(info.value)
+    assert "broken.yaml" in message and "indicator 'city_gis': method is missing (write yes/no or percent)" in message
+    assert "method 'share' is not yes/no or percent" in message
+
+
+def test_values_are_read_by_each_indicators_method():
+    fw = load_refstd_framework()
+    assert parse_value("1", fw, "yes/no") == 100.0 and parse_value(0, fw, "yes/no") == 0.0
+    assert parse_value("Иә", fw, "yes/no") == 100.0
+    with pytest.raises(ValueError, match="is not yes, no, 1 or 0"):
+        parse_value("62", fw, "yes/no")
+    with pytest.raises(ValueError, match="is a yes/no word, but this indicator is a percentage"):
+        parse_value("yes", fw, "percent")
+    assert parse_value("1", fw, "percent") == 1.0 and parse_value("1", fw) == 1.0

@@ -73,8 +73,8 @@ def test_json_rating_of_the_example_file(refstd):
     cities = data["cities"]
     assert [(c["city"], c["rank"], c["ct_percent"]) for c in cities] == [
         ("Altynqala", 1, 92.0),
+        ("Zhasylkol", 2, 56.0),  # tied on Ct, ordered by the unbanded weighted mean
         ("Tasbulaq", 2, 56.0),
-        ("Zhasylkol", 2, 56.0),
     ]
     first = cities[0]
     assert list(first) == [
@@ -90,6 +90,8 @@ def test_json_rating_of_the_example_file(refstd):
         "ct_percent",
         "weighted_mean_percent",
         "rank",
+        "tied",
+        "to_next_band",
     ]
     assert list(first["areas"]) == AREAS
     assert (first["c_priority"], first["c_additional"], first["c_ict"], first["total_points"]) == (10, 3, 10, 23)
@@ -105,7 +107,7 @@ def test_csv_rating_one_row_per_city(refstd):
     result = refstd(SAMPLE, "--format", "csv")
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [r["city"] for r in rows] == ["Altynqala", "Tasbulaq", "Zhasylkol"]
+    assert [r["city"] for r in rows] == ["Altynqala", "Zhasylkol", "Tasbulaq"]  # tied on Ct: by the weighted mean
     assert [f"area_{a}" for a in AREAS] == [k for k in rows[0] if k.startswith("area_")]
     assert rows[0]["ct_percent"] == "92.0" and rows[0]["rank"] == "1"
 

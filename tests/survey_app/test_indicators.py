@@ -28,7 +28,8 @@ BAD_FILE = (
     "Shu,open_data_portal,yes,,\n"  # 8 no year (valid with a default year)
     "Shu,broadband_households_pct,60,2025,\n"  # 9 duplicate of row 2
     "Shu,rs:urban_management:city_gis,да,2025,\n"  # 10 valid: reference standard, yes word
-    "Shu,rs:urban_management:situation_centre,101,2025,\n"  # 11 out of 0-100
+    "Shu,rs:urban_management:situation_centre,101,2025,\n"  # 11 not a yes/no code
+    "Shu,rs:education:school_broadband,101,2025,\n"  # 12 a percentage out of 0-100
 )
 EXPECTED = [
     "row 4: unknown city 'Atlantis'",
@@ -37,7 +38,8 @@ EXPECTED = [
     "row 7: 120 is outside the valid range",
     "row 8: the year is missing",
     "row 9: the same city, indicator and year as row 2",
-    "row 11: 101 is outside the valid range",
+    "row 11: 101 is not 1 (yes) or 0 (no)",
+    "row 12: 101 is outside the valid range",
 ]
 
 
@@ -116,7 +118,7 @@ def test_cli_import_is_all_or_nothing(app, runner, bad_file):
 
 def test_cli_valid_only_and_upsert(app, runner, bad_file, tmp_path):
     result = runner.invoke(args=["indicators", "import", str(bad_file), "--valid-only", "--year", "2025"])
-    assert result.exit_code == 0 and "imported 4 value(s), skipped 6 row(s)" in result.stdout
+    assert result.exit_code == 0 and "imported 4 value(s), skipped 7 row(s)" in result.stdout
     assert _values(app) == {
         ("broadband_households_pct", 2025): 64.5,
         ("pm25_annual_ugm3", 2025): 18.5,
@@ -237,3 +239,27 @@ def test_viewers_see_the_values_but_cannot_change_them(app, client, make_city):
         },
     )
     assert refused.status_code == 403 and _values(app) == {}
+
+
+def test_reference_standard_yes_no_codes_become_100_and_lone_0_1_percentages_are_refused(
+    app, runner, tmp_path, make_city
+):
+    make_city()
+    codes = tmp_path / "codes.csv"
+    codes.write_text(
+        "city,indicator,value,year\n"
+        "Shu,rs:urban_management:city_gis,1,2025\n"  # a yes/no fact coded 1: yes, 100 %
+        "Shu,rs:urban_management:situation_centre,0,2025\n"
+        "Shu,rs:education:school_broadband,1,2025\n"  # the only percentage, and it is 1
+        "Shu,rs:transport:bus_stop_displays,0,2025\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["indicators", "import", str(codes)])
+    assert result.exit_code == 2 and "every percentage in the file is 0 or 1" in result.stderr
+    assert _values(app) == {}
+    result = runner.invoke(args=["indicators", "import", str(codes), "--valid-only"])
+    assert result.exit_code == 0
+    assert _values(app) == {
+        ("rs:urban_management:city_gis", 2025): 100.0,
+        ("rs:urban_management:situation_centre", 2025): 0.0,
+    }
