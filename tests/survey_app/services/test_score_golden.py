@@ -99,3 +99,25 @@ def test_the_shape_check_finds_a_stray_or_missing_key(documents):
     del doc["sensitivity"]["score_p05"]
     with pytest.raises(AssertionError, match="score_p05"):
         _check(doc, ScoredRound, "doc")
+
+
+def test_the_demo_shows_an_honest_band_for_shu_and_reliable_constructs(documents):
+    shu = json.loads(documents["shu-2025"])
+    u = shu["uncertainty"]
+    # the band of the full Monte Carlo contains the geometric variant of the index (methodology §8)
+    assert u["p05"] <= shu["sensitivity"]["geometric_score"] <= u["p95"]
+    assert set(u["levels"]) == {"low", "medium", "high"} and sum(u["levels"].values()) == pytest.approx(1, abs=0.002)
+    assert shu["scri"]["level_probability"] == u["levels"][shu["scri"]["level"]]
+    assert u["driver"] == "aggregation" and set(u["sobol"]) >= {"respondents", "weights", "goalposts"}
+    # everyone is raked, the "prefer not to say" residents in a cell of their own (methodology §2)
+    assert shu["weighting"]["raked"] == shu["groups"]["residents"]["n"] and shu["weighting"]["not_stated"] > 0
+    # the demo's latent-trait answers give constructs the reliability of a real questionnaire
+    alphas = sorted(
+        cell["alpha"]
+        for slug in ROUNDS
+        for cells in json.loads(documents[slug])["constructs"].values()
+        for cell in cells.values()
+        if cell.get("alpha") is not None
+    )
+    assert 0.6 <= alphas[len(alphas) // 2] <= 0.9
+    assert sum(0.6 <= a <= 0.9 for a in alphas) / len(alphas) > 0.6
