@@ -214,3 +214,24 @@ def test_loading_a_file_from_disk(tmp_path, raw):
     framework = load_framework(path)
     assert framework.dimension("digital_infrastructure").weight == 2
     assert framework.file == "other.yaml"
+
+
+def test_missing_rule_and_monte_carlo_settings_are_checked(raw):
+    data = copy.deepcopy(raw)
+    data["aggregation"]["missing"] = "impute"
+    data["uncertainty"] = {"draws": 0, "seed": -1, "weight_noise": 1.5, "goalpost_shift": 0.1, "luck": 3}
+    found = problems(data)
+    expected = [
+        "test.yaml: aggregation: missing 'impute' is not one of worst, reweight",
+        "test.yaml: uncertainty: draws must be a whole number at least 1, not 0",
+        "test.yaml: uncertainty: seed must be a whole number at least 0, not -1",
+        "test.yaml: uncertainty: weight_noise must be a number in [0, 1), not 1.5",
+        "test.yaml: uncertainty: unknown key 'luck'",
+    ]
+    for message in expected:
+        assert any(p.startswith(message) for p in found), (message, found)
+
+
+def test_the_built_in_framework_counts_missing_city_data_at_worst(framework):
+    assert framework.missing == "worst"
+    assert framework.uncertainty == {"draws": 1000, "seed": 2025, "weight_noise": 0.25, "goalpost_shift": 0.10}
