@@ -100,12 +100,16 @@ def alpha_caution(flag: str | None, alpha: float | None, f: Formats) -> str:
 
 
 def pooled_caution(pooled: dict) -> str:
-    """The caution beside a construct's all-groups score: its worst α flag and the groups that carry it."""
-    flags = pooled.get("alpha_flags") or {}
+    """The caution beside a construct's all-groups score: its worst α flag and in how many of the groups used
+    (each group's own caution is beside its cell)."""
     if not pooled.get("caution"):
         return ""
-    groups = ", ".join(labels.label_of(labels.GROUPS, g) for g in flags)
-    return _("%(caution)s: %(groups)s", caution=labels.label_of(labels.ALPHA_FLAGS, pooled["caution"]), groups=groups)
+    return _(
+        "%(caution)s in %(flagged)s of %(groups)s groups",
+        caution=labels.label_of(labels.ALPHA_FLAGS, pooled["caution"]),
+        flagged=len(pooled.get("alpha_flags") or {}),
+        groups=len(pooled.get("groups") or ()),
+    )
 
 
 def interval_note(cell: dict) -> str:
