@@ -62,7 +62,14 @@ def _city_row(r: ScoredRound, info: dict, lang: str, f: Formats, levels: Levels)
         "stability": f.share(stability) if stability is not None else f.no_data,
         "rank_range": rank_range,
         "stability_text": stability_text,
-        "level_note": uncertainty.level_sentence(r["scri"], r["uncertainty"], f, levels),
+        "level_note": " ".join(
+            sentence
+            for sentence in (
+                uncertainty.level_sentence(r["scri"], r["uncertainty"], f, levels),
+                uncertainty.driver_sentence(r["uncertainty"], f),
+            )
+            if sentence
+        ),
         "missing_note": " ".join(uncertainty.missing_sentences(r["scri"], _indicator_names(lang), f)),
         "engagement": f.number(r["subscores"]["stakeholder_engagement"]),
         "governance": f.number(r["subscores"]["governance"]),
@@ -95,7 +102,13 @@ def _construct_rows(results: list[ScoredRound], f: Formats, levels: Levels) -> l
             for r in results:
                 mean = r["pooled"][code]["score"]
                 cells.append(
-                    {"score": f.number(mean), "value": mean, "missing": mean is None, "level": levels.css(mean)}
+                    {
+                        "score": f.number(mean),
+                        "value": mean,
+                        "missing": mean is None,
+                        "level": levels.css(mean),
+                        "caution": uncertainty.pooled_caution(r["pooled"][code]),
+                    }
                 )
             if any(not c["missing"] for c in cells):
                 rows.append({"code": code, "label": construct_label(code), "cells": cells})

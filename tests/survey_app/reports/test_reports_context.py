@@ -174,7 +174,7 @@ def test_comparison_ranks_and_stability(app_ctx, results):
     assert context["ranked"][0]["stability"] == Formats("en").share(shu["rank_stability"])
     assert context["ranked"][0]["range"] == Formats("en").interval(shu["p05"], shu["p95"])
     assert any(p.startswith("Ayagoz: ") and "worst goalpost" in p for p in context["summary"])
-    assert any(p.startswith("Shu: The level is") for p in context["summary"])
+    assert any(p.startswith("Shu: The level is") and "What moves the index most" in p for p in context["summary"])
     assert context["mc"] == {"n": "1,000", "noise": "25%"}
 
 
