@@ -14,10 +14,12 @@ plain, JSON-ready dict (no numpy types, no NaN; a missing value is None beside a
   constructs, bootstrap intervals and the blend in ``subscore_details``. Like a dimension, a sub-score is
   missing when fewer than 2/3 (``min_coverage``) of its constructs have a score;
 - ``network``: density, E-I index, nodes, edges, degree and betweenness per actor, sectors left out;
-- ``scri``, ``dimensions``, ``indicators``: the index, its dimensions and indicators with coverage;
-- ``sensitivity``: Monte Carlo over the weights (median, 5–95 %), the geometric-mean variant;
-  ``bootstrap``: respondents resampled within groups (percentile intervals of sub-scores, pooled constructs
-  and the index);
+- ``scri``, ``dimensions``, ``indicators``: the index under the framework's rule for missing city data
+  (``worst`` by default), the re-weighted score beside it, coverage, provisional and insufficient-data marks;
+- ``uncertainty``: the Monte Carlo of methodology §8 (respondents re-raked, weights, aggregation, goalposts,
+  missing values drawn together: median, 5–95 %, level probabilities, Sobol indices); ``sensitivity``: its
+  range under the names of the contract, and the geometric-mean variant; ``bootstrap``: respondents
+  resampled within groups and re-raked (percentile intervals of sub-scores, pooled constructs and the index);
 - ``change``: against a previous round's result, when given.
 
 **Intersectoral coordination and the network.** The survey construct ``intersectoral_coordination`` and
@@ -61,7 +63,11 @@ method
 previous
     The result of an earlier round of the same city, for ``change``.
 n_draws, noise, n_boot, seed
-    Monte Carlo draws over the weights, their noise (±25 %), bootstrap draws (0: none), seed.
+    Monte Carlo draws and the weight noise (default: the framework's ``uncertainty``, 1000 and ±25 %), the
+    bootstrap replicates of the respondents (0: none; the Monte Carlo then keeps them as they are), the seed.
+vary
+    The input groups the Monte Carlo varies (default all five: respondents, weights, aggregation, goalposts,
+    missing); ``()`` collapses its range to the nominal score.
 confidence
     Coverage of the intervals.
 item_details
@@ -73,7 +79,8 @@ RoundResult
     JSON-ready (:mod:`analysis.result`): ``round``, ``city``, ``scri``, ``dimensions``, ``indicators``,
     ``groups``, ``weighting``,
     ``constructs``, ``pooled``, ``items``, ``subscores``, ``subscore_details``, ``network``,
-    ``sensitivity``, ``bootstrap``, ``framework``, ``k_min`` and, with ``previous``, ``change``.
+    ``sensitivity``, ``uncertainty``, ``bootstrap``, ``framework``, ``k_min`` and, with ``previous``,
+    ``change``.
 
 Raises
 ------
