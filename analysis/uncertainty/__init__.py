@@ -6,6 +6,9 @@ re-raked), the weights (each × U(0.75, 1.25)), the aggregation (arithmetic or g
 and reports the median, the 5–95 % range, the probability of each level, the ranks of several cities from
 the same draws, and first-order and total Sobol indices of the five input groups.
 
+The stakeholder network is not resampled: its ties describe relations between organisations, reported once,
+so the network indicators keep their values in every draw (their goalposts and weights still vary).
+
 Modules: ``draws`` (the draws and the index under them), ``sobol`` (the estimators), ``city`` (one city's
 summary), ``ranks`` (rank distributions).
 """
