@@ -137,7 +137,7 @@ def group_item_scores(prepared: PreparedSurvey, confidence: float = 0.95) -> pd.
     -------
     DataFrame
         One row per (item, group) where the item is asked of the group: ``construct``, ``kind``, ``score``,
-        ``ci_low``, ``ci_high``, ``n``, ``n_effective``.
+        ``ci_low``, ``ci_high``, ``n``, ``n_effective`` and ``ci_reason`` (why there is no interval).
     """
     p = prepared
     kinds = p.items["kind"].to_numpy(dtype=object)
@@ -148,13 +148,13 @@ def group_item_scores(prepared: PreparedSurvey, confidence: float = 0.95) -> pd.
             n = int(stats["n"][0, local])
             sw, sw2 = float(stats["sw"][0, local]), float(stats["sw2"][0, local])
             mean = float(stats["mean"][0, local]) if n else None
-            ci = None
+            ci, why = None, None
             if mean is not None:
                 if kinds[j] == "yesno":
                     low, high = wilson_interval(min(max(mean / 100.0, 0.0), 1.0), sw * sw / sw2, confidence)
                     ci = (low * 100.0, high * 100.0)
                 else:
-                    ci, _ = t_interval(mean, n, sw, float(stats["ssw2"][0, local]), confidence)
+                    ci, why = t_interval(mean, n, sw, float(stats["ssw2"][0, local]), confidence)
             rows.append(
                 {
                     "item": p.items.index[j],
@@ -166,9 +166,9 @@ def group_item_scores(prepared: PreparedSurvey, confidence: float = 0.95) -> pd.
                     "ci_high": ci[1] if ci else None,
                     "n": n,
                     "n_effective": sw * sw / sw2 if sw2 > 0 else 0.0,
+                    "ci_reason": why,
                 }
             )
-    table = pd.DataFrame(
-        rows, columns=["item", "group", "construct", "kind", "score", "ci_low", "ci_high", "n", "n_effective"]
-    )
+    columns = ["item", "group", "construct", "kind", "score", "ci_low", "ci_high", "n", "n_effective", "ci_reason"]
+    table = pd.DataFrame(rows, columns=columns)
     return table.set_index(["item", "group"])

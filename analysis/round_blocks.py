@@ -100,6 +100,8 @@ def items_block(prepared: PreparedSurvey, table: pd.DataFrame, k_min: int, confi
             }
             if cell["score"] is None:
                 cell["missing"] = {"score": "nobody answered"}
+            elif cell["ci95"] is None and row["ci_reason"]:
+                cell["missing"] = {"ci95": row["ci_reason"]}
         else:
             cell = {"construct": row["construct"], "suppressed": True, "n": int(row["n"])}
         out.setdefault(item, {})[group] = cell

@@ -369,3 +369,17 @@ def test_answer_dtypes_and_text_response_ids(framework, dtype):
     out = score_round(responses, answers, items, framework, n_boot=10, n_draws=10)
     assert out["constructs"]["trust"]["business"]["score"] == 50.0
     assert out["constructs"]["trust"]["business"]["n"] == 5
+
+
+def test_a_group_that_answers_alike_has_no_interval_and_says_why(framework):
+    responses = pd.DataFrame({"response_id": range(1, 6), "group": ["business"] * 5})
+    items = pd.DataFrame(
+        {"construct": ["trust", "trust"], "kind": ["likert", "likert"], "k": [5, 5], "reverse": [False, False]},
+        index=["business.t1", "business.t2"],
+    )
+    answers = pd.DataFrame({"business.t1": [4] * 5, "business.t2": [4] * 5}, index=range(1, 6))
+    out = score_round(responses, answers, items, framework, n_boot=0, n_draws=20)
+    cell = out["constructs"]["trust"]["business"]
+    assert cell["score"] == 75.0 and cell["ci95"] is None
+    assert cell["missing"]["ci95"].startswith("not estimable (no variation)")
+    assert out["items"]["business.t1"]["business"]["missing"]["ci95"].startswith("not estimable (no variation)")
