@@ -26,7 +26,15 @@ def alpha_matrix(parts: CityParts) -> dict:
                 cells.append({"text": parts.withheld_short, "withheld": True})
             else:
                 alpha = cell.get("alpha") if cell is not None else None
-                cells.append({"text": parts.f.number(alpha, 2) if alpha is not None else "—", "withheld": False})
+                flag = cell.get("alpha_flag") if cell is not None else None
+                cells.append(
+                    {
+                        "text": parts.f.number(alpha, 2) if alpha is not None else "—",
+                        "withheld": False,
+                        "flag": flag or "",
+                        "caution": labels.label_of(labels.ALPHA_FLAGS, flag) if flag else "",
+                    }
+                )
         if any(not c["withheld"] and c["text"] != "—" for c in cells):
             rows.append({"label": construct_label(code), "cells": cells})
     return {"groups": [group_label(g) for g in groups], "rows": rows}

@@ -219,3 +219,19 @@ def test_any_real_result_gives_plain_text_without_nan(app_ctx, sizes, readiness,
     context = comparison_context(compare_results([result, other]), lang, generated=DAY, with_charts=False)
     _plain(context)
     assert not NAN.search(json.dumps(context, ensure_ascii=False))
+
+
+def test_every_unreliable_alpha_carries_its_caution(app_ctx, results):
+    result = results.city_result("shu-2025")
+    context = city_context(result, "en", generated=DAY, with_charts=False)
+    flagged = {
+        (code, group)
+        for code, cells in result["constructs"].items()
+        for group, cell in cells.items()
+        if cell.get("alpha_flag")
+    }
+    assert flagged
+    annex_flags = [c["flag"] for row in context["annex"]["alpha_matrix"]["rows"] for c in row["cells"] if c.get("flag")]
+    assert len(annex_flags) == len(flagged)
+    cells = [c for row in context["engagement"]["rows"] + context["governance"]["rows"] for c in row["cells"]]
+    assert any(c.get("caution", "").startswith("low reliability (α ") for c in cells)
