@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from instruments.domain import GROUPS, ROUND_SLUG_RE
@@ -140,7 +140,7 @@ def start_response(survey: Survey, submission_id: str, language: str, token: str
         current_section=0,
     )
     if invitation is not None:
-        invitation.started_at = invitation_mark(survey, invitation)
+        _claim(survey, invitation)
         if not survey.round.anonymous:
             response.invitation_id = invitation.id
     db.session.add(response)
@@ -150,6 +150,25 @@ def start_response(survey: Survey, submission_id: str, language: str, token: str
         db.session.rollback()
         return start_response(survey, submission_id, language, None)
     return response, resume
+
+
+def _claim(survey: Survey, invitation: Invitation) -> None:
+    """Mark the invitation started in one conditional UPDATE, so of several browsers posting the consent at
+    once exactly one gets it (the others find it started: RespondentError 403, nothing stored)."""
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.started_at.is_(None),
+            Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(started_at=invitation_mark(survey, invitation))
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise RespondentError(403, "token_used")
 
 
 def find_response(survey: Survey, resume_token: str | None) -> Response | None:

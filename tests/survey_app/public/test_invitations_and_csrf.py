@@ -75,3 +75,33 @@ def test_missing_or_wrong_csrf_token_is_refused_and_nothing_stored(app, mini_rou
         body = response.get_data(as_text=True)
         assert "Your form has expired" in body and "Traceback" not in body
     assert stored() == []
+
+
+def test_an_invitation_posted_by_several_browsers_at_once_starts_one_response(app, mini_round, stored):
+    import threading
+
+    from conftest import SUBMISSION_RE, Respondent
+
+    mini_round(access="invitation")
+    token, _ = _invite(app)
+    browsers = [Respondent(app.test_client(), "/s/mini-2025/residents") for _ in range(4)]
+    forms = []
+    for browser in browsers:
+        browser.get(f"?lang=en&t={token}")
+        forms.append({"submission_id": SUBMISSION_RE.search(browser.page).group(1), "consent": "yes", "t": token})
+    barrier = threading.Barrier(len(browsers))
+    statuses = [None] * len(browsers)
+
+    def consent(i):
+        barrier.wait()
+        statuses[i] = browsers[i].post("", forms[i]).status_code
+
+    threads = [threading.Thread(target=consent, args=(i,)) for i in range(len(browsers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [302, 403, 403, 403], statuses
+    assert len(stored()) == 1
+    refused = [b.page for b, s in zip(browsers, statuses, strict=True) if s == 403]
+    assert all("Invitation already used" in page and "Traceback" not in page for page in refused)
