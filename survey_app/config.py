@@ -94,7 +94,9 @@ def load(instance_path: str) -> dict:
         "SCRI_ENV": env,
         "SECRET_KEY": secret_key(instance_path, production),
         "SQLALCHEMY_DATABASE_URI": database_uri(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a failed statement's values (answers, token hashes, submission ids) never reach an
+        # error message or a log line.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         # The largest body any endpoint accepts (uploads); public forms have a lower limit.
         "MAX_CONTENT_LENGTH": _env_int("SCRI_MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
         "SCRI_MAX_FORM_BYTES": _env_int("SCRI_MAX_FORM_BYTES", 64 * 1024),

@@ -77,6 +77,10 @@ def _refuse(exc: svc.RespondentError):
             _("This invitation has already been used to answer the questionnaire. Each invitation can be used once."),
         ),
         "mismatch": (_("Bad request"), _("The form does not belong to this questionnaire.")),
+        "elsewhere": (
+            _("Already started in another browser"),
+            _("This questionnaire was started in another browser. Please open the link again to start your own."),
+        ),
     }
     title, message = messages.get(exc.reason, messages["unknown"])
     abort_with(exc.status, title, message)
@@ -165,7 +169,8 @@ def start(slug: str, group: str):
         if not 16 <= len(submission_id) <= 64:
             abort(400)
         try:
-            response, resume = svc.start_response(survey, submission_id, current_language(), token)
+            issued_here = submission_id in session.get("issued", [])
+            response, resume = svc.start_response(survey, submission_id, current_language(), token, issued_here)
         except svc.RespondentError as exc:
             _refuse(exc)
         if survey.group.access == "invitation" and token:
@@ -191,7 +196,13 @@ def _invitation_for_token(token: str):
     return svc.db.session.scalar(select(svc.Invitation).where(svc.Invitation.token_hash == hash_token(token)))
 
 
+#: Submission ids this browser was given (in its signed session), so that only it may resume their response.
+ISSUED_KEEP = 10
+
+
 def _consent_page(survey: svc.Survey, token: str | None, submission_id: str, error: str | None = None):
+    issued = [i for i in session.get("issued", []) if i != submission_id][-(ISSUED_KEEP - 1) :]
+    session["issued"] = [*issued, submission_id]
     return render_template(
         "public/consent.html",
         survey=survey,

@@ -119,13 +119,21 @@ def resume_token(submission_id: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def start_response(survey: Survey, submission_id: str, language: str, token: str | None) -> tuple[Response, str]:
-    """Create the response (or return the one this submission id already made) and its new resume token."""
+def start_response(
+    survey: Survey, submission_id: str, language: str, token: str | None, issued_here: bool = False
+) -> tuple[Response, str]:
+    """Create the response (or return the one this submission id already made) and its resume token.
+
+    An existing response's token goes only to the browser that was given its submission id (``issued_here``):
+    another browser posting the same id is refused (RespondentError 403 "elsewhere").
+    """
     existing = db.session.scalar(select(Response).where(Response.client_submission_id == submission_id))
     resume = resume_token(submission_id)
     if existing is not None:
         if existing.round_id != survey.round.id or existing.group != survey.group.group:
             raise RespondentError(400, "mismatch")
+        if not issued_here:
+            raise RespondentError(403, "elsewhere")
         return existing, resume
     apply_schedule(survey.round)  # stored with the first answer of a round that opened on schedule
     invitation = check_invitation(survey, token)
@@ -148,7 +156,7 @@ def start_response(survey: Survey, submission_id: str, language: str, token: str
         db.session.commit()
     except IntegrityError:  # the same first page sent twice at once
         db.session.rollback()
-        return start_response(survey, submission_id, language, None)
+        return start_response(survey, submission_id, language, None, issued_here)
     return response, resume
 
 

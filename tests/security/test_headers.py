@@ -181,3 +181,21 @@ def test_production_sends_hsts_and_secure_cookies(monkeypatch, tmp_path):
     response = app.test_client().get("/healthz")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     assert_security_headers("/healthz", response)
+
+
+def test_a_failed_statement_never_carries_its_values(app, make_city):
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from survey_app.extensions import db
+    from survey_app.models import City
+
+    secret = "resident-answer-that-must-not-be-logged"
+    with app.app_context():
+        make_city()
+        slug = db.session.scalars(db.select(City.slug)).first()
+        with pytest.raises(IntegrityError) as info:
+            db.session.execute(insert(City).values(slug=slug, name_en=secret, name_ru=secret, name_kk=secret))
+        db.session.rollback()
+    message = str(info.value)
+    assert secret not in message and "hidden due to hide_parameters" in message

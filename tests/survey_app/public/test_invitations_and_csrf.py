@@ -78,23 +78,27 @@ def test_missing_or_wrong_csrf_token_is_refused_and_nothing_stored(app, mini_rou
 
 
 def test_an_invitation_posted_by_several_browsers_at_once_starts_one_response(app, mini_round, stored):
+    import re
     import threading
-
-    from conftest import SUBMISSION_RE, Respondent
 
     mini_round(access="invitation")
     token, _ = _invite(app)
-    browsers = [Respondent(app.test_client(), "/s/mini-2025/residents") for _ in range(4)]
-    forms = []
+    browsers = [app.test_client() for _ in range(4)]
+    forms, pages = [], [""] * len(browsers)
     for browser in browsers:
-        browser.get(f"?lang=en&t={token}")
-        forms.append({"submission_id": SUBMISSION_RE.search(browser.page).group(1), "consent": "yes", "t": token})
+        page = browser.get(f"/s/mini-2025/residents?lang=en&t={token}").get_data(as_text=True)
+        field = {
+            name: re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
+            for name in ("csrf_token", "submission_id")
+        }
+        forms.append({**field, "consent": "yes", "t": token})
     barrier = threading.Barrier(len(browsers))
     statuses = [None] * len(browsers)
 
     def consent(i):
         barrier.wait()
-        statuses[i] = browsers[i].post("", forms[i]).status_code
+        response = browsers[i].post("/s/mini-2025/residents", data=forms[i])
+        statuses[i], pages[i] = response.status_code, response.get_data(as_text=True)
 
     threads = [threading.Thread(target=consent, args=(i,)) for i in range(len(browsers))]
     for thread in threads:
@@ -103,5 +107,26 @@ def test_an_invitation_posted_by_several_browsers_at_once_starts_one_response(ap
         thread.join()
     assert sorted(statuses) == [302, 403, 403, 403], statuses
     assert len(stored()) == 1
-    refused = [b.page for b, s in zip(browsers, statuses, strict=True) if s == 403]
+    refused = [page for page, status in zip(pages, statuses, strict=True) if status == 403]
     assert all("Invitation already used" in page and "Traceback" not in page for page in refused)
+
+
+def _consent_form(client, query="?lang=en"):
+    page = client.get(f"/s/mini-2025/residents{query}").get_data(as_text=True)
+    fields = ("csrf_token", "submission_id")
+    return {name: page.split(f'name="{name}" value="')[1].split('"')[0] for name in fields} | {"consent": "yes"}
+
+
+def test_a_second_browser_posting_the_same_submission_gets_no_resume_token(app, mini_round, stored):
+    mini_round()
+    first = app.test_client()
+    form = _consent_form(first)
+    response = first.post("/s/mini-2025/residents", data=form)
+    assert response.status_code == 302 and "scri_resume" in response.headers.get("Set-Cookie", "")
+    again = first.post("/s/mini-2025/residents", data=form)  # the same browser sends the form again
+    assert again.status_code == 302 and again.location.endswith("/p/1")  # it carries on, it is not refused
+    other = app.test_client()
+    stolen = other.post("/s/mini-2025/residents", data={**_consent_form(other), "submission_id": form["submission_id"]})
+    assert stolen.status_code == 403 and "scri_resume" not in stolen.headers.get("Set-Cookie", "")
+    assert "Already started in another browser" in stolen.get_data(as_text=True)
+    assert len(stored()) == 1
