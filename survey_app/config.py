@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from instruments.domain import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -112,4 +113,21 @@ def load(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,
         "LANGUAGES": LANGUAGES,
         **mail_settings(),
+        **link_settings(),
     }
+
+
+def link_settings() -> dict:
+    """``SCRI_BASE_URL`` (scheme, host, optional port and path prefix) for every link that leaves the site, and
+    ``SCRI_ALLOWED_HOSTS``: its host plus ``SCRI_TRUSTED_HOSTS`` (comma-separated); a request for any other host
+    is refused with 400. Neither set (development): links use the request's address and any host is served."""
+    raw = os.environ.get("SCRI_BASE_URL", "").strip()
+    hosts = [h.strip().lower() for h in os.environ.get("SCRI_TRUSTED_HOSTS", "").split(",") if h.strip()]
+    base = None
+    if raw:
+        parsed = urlsplit(raw)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.query or parsed.fragment:
+            raise ConfigError(f"SCRI_BASE_URL must be an http(s) address such as https://scri.example.kz, not {raw!r}")
+        base = f"{parsed.scheme}://{parsed.netloc}{parsed.path.rstrip('/')}/"
+        hosts.insert(0, parsed.hostname.lower())
+    return {"SCRI_BASE_URL": base, "SCRI_ALLOWED_HOSTS": list(dict.fromkeys(hosts)) or None}

@@ -1,8 +1,8 @@
-"""Security headers on every response."""
+"""Security on every request: the Host checked against the allowed hosts, and the security headers."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -20,8 +20,25 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def _host_name(host: str) -> str:
+    """The host of a Host header without its port (``[::1]:8000`` → ``::1``), lower-case."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
 def register_security(app: Flask) -> None:
-    """Add CSP (no inline script), frame denial, no sniffing and a strict referrer policy."""
+    """Refuse hosts outside ``SCRI_ALLOWED_HOSTS``; add CSP (no inline script), frame denial, no sniffing and a
+    strict referrer policy."""
+
+    def check_host() -> Response | None:
+        allowed = app.config.get("SCRI_ALLOWED_HOSTS")
+        if allowed and _host_name(request.host) not in allowed:
+            return Response("Unknown host.\n", status=400, mimetype="text/plain")
+        return None
+
+    app.before_request_funcs.setdefault(None, []).insert(0, check_host)
 
     @app.after_request
     def set_security_headers(response: Response) -> Response:

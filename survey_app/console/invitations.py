@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from ..errors import abort_with
 from ..extensions import db
+from ..links import site_root
 from ..models import Invitation
 from ..services import invitations, mail
 from ..services.errors import ServiceError
@@ -56,7 +57,7 @@ def round_invitations(slug: str):
             if not form.count.data:
                 raise ServiceError(_("Give a number of invitations or a file."))
             rows = [{"organisation": "", "sector": "", "email": ""} for _i in range(form.count.data)]
-        return invitations.issue(round_, form.group.data, rows, request.host_url, actor=current_user)
+        return invitations.issue(round_, form.group.data, rows, site_root(), actor=current_user)
 
     outcome = run(issue)
     if not outcome.ok:
@@ -84,7 +85,7 @@ def invitation_links(slug: str, fmt: str):
     if not EmptyForm().validate_on_submit():
         abort_with(400)
     try:
-        issued = invitations.from_tokens(round_, request.form.getlist("t"), request.host_url)
+        issued = invitations.from_tokens(round_, request.form.getlist("t"), site_root())
     except ServiceError as exc:
         abort_with(400, _("Bad request"), str(exc))
     groups = {i.group for i in issued}
@@ -144,7 +145,7 @@ def invitation_remind(slug: str):
     group = request.form.get("group", "")
     if not EmptyForm().validate_on_submit() or group not in {g.group for g in round_.groups} or not mail.enabled():
         abort_with(400)
-    outcome = run(lambda: mail.send_reminders(round_, group, request.host_url, actor=current_user))
+    outcome = run(lambda: mail.send_reminders(round_, group, site_root(), actor=current_user))
     if not outcome.ok:
         return redirect(url_for("console.invitation_list", slug=slug))
     results = outcome.value

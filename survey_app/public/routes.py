@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..errors import abort_with
 from ..i18n import current_language
+from ..links import external_url
 from ..services import ratelimit
 from . import bp
 from . import services as svc
@@ -328,7 +329,7 @@ def _resume_url(survey: svc.Survey) -> str | None:
     token = request.cookies.get(_resume_cookie(survey.group.group))
     if not token:
         return None
-    return url_for("public.resume", slug=survey.round.slug, group=survey.group.group, token=token, _external=True)
+    return external_url("public.resume", slug=survey.round.slug, group=survey.group.group, token=token)
 
 
 @bp.route("/s/<slug>/<group>/review", methods=["GET", "POST"])

@@ -199,3 +199,42 @@ def test_a_failed_statement_never_carries_its_values(app, make_city):
         db.session.rollback()
     message = str(info.value)
     assert secret not in message and "hidden due to hide_parameters" in message
+
+
+def test_links_that_leave_the_site_use_the_base_url_not_the_host_header(app, make_round, client):
+    make_round(slug="links-2025", groups=("residents",))
+    app.config["SCRI_BASE_URL"] = "https://scri.example.kz/"
+    try:
+        with app.test_request_context("/", headers={"Host": "evil.example"}):
+            from survey_app.links import external_url
+
+            link = external_url("public.resume", slug="links-2025", group="residents", token="abc")
+    finally:
+        app.config["SCRI_BASE_URL"] = None
+    assert link == "https://scri.example.kz/s/links-2025/residents/resume/abc"
+
+
+def test_a_request_for_an_untrusted_host_is_refused(app, client):
+    app.config["SCRI_ALLOWED_HOSTS"] = ["scri.example.kz", "::1"]
+    try:
+        evil = client.get("/s/none/residents", headers={"Host": "evil.example"})
+        good = client.get("/healthz", headers={"Host": "scri.example.kz:443"})
+        ipv6 = client.get("/healthz", headers={"Host": "[::1]:8000"})
+    finally:
+        app.config["SCRI_ALLOWED_HOSTS"] = None
+    assert evil.status_code == 400 and "evil.example" not in evil.get_data(as_text=True)
+    assert good.status_code == 200 and ipv6.status_code == 200
+
+
+def test_the_base_url_setting_is_checked(monkeypatch):
+    from survey_app.config import ConfigError, link_settings
+
+    monkeypatch.setenv("SCRI_BASE_URL", "https://scri.example.kz/ru/")
+    monkeypatch.setenv("SCRI_TRUSTED_HOSTS", "10.0.0.5, scri.example.kz")
+    assert link_settings() == {
+        "SCRI_BASE_URL": "https://scri.example.kz/ru/",
+        "SCRI_ALLOWED_HOSTS": ["scri.example.kz", "10.0.0.5"],
+    }
+    monkeypatch.setenv("SCRI_BASE_URL", "scri.example.kz")
+    with pytest.raises(ConfigError, match="SCRI_BASE_URL must be an http"):
+        link_settings()
