@@ -20,6 +20,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+#: Paths whose pages must not be stored by a browser or a cache.
+NO_STORE_PREFIXES = ("/s/", "/console", "/api/", "/results/")
+
+
 def _host_name(host: str) -> str:
     """The host of a Host header without its port (``[::1]:8000`` → ``::1``), lower-case."""
     host = host.strip().lower()
@@ -49,6 +53,10 @@ def register_security(app: Flask) -> None:
         # Invitation and resume tokens travel in URLs: never leak them to other sites.
         headers.setdefault("Referrer-Policy", "no-referrer")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        # Questionnaire pages carry a respondent's answers and the console a city's data: never kept by a
+        # browser or a shared cache (a phone passed to the next person, the back button after logging out).
+        if request.path.startswith(NO_STORE_PREFIXES):
+            headers.setdefault("Cache-Control", "no-store, private")
         if app.config.get("SCRI_ENV") == "production":
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

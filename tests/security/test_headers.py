@@ -238,3 +238,16 @@ def test_the_base_url_setting_is_checked(monkeypatch):
     monkeypatch.setenv("SCRI_BASE_URL", "scri.example.kz")
     with pytest.raises(ConfigError, match="SCRI_BASE_URL must be an http"):
         link_settings()
+
+
+def test_pages_with_answers_or_city_data_are_never_stored(app, make_round, client):
+    make_round(slug="cache-2025", groups=("residents",))
+    questionnaire = client.get("/s/cache-2025/residents?lang=en")
+    login = client.get("/console/login")
+    health = client.get("/healthz")
+    style = client.get("/static/css/reports.css")
+    style.close()
+    assert questionnaire.status_code == 200 and "no-store" in questionnaire.headers["Cache-Control"]
+    assert "no-store" in login.headers["Cache-Control"]
+    assert "no-store" not in style.headers.get("Cache-Control", "") and style.status_code == 200
+    assert health.status_code == 200
