@@ -130,3 +130,11 @@ def test_a_second_browser_posting_the_same_submission_gets_no_resume_token(app, 
     assert stolen.status_code == 403 and "scri_resume" not in stolen.headers.get("Set-Cookie", "")
     assert "Already started in another browser" in stolen.get_data(as_text=True)
     assert len(stored()) == 1
+
+
+def test_a_refused_respondent_reads_words_not_an_http_code(app, mini_round):
+    mini_round(access="invitation")
+    for lang, words in (("ru", "Код ошибки"), ("kk", "Қате коды"), ("en", "Error code")):
+        page = app.test_client().get(f"/s/mini-2025/residents?lang={lang}")
+        body = page.get_data(as_text=True)
+        assert page.status_code == 403 and words not in body and "403" not in body.split("<main", 1)[-1]
