@@ -136,6 +136,9 @@ def test_resident_answers_in_kazakh_closes_the_tab_and_resumes(app, make_city, n
     again.get_by_role("button", name="Сақтау және тексеру").click()
     again.wait_for_url("**/review", wait_until="domcontentloaded")
     shot(again, "review-kk")
+    change = again.get_by_role("link", name="Жауаптарды өзгерту").first  # a verb, not "Өзгеріс" (a noun)
+    box = change.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44, box
     again.get_by_role("button", name="Жауаптарымды жіберу").click()
     again.wait_for_url("**/thanks", wait_until="domcontentloaded")
     assert again.locator("h1").inner_text() == "Рахмет!"
