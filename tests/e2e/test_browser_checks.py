@@ -201,3 +201,23 @@ def test_coordinator_downloads_the_city_report_pdf(app, runner, new_phone, live_
         text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(data)).pages)
         assert name in text, f"{lang}: the city name is not in the PDF"
         assert download_info.value.suggested_filename.endswith(f"-{lang}.pdf")
+
+
+def test_a_choice_limit_is_kept_in_the_browser(app, make_city, new_phone, live_server):
+    _seed_round(app, make_city)
+    page = new_phone("en-US").new_page()
+    page.goto("/s/checks-2025/residents?lang=en")
+    page.locator("input[name=consent]").check()
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url("**/p/1", wait_until="domcontentloaded")
+    page.locator("#q-uses_egov input[value='no']").check()
+    page.locator("#f-years").fill("3")
+    page.locator("button[value=next]").click()
+    page.wait_for_url("**/p/2", wait_until="domcontentloaded")
+    boxes = page.locator("#q-channels input[type=checkbox]")
+    assert page.locator("#q-channels").inner_text().count("Choose up to 2.") == 1  # the hint once
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    assert boxes.nth(2).is_disabled() and boxes.nth(3).is_disabled()
+    boxes.nth(0).uncheck()
+    assert boxes.nth(2).is_enabled()

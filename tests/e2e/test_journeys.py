@@ -43,6 +43,12 @@ sections:
     questions:
       - {{code: comment, type: text, max_length: 200,
          label: {{kk: "Ұсынысыңыз", ru: "Ваше предложение", en: "Your suggestion"}}}}
+      - {{code: channels, type: multiple, max_choices: 2,
+         label: {{kk: "Жаңалықтарды қайдан білесіз?", ru: "Откуда вы узнаёте новости?", en: "Where do you get news?"}},
+         choices: [{{code: tv, label: {{kk: "Теледидар", ru: "Телевидение", en: "TV"}}}},
+                   {{code: web, label: {{kk: "Интернет", ru: "Интернет", en: "Internet"}}}},
+                   {{code: friends, label: {{kk: "Таныстар", ru: "Знакомые", en: "Friends"}}}},
+                   {{code: akimat, label: {{kk: "Әкімдік", ru: "Акимат", en: "Akimat"}}}}]}}
 """
 
 

@@ -13,6 +13,17 @@
     var update = function () { out.textContent = area.value.length + " / " + area.maxLength; };
     area.addEventListener("input", update);
   });
+  /* A choice limit: once the limit is reached the other boxes are disabled (the server checks it again). */
+  document.querySelectorAll(".choices[data-max]").forEach(function (group) {
+    var limit = parseInt(group.getAttribute("data-max"), 10);
+    var boxes = group.querySelectorAll("input[type=checkbox]");
+    var update = function () {
+      var checked = group.querySelectorAll("input[type=checkbox]:checked").length;
+      boxes.forEach(function (box) { box.disabled = !box.checked && checked >= limit; });
+    };
+    boxes.forEach(function (box) { box.addEventListener("change", update); });
+    update();
+  });
   if (!form) { return; }
   var earlier = {};
   try { earlier = JSON.parse(form.getAttribute("data-earlier") || "{}"); } catch (e) { earlier = {}; }
