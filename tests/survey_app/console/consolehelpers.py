@@ -31,7 +31,8 @@ def _count(app, model, *where) -> int:
 
 def _audit_actions(app, action: str) -> list[AuditEvent]:
     with app.app_context():
-        rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
+        # In the order they were written (PostgreSQL returns rows in no set order without ORDER BY).
+        rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)).all()
         db.session.expunge_all()
         return rows
 
