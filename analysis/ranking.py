@@ -10,7 +10,7 @@ import numpy as np
 from .errors import AnalysisError, quote_some
 from .result import RankedCity, Ranking, plain, rounded
 from .scri import framework_spec
-from .uncertainty import Settings, city_monte_carlo, rank_distribution, shared_draws
+from .uncertainty import city_monte_carlo, framework_settings, rank_distribution, shared_draws
 from .uncertainty_inputs import inputs_from_result
 
 __all__ = ["rank_cities"]
@@ -68,13 +68,7 @@ def rank_cities(
     method = method or spec.method
     keys = _result_keys(results)
     nominal = {k: _nominal(res) for k, res in zip(keys, results, strict=True)}
-    own = spec.uncertainty
-    settings = Settings(
-        draws=own["draws"] if n_draws is None else n_draws,
-        seed=own["seed"] if seed is None else seed,
-        weight_noise=own["weight_noise"] if noise is None else noise,
-        goalpost_shift=own["goalpost_shift"],
-    )
+    settings = framework_settings(spec.uncertainty, n_draws, seed, noise)
     resampled = draws is not None
     if draws is None:
         shared = shared_draws(spec, settings)

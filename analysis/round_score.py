@@ -140,7 +140,7 @@ from .round_weights import round_weights
 from .scri import compute_index, framework_spec, indicator_values
 from .subscores import network_part, round_network, subscore_draws
 from .suppression import DEFAULT_K_MIN, check_k_min, mark_suppressed, pooled_scores
-from .uncertainty import INPUT_GROUPS, Settings, city_monte_carlo
+from .uncertainty import city_monte_carlo, framework_settings
 from .uncertainty_inputs import city_inputs
 from .weighting import DEFAULT_CAP
 
@@ -197,7 +197,7 @@ def score_round_with_draws(
     """:func:`score_round` and the index in each Monte Carlo draw (N,), for ranking several cities together."""
     spec = framework_spec(framework)
     k_min, method = check_k_min(k_min), _method(method, spec, n_boot)
-    settings = _settings(spec, n_draws, noise, seed, vary)
+    settings = framework_settings(spec.uncertainty, n_draws, seed, noise, vary)
     frame = check_responses(responses)
     weights, weighting, design = round_weights(frame, census_margins, raking_group, weight_cap, strict_weighting)
     prepared = prepare_survey(frame, answers, items, weights=weights, known_constructs=spec.constructs)
@@ -244,18 +244,6 @@ def score_round_with_draws(
     result["framework"] = framework_block(spec, method)
     result["k_min"] = k_min
     return plain(result), mc.scores
-
-
-def _settings(spec, n_draws, noise, seed, vary) -> Settings:
-    """The Monte Carlo settings: the framework's, with the options given in their place."""
-    own = spec.uncertainty
-    return Settings(
-        draws=own["draws"] if n_draws is None else n_draws,
-        seed=own["seed"] if seed is None else seed,
-        weight_noise=own["weight_noise"] if noise is None else noise,
-        goalpost_shift=own["goalpost_shift"],
-        vary=frozenset(INPUT_GROUPS if vary is None else vary),
-    )
 
 
 def _method(method: str | None, spec, n_boot: Any) -> str:

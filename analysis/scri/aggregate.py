@@ -166,14 +166,9 @@ def paired_index(
 
 def nominal_scores(spec: FrameworkSpec, x: np.ndarray, method: str) -> np.ndarray:
     """The index of each row of `x` (rows × indicators, 0–100, NaN missing) with the framework's own weights."""
-    return _index_core(
-        x,
-        spec.indicators["weight"].to_numpy()[None, :],
-        spec.dimensions["weight"].to_numpy()[None, :],
-        spec.membership,
-        method,
-        spec.min_coverage,
-    )["score"][0]
+    ind_w = np.broadcast_to(spec.indicators["weight"].to_numpy(), x.shape)
+    dim_w = np.broadcast_to(spec.dimensions["weight"].to_numpy(), (len(x), len(spec.dimensions)))
+    return paired_index(x, ind_w, dim_w, spec.membership, method, spec.min_coverage)
 
 
 def compute_index(

@@ -24,6 +24,7 @@ from .draws import (
     Settings,
     SharedDraws,
     city_scores,
+    framework_settings,
     shared_draws,
 )
 from .ranks import rank_distribution
@@ -42,6 +43,7 @@ __all__ = [
     "SharedDraws",
     "city_monte_carlo",
     "city_scores",
+    "framework_settings",
     "level_shares",
     "rank_distribution",
     "shared_draws",

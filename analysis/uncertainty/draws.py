@@ -27,6 +27,7 @@ __all__ = [
     "Settings",
     "SharedDraws",
     "city_scores",
+    "framework_settings",
     "shared_draws",
 ]
 
@@ -60,6 +61,23 @@ class Settings:
         unknown = set(self.vary) - set(INPUT_GROUPS)
         if unknown:
             raise AnalysisError(f"unknown input group(s) {sorted(unknown)}; known: {', '.join(INPUT_GROUPS)}")
+
+
+def framework_settings(
+    uncertainty: dict,
+    draws: int | None = None,
+    seed: int | None = None,
+    weight_noise: float | None = None,
+    vary=None,
+) -> Settings:
+    """The framework's Monte Carlo settings (its ``uncertainty`` section), with the options given in their place."""
+    return Settings(
+        draws=uncertainty["draws"] if draws is None else draws,
+        seed=uncertainty["seed"] if seed is None else seed,
+        weight_noise=uncertainty["weight_noise"] if weight_noise is None else weight_noise,
+        goalpost_shift=uncertainty["goalpost_shift"],
+        vary=frozenset(INPUT_GROUPS if vary is None else vary),
+    )
 
 
 @dataclass(frozen=True)
