@@ -66,4 +66,7 @@ def create_app(config: dict | None = None, *, migrations: bool = True) -> Flask:
 
     register_cli(app)
     register_security(app)
+    from .services.ratelimit import trust_proxies
+
+    trust_proxies(app)
     return app

@@ -102,8 +102,13 @@ def load(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": _env_int("SCRI_MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
         "SCRI_MAX_FORM_BYTES": _env_int("SCRI_MAX_FORM_BYTES", 64 * 1024),
         "SCRI_K_MIN": _env_int("SCRI_K_MIN", 5),
+        # Questionnaire POSTs a minute per respondent (their device cookie or response), new responses a minute
+        # per device, and a ceiling per client address high enough for a town behind one carrier address.
         "SCRI_SUBMIT_RATE_LIMIT": _env_int("SCRI_SUBMIT_RATE_LIMIT", 120),
-        "SCRI_LOGIN_RATE_LIMIT": _env_int("SCRI_LOGIN_RATE_LIMIT", 10),
+        "SCRI_START_RATE_LIMIT": _env_int("SCRI_START_RATE_LIMIT", 10),
+        "SCRI_ADDRESS_RATE_LIMIT": _env_int("SCRI_ADDRESS_RATE_LIMIT", 3000),
+        "SCRI_LOGIN_RATE_LIMIT": _env_int("SCRI_LOGIN_RATE_LIMIT", 30),
+        "SCRI_TRUSTED_PROXIES": trusted_proxies(),
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -115,6 +120,14 @@ def load(instance_path: str) -> dict:
         **mail_settings(),
         **link_settings(),
     }
+
+
+def trusted_proxies() -> int:
+    """``SCRI_TRUSTED_PROXIES``: how many reverse proxies (nginx, a TLS terminator) stand in front of the app."""
+    hops = _env_int("SCRI_TRUSTED_PROXIES", 0)
+    if not 0 <= hops <= 5:
+        raise ConfigError(f"SCRI_TRUSTED_PROXIES must be the number of proxies in front of the app (0-5), not {hops}")
+    return hops
 
 
 def link_settings() -> dict:

@@ -67,6 +67,8 @@ def _make_app(database_url: str, instance):
             "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
             "SCRI_SUBMIT_RATE_LIMIT": 100000,
             "SCRI_LOGIN_RATE_LIMIT": 100000,
+            "SCRI_START_RATE_LIMIT": 100000,
+            "SCRI_ADDRESS_RATE_LIMIT": 100000,
         }
     )
     with app.app_context():

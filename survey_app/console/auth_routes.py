@@ -1,4 +1,4 @@
-"""Sign-in and sign-out (Flask-Login sessions; argon2 passwords; throttled per account and per address)."""
+"""Sign-in and sign-out (Flask-Login sessions, argon2 passwords, a back-off per account and source)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..errors import abort_with
 from ..extensions import db
 from ..services import audit, ratelimit
+from ..services.login_backoff import seconds_to_wait
 from ..services.users import authenticate
 from . import bp
 from .forms import EmptyForm, LoginForm
@@ -38,9 +39,10 @@ def login():
     status = 200
     if form.validate_on_submit():
         limit = current_app.config["SCRI_LOGIN_RATE_LIMIT"]
-        if not ratelimit.hit("login", ratelimit.client_address(request), limit):
+        address = ratelimit.client_address(request)
+        if not ratelimit.hit("login", address, limit):
             abort_with(429)
-        user = authenticate(form.email.data, form.password.data)
+        user = authenticate(form.email.data, form.password.data, address)
         if user is not None:
             lang = session.get("lang")
             session.clear()  # a fresh session for the signed-in account
@@ -48,14 +50,20 @@ def login():
                 session["lang"] = lang
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
-        # One message for an unknown address, a wrong password and a locked account.
-        flash(
-            _(
-                "The e-mail or password is not right, or the account is locked for a few minutes after "
-                "repeated failures."
-            ),
-            "error",
-        )
+        # One message for an unknown address and a wrong password; a back-off is keyed on what was typed,
+        # known account or not, so saying how long to wait gives nothing away.
+        wait = seconds_to_wait((form.email.data or "").strip().lower(), address)
+        if wait:
+            flash(
+                _(
+                    "The e-mail or password is not right. After several failed attempts, please wait "
+                    "%(seconds)s seconds before trying again.",
+                    seconds=wait,
+                ),
+                "error",
+            )
+        else:
+            flash(_("The e-mail or password is not right."), "error")
         status = 401
     elif request.method == "POST":
         status = 400

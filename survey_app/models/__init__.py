@@ -2,24 +2,25 @@
 
 from .audit import AuditEvent
 from .city import City
-from .guard import DeviceClaim, RateBucket
+from .guard import LoginThrottle, RateBucket
 from .indicator import IndicatorValue
 from .instrument import Instrument
 from .invitation import Invitation
-from .response import Answer, Response
+from .response import RESPONSE_MODES, Answer, Response
 from .round import RoundGroup, SurveyRound
 from .user import ROLES, ApiToken, User, user_city
 
 __all__ = [
+    "RESPONSE_MODES",
     "ROLES",
     "Answer",
     "ApiToken",
     "AuditEvent",
     "City",
-    "DeviceClaim",
     "IndicatorValue",
     "Instrument",
     "Invitation",
+    "LoginThrottle",
     "RateBucket",
     "Response",
     "RoundGroup",

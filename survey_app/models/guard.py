@@ -1,28 +1,26 @@
-"""Server-side protections for public links: per-device claims and rate-limit buckets."""
+"""Server-side protections: rate-limit buckets and sign-in back-off."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from ._base import UTCDateTime, utcnow
 
 
-class DeviceClaim(db.Model):
-    """One open-link response per device and group: sha256 of the device key, never the key itself."""
+class LoginThrottle(db.Model):
+    """Consecutive failed sign-ins of one account from one source (or of the account from anywhere), and
+    until when the next attempt waits: a growing back-off, never a lock a stranger can set off."""
 
-    __tablename__ = "device_claim"
-    __table_args__ = (UniqueConstraint("round_id", "group", "device_hash"),)
+    __tablename__ = "login_throttle"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="CASCADE"))
-    group: Mapped[str] = mapped_column(String(32))
-    device_hash: Mapped[str] = mapped_column(String(64))
-    response_id: Mapped[int | None] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    wait_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class RateBucket(db.Model):

@@ -19,6 +19,8 @@ from ..extensions import db
 from ._base import UTCDateTime, utcnow
 
 RESPONSE_STATUSES = ("partial", "complete")
+#: How an answer sheet reached the database: answered online, typed in from paper, or asked by an interviewer.
+RESPONSE_MODES = ("web", "paper", "interviewer")
 
 
 class Response(db.Model):
@@ -41,6 +43,14 @@ class Response(db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    mode: Mapped[str] = mapped_column(String(16), default="web", server_default="web")
+    # sha256 of the browser's device cookie (several people may answer on one phone: kept, flagged) and a
+    # 24-bit keyed tag of the client address (enough to see a burst, too coarse to name an address).
+    device_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    address_tag: Mapped[str | None] = mapped_column(String(8))
+    # Set by a coordinator: the response is kept but left out of every score (reversible, audited).
+    excluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    exclusion_reason: Mapped[str | None] = mapped_column(Text)
 
     answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
 

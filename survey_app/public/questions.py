@@ -174,3 +174,29 @@ def form_value(question: Question, value: Any) -> dict[str, Any]:
     if question.type == "decimal":
         return {question.code: [_fmt(value)]}
     return {question.code: [str(value)]}
+
+
+def tie_frequency_labels() -> dict[str, str]:
+    """How often, in the respondent's language (the same words the ties question offers)."""
+    return {"rarely": _("Once or twice a year"), "monthly": _("About monthly"), "weekly": _("Weekly or more often")}
+
+
+def answer_text(question: Question, value: Any, localized: Callable[[Any], str]) -> str:
+    """A stored answer as the respondent would read it back on the review page."""
+    if value is None:
+        return ""
+    if question.type in ("likert", "single"):
+        choice = question.choice(str(value))
+        return localized(choice.label) if choice else str(value)
+    if question.type == "multiple":
+        return "; ".join(localized(c.label) for c in question.choices if c.code in value)
+    if question.type == "yesno":
+        return {"yes": _("Yes"), "no": _("No"), "dont_know": _("Don't know")}.get(value, str(value))
+    if question.type == "ties":
+        often = tie_frequency_labels()
+        return "; ".join(
+            f"{localized(c.label)}: {often.get(value[c.code], '')}" for c in question.choices if c.code in value
+        )
+    if question.type == "decimal":
+        return _fmt(value)
+    return str(value)

@@ -9,16 +9,18 @@ from flask import abort, current_app, make_response, redirect, render_template, 
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from instruments.domain import LANGUAGES
+
 from ..errors import abort_with
-from ..i18n import current_language
+from ..i18n import current_language, localized
 from ..links import external_url
 from ..services import ratelimit
 from . import bp
 from . import services as svc
-from .questions import field_names, form_value, parse_answer
+from .questions import answer_text, field_names, form_value, parse_answer
 
 DEVICE_COOKIE = "scri_device"
-CONTROL_FIELDS = {"csrf_token", "action", "submission_id", "t"}
+CONTROL_FIELDS = {"csrf_token", "action", "submission_id", "t", "asked"}
 
 
 @bp.url_value_preprocessor
@@ -123,9 +125,20 @@ def _with_device_cookie(response):
     return response
 
 
-def _rate_limit() -> None:
-    limit = current_app.config["SCRI_SUBMIT_RATE_LIMIT"]
-    if not ratelimit.hit("submit", ratelimit.client_address(request), limit):
+def _rate_limit(survey: svc.Survey, starting: bool = False) -> None:
+    """Throttle floods, not people: buckets per respondent (device cookie, else the response's resume cookie),
+    new responses per device, and only a high ceiling per address, which a town may share behind one NAT."""
+    config = current_app.config
+    address = ratelimit.client_address(request)
+    device = _device_key()
+    respondent = device or request.cookies.get(_resume_cookie(survey.group.group)) or "address:" + address
+    checks = [
+        ("address", address, config["SCRI_ADDRESS_RATE_LIMIT"]),
+        ("respondent", respondent, config["SCRI_SUBMIT_RATE_LIMIT"]),
+    ]
+    if starting:  # a client that drops its device cookie shares one small bucket per address
+        checks.append(("start", device or "address:" + address, config["SCRI_START_RATE_LIMIT"]))
+    if not ratelimit.hit_all(checks):
         abort(429)
 
 
@@ -149,16 +162,9 @@ def start(slug: str, group: str):
     response = _current(survey)
     if response is not None:
         return redirect(_next_step(survey, response))
-    if svc.device_has_answered(survey, _device_key()):
-        return render_template(
-            "public/message.html",
-            survey=survey,
-            title=_("Thank you, you have already answered"),
-            message=_("Answers from this device have already been received for this survey."),
-        )
     token = request.values.get("t") or None
     if request.method == "POST":
-        _rate_limit()
+        _rate_limit(survey, starting=True)
         if request.form.get("consent") != "yes":
             return _consent_page(
                 survey,
@@ -171,7 +177,8 @@ def start(slug: str, group: str):
             abort(400)
         try:
             issued_here = submission_id in session.get("issued", [])
-            response, resume = svc.start_response(survey, submission_id, current_language(), token, issued_here)
+            origin = svc.Origin(device_key=_device_key(), address=ratelimit.client_address(request))
+            response, resume = svc.start_response(survey, submission_id, current_language(), token, issued_here, origin)
         except svc.RespondentError as exc:
             _refuse(exc)
         if survey.group.access == "invitation" and token:
@@ -211,6 +218,7 @@ def _consent_page(survey: svc.Survey, token: str | None, submission_id: str, err
         submission_id=submission_id,
         error=error,
         sections=len(survey.instrument.sections),
+        answered_here=svc.device_responses(survey, _device_key()),
     )
 
 
@@ -274,7 +282,7 @@ def section(slug: str, group: str, number: int):
     answers = svc.stored_answers(response, survey.instrument)
     if request.method == "GET":
         return _section_page(survey, response, number, answers, None, {})
-    _rate_limit()
+    _rate_limit(survey)
     allowed = set(CONTROL_FIELDS)
     for question in current.questions:
         allowed |= field_names(question)
@@ -285,20 +293,18 @@ def section(slug: str, group: str, number: int):
             _("The form contained answers to questions this page does not ask. Please reload the page and try again."),
         )
     action = request.form.get("action", "next")
-    merged = {k: v for k, v in answers.items() if k not in {q.code for q in current.questions}}
-    errors: dict[str, str] = {}
-    for question in current.questions:
-        if not svc.visible(question, merged):
-            continue
-        value, error = parse_answer(question, request.form)
-        if error:
-            errors[question.code] = error
-        elif value is not None:
-            merged[question.code] = value
-        elif question.required and action != "back":
-            errors[question.code] = _("This question needs an answer.")
+    language = action[5:] if action.startswith("lang:") and action[5:] in LANGUAGES else None
+    merged, errors = _read_page(current, answers, lenient=action == "back" or language is not None)
+    if language:  # the language switch saves what is typed so far (anything invalid is left out)
+        svc.save_answers(response, survey.instrument, merged, number - 1)
+        return redirect(_section_url(survey, number) + "?lang=" + language)
+    follow_ups = action != "back" and bool(_follow_ups(current, merged))
     if errors:
-        return _section_page(survey, response, number, merged, request.form, errors), 422
+        return _section_page(survey, response, number, merged, request.form, errors, follow_ups), 422
+    if follow_ups:
+        # Without JavaScript the follow-ups of this page's answers were not on it: ask them now.
+        svc.save_answers(response, survey.instrument, merged, number - 1)
+        return _section_page(survey, response, number, merged, request.form, {}, follow_ups=True)
     svc.save_answers(response, survey.instrument, merged, number if action != "back" else number - 1)
     if action == "back":
         return redirect(
@@ -309,7 +315,43 @@ def section(slug: str, group: str, number: int):
     return redirect(_section_url(survey, number + 1))
 
 
-def _section_page(survey, response, number, answers, form, errors):
+def _read_page(current, answers: dict, lenient: bool) -> tuple[dict, dict[str, str]]:
+    """The answers with this page's replaced by what was posted, and the errors: none for a missing answer
+    when `lenient` (going back or switching language keeps what is there without insisting), nor for a
+    follow-up the page did not show (it is asked next, see ``_follow_ups``)."""
+    merged = {k: v for k, v in answers.items() if k not in {q.code for q in current.questions}}
+    shown = _shown(current)
+    errors: dict[str, str] = {}
+    for question in current.questions:
+        if not svc.visible(question, merged):
+            continue
+        value, error = parse_answer(question, request.form)
+        if error and not lenient:
+            errors[question.code] = error
+        elif value is not None and not error:
+            merged[question.code] = value
+        elif question.required and not lenient and question.code in shown:
+            errors[question.code] = _("This question needs an answer.")
+    return merged, errors
+
+
+def _shown(current) -> set[str]:
+    """The questions the browser showed: ``asked`` is the server's first rendering, or the script's when it
+    runs; a client that does not say is taken to have shown them all."""
+    if "asked" not in request.form:
+        return {q.code for q in current.questions}
+    return set(request.form["asked"].split())
+
+
+def _follow_ups(current, merged: dict) -> list[str]:
+    """Questions of this page that this page's answers opened and that the page did not show."""
+    shown = _shown(current)
+    return [
+        q.code for q in current.questions if q.code not in shown and q.code not in merged and svc.visible(q, merged)
+    ]
+
+
+def _section_page(survey, response, number, answers, form, errors, follow_ups=False):
     current = survey.instrument.sections[number - 1]
     items, earlier_json = _questions_context(survey, current, answers, form, errors)
     return render_template(
@@ -321,6 +363,8 @@ def _section_page(survey, response, number, answers, form, errors):
         items=items,
         errors=errors,
         earlier_json=earlier_json,
+        asked=" ".join(item["q"].code for item in items if item["visible"]),
+        follow_ups=follow_ups,
         resume_url=_resume_url(survey),
     )
 
@@ -344,17 +388,11 @@ def review(slug: str, group: str):
     answers = svc.stored_answers(response, survey.instrument)
     gap = svc.missing_required(survey.instrument, answers)
     if request.method == "POST":
-        _rate_limit()
+        _rate_limit(survey)
         if gap is not None:
             return redirect(_section_url(survey, gap + 1))
         invitation_id = (session.get("invitations") or {}).get(str(response.id))
-        if not svc.complete_response(survey, response, _device_key(), invitation_id):
-            return render_template(
-                "public/message.html",
-                survey=survey,
-                title=_("Thank you, you have already answered"),
-                message=_("Answers from this device have already been received for this survey."),
-            )
+        svc.complete_response(survey, response, invitation_id)
         return redirect(url_for("public.thanks", slug=slug, group=group))
     summary = []
     for index, sec in enumerate(survey.instrument.sections, start=1):
@@ -365,6 +403,9 @@ def review(slug: str, group: str):
                 "title": sec.title,
                 "answered": sum(q.code in answers for q in asked),
                 "asked": len(asked),
+                "answers": [
+                    {"label": q.label, "text": answer_text(q, answers.get(q.code), localized)} for q in asked
+                ],
             }
         )
     return render_template(
@@ -383,4 +424,15 @@ def thanks(slug: str, group: str):
     response = _current(survey)
     if response is None or response.status != "complete":
         return redirect(url_for("public.start", slug=slug, group=group))
-    return render_template("public/thanks.html", survey=survey)
+    return render_template("public/thanks.html", survey=survey, another=survey.group.access == "open")
+
+
+@bp.post("/s/<slug>/<group>/another")
+def another(slug: str, group: str):
+    """ "Someone else wants to answer on this phone": forget this browser's response and start a new one."""
+    survey = _survey(slug, group)
+    if survey.group.access != "open":
+        return redirect(url_for("public.start", slug=slug, group=group))
+    response = make_response(redirect(url_for("public.start", slug=slug, group=group)))
+    response.delete_cookie(_resume_cookie(group), path=_cookie_path(slug, group))
+    return response

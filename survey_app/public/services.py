@@ -1,4 +1,4 @@
-"""Respondent-side database changes: start, save a page, complete; tokens, resume links and device claims."""
+"""Respondent-side database changes: start, save a page, complete; tokens, resume links, device marks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from instruments.domain import GROUPS, ROUND_SLUG_RE
@@ -20,7 +20,7 @@ from instruments.relevance import evaluate
 
 from ..auth import hash_token
 from ..extensions import db
-from ..models import Answer, DeviceClaim, Invitation, Response, RoundGroup, SurveyRound
+from ..models import Answer, Invitation, Response, RoundGroup, SurveyRound
 from ..models._base import utcnow
 from ..services.answers import decode, encode
 from ..services.instruments import instrument_definition
@@ -88,20 +88,29 @@ def check_invitation(survey: Survey, token: str | None) -> Invitation | None:
     return invitation
 
 
-def device_has_answered(survey: Survey, device_key: str | None) -> bool:
-    """True when this device already completed this open-link survey."""
+def device_responses(survey: Survey, device_key: str | None) -> int:
+    """How many complete responses this device already gave in this open-link group (several people may
+    share a phone: each may answer, and the analyst sees the responses flagged)."""
     if survey.group.access != "open" or not device_key:
-        return False
+        return 0
     return (
         db.session.scalar(
-            select(DeviceClaim.id).where(
-                DeviceClaim.round_id == survey.round.id,
-                DeviceClaim.group == survey.group.group,
-                DeviceClaim.device_hash == hash_token(device_key),
+            select(func.count(Response.id)).where(
+                Response.round_id == survey.round.id,
+                Response.group == survey.group.group,
+                Response.device_hash == hash_token(device_key),
+                Response.status == "complete",
             )
         )
-        is not None
+        or 0
     )
+
+
+def address_tag(address: str) -> str:
+    """A 24-bit keyed tag of the client address: equal for one address, shared by ~256 IPv4 addresses each, so
+    a burst from one address shows while the address itself cannot be read back."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"address|{address}".encode(), hashlib.sha256).hexdigest()[:6]
 
 
 def invitation_mark(survey: Survey, invitation: Invitation):
@@ -119,8 +128,22 @@ def resume_token(submission_id: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
+@dataclass
+class Origin:
+    """Where a new response comes from: its device cookie and client address (both stored only hashed)."""
+
+    device_key: str | None = None
+    address: str | None = None
+    mode: str = "web"
+
+
 def start_response(
-    survey: Survey, submission_id: str, language: str, token: str | None, issued_here: bool = False
+    survey: Survey,
+    submission_id: str,
+    language: str,
+    token: str | None,
+    issued_here: bool = False,
+    origin: Origin | None = None,
 ) -> tuple[Response, str]:
     """Create the response (or return the one this submission id already made) and its resume token.
 
@@ -147,6 +170,12 @@ def start_response(
         resume_token_hash=hash_token(resume),
         current_section=0,
     )
+    origin = origin or Origin()
+    response.mode = origin.mode
+    if origin.device_key:
+        response.device_hash = hash_token(origin.device_key)
+    if origin.address:
+        response.address_tag = address_tag(origin.address)
     if invitation is not None:
         _claim(survey, invitation)
         if not survey.round.anonymous:
@@ -156,7 +185,7 @@ def start_response(
         db.session.commit()
     except IntegrityError:  # the same first page sent twice at once
         db.session.rollback()
-        return start_response(survey, submission_id, language, None, issued_here)
+        return start_response(survey, submission_id, language, None, issued_here, origin)
     return response, resume
 
 
@@ -247,35 +276,10 @@ def missing_required(instrument: InstrumentDef, answers: dict[str, Any]) -> int 
     return None
 
 
-def complete_response(survey: Survey, response: Response, device_key: str | None, invitation_id: int | None) -> bool:
-    """Mark the response complete (idempotent); False when this device already completed the survey."""
+def complete_response(survey: Survey, response: Response, invitation_id: int | None) -> None:
+    """Mark the response complete (idempotent: a repeated submit changes nothing)."""
     if response.status == "complete":
-        return True
-    if survey.group.access == "open" and device_key:
-        db.session.add(
-            DeviceClaim(
-                round_id=survey.round.id,
-                group=survey.group.group,
-                device_hash=hash_token(device_key),
-                response_id=response.id,
-            )
-        )
-        try:
-            db.session.flush()
-        except IntegrityError:
-            db.session.rollback()
-            db.session.refresh(response)
-            if response.status == "complete":  # the same submit arrived twice at once
-                return True
-            owner = db.session.scalar(
-                select(DeviceClaim.response_id).where(
-                    DeviceClaim.round_id == survey.round.id,
-                    DeviceClaim.group == survey.group.group,
-                    DeviceClaim.device_hash == hash_token(device_key),
-                )
-            )
-            if owner != response.id:
-                return False
+        return
     updated = db.session.execute(
         Response.__table__.update()
         .where(Response.id == response.id, Response.status == "partial")
@@ -287,4 +291,3 @@ def complete_response(survey: Survey, response: Response, device_key: str | None
             invitation.used_at = invitation_mark(survey, invitation)
     db.session.commit()
     db.session.refresh(response)
-    return True

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -12,13 +11,11 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import ROLES, City, User
 from ..models._base import utcnow
-from . import audit
+from . import audit, login_backoff
 from .errors import ServiceError
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,185}\.[^@\s]{2,63}$")
 MIN_PASSWORD = 10
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
 _hasher = PasswordHasher()
 # A hash to verify against when the e-mail is unknown, so both cases take the same time.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
@@ -58,16 +55,25 @@ def _burn_time(password: str) -> None:
         pass
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with this e-mail and password; failures count towards a temporary lock.
+def authenticate(email: str, password: str, address: str = "") -> User | None:
+    """The active user with this e-mail and password; failures make the next attempt from `address` wait.
 
     Every failure is in the audit log (an unknown address too, under the address typed); the caller shows
-    one message for all of them, so a visitor cannot tell an unknown address from a wrong password or a lock.
+    one message for all of them, so a visitor cannot tell an unknown address from a wrong password. While a
+    back-off runs the password is not even checked (see ``login_backoff``).
     """
     email = (email or "").strip().lower()
     user = db.session.scalar(select(User).where(User.email == email)) if email else None
+    if login_backoff.seconds_to_wait(email, address):
+        _burn_time(password)
+        audit.record(
+            "login.failure", user=user, actor=None if user else email[:254] or "?", details={"reason": "back-off"}
+        )
+        db.session.commit()
+        return None
     if user is None or not user.active:
         _burn_time(password)
+        login_backoff.record_failure(email, address)
         audit.record(
             "login.failure",
             user=user,
@@ -76,39 +82,27 @@ def authenticate(email: str, password: str) -> User | None:
         )
         db.session.commit()
         return None
-    now = utcnow()
-    if user.locked_until is not None and user.locked_until > now:
-        _burn_time(password)
-        audit.record("login.failure", user=user, details={"reason": "locked"})
-        db.session.commit()
-        return None
     try:
         _hasher.verify(user.password_hash, password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        details = {"reason": "wrong password", "failures": user.failed_logins}
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
-            details["locked_minutes"] = LOCK_MINUTES
+        wait = login_backoff.record_failure(email, address)
+        details = {"reason": "wrong password", **({"wait_seconds": wait} if wait else {})}
         audit.record("login.failure", user=user, details=details)
         db.session.commit()
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
+    login_backoff.clear(email, address)
+    user.last_login_at = utcnow()
     audit.record("login.success", user=user)
     db.session.commit()
     return user
 
 
 def set_password(user: User, password: str, actor: User | None = None) -> None:
-    """Replace an account's password and lift a lock; `actor` is the admin doing it (None: the command line)."""
+    """Replace an account's password and end its sign-in back-off; `actor` is the admin (None: command line)."""
     if len(password or "") < MIN_PASSWORD:
         raise ServiceError(f"the password must have at least {MIN_PASSWORD} characters")
     user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
+    login_backoff.clear(user.email)
     audit.record("user.password", user=actor, obj=user, details={"email": user.email})

@@ -48,17 +48,18 @@ def csrf_of(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
-def start_response(client, slug="sec-2025", group="residents", token=None, lang="en"):
+def start_response(client, slug="sec-2025", group="residents", token=None, lang="en", remote_addr="127.0.0.1"):
     """Accept the consent page; returns the first section's path."""
     query = f"?lang={lang}" + (f"&t={token}" if token else "")
-    page = client.get(f"/s/{slug}/{group}{query}")
+    environ = {"REMOTE_ADDR": remote_addr}
+    page = client.get(f"/s/{slug}/{group}{query}", environ_base=environ)
     assert page.status_code == 200, page.status_code
     html = page.get_data(as_text=True)
     submission = re.search(r'name="submission_id" value="([^"]+)"', html).group(1)
     data = {"csrf_token": csrf_of(html), "submission_id": submission, "consent": "yes"}
     if token:
         data["t"] = token
-    response = client.post(f"/s/{slug}/{group}", data=data)
+    response = client.post(f"/s/{slug}/{group}", data=data, environ_base=environ)
     assert response.status_code in (302, 303), response.status_code
     return response.headers["Location"]
 

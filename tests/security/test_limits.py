@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from sechelpers import PASSWORD, csrf_of, start_response
@@ -13,7 +14,8 @@ pytestmark = pytest.mark.security
 @pytest.fixture
 def limits(app):
     """Set rate limits for one test and put the suite's generous ones back afterwards."""
-    saved = {k: app.config[k] for k in ("SCRI_SUBMIT_RATE_LIMIT", "SCRI_LOGIN_RATE_LIMIT")}
+    names = ("SCRI_SUBMIT_RATE_LIMIT", "SCRI_START_RATE_LIMIT", "SCRI_ADDRESS_RATE_LIMIT", "SCRI_LOGIN_RATE_LIMIT")
+    saved = {k: app.config[k] for k in names}
 
     def set_limits(**values):
         app.config.update(values)
@@ -75,7 +77,7 @@ def test_a_body_that_lies_about_its_length_is_refused(client, every_type_round):
     assert response.status_code in (400, 413)
 
 
-def test_public_submits_are_rate_limited_per_address(client, every_type_round, limits):
+def test_public_submits_are_limited_per_respondent_not_per_address(app, client, every_type_round, limits):
     every_type_round()
     first = start_response(client)
     limits(SCRI_SUBMIT_RATE_LIMIT=3)
@@ -89,11 +91,43 @@ def test_public_submits_are_rate_limited_per_address(client, every_type_round, l
     refused = client.post(first, data={"csrf_token": token, "uses": "no", "action": "next"})
     assert refused.status_code == 429
     assert "Please wait a minute" in refused.get_data(as_text=True)
+    # A neighbour behind the same address (another phone, its own cookies) is not affected.
+    neighbour = app.test_client()
+    second = start_response(neighbour)
+    assert neighbour.get(second).status_code == 200
+
+
+def test_an_address_ceiling_stops_a_flood_from_fresh_devices(app, every_type_round, limits):
+    every_type_round()
+    limits(SCRI_ADDRESS_RATE_LIMIT=5)
+    codes = []
+    for _ in range(8):  # a script that starts each time with fresh cookies, from one address
+        fresh = app.test_client()
+        page = fresh.get("/s/sec-2025/residents?lang=en").get_data(as_text=True)
+        sub = re.search(r'name="submission_id" value="([^"]+)"', page).group(1)
+        data = {"csrf_token": csrf_of(page), "submission_id": sub, "consent": "yes"}
+        codes.append(fresh.post("/s/sec-2025/residents", data=data).status_code)
+    assert codes[:5] == [302] * 5 and codes[5:] == [429] * 3, codes
     # Another address is not affected.
-    other = client.post(
-        first, data={"csrf_token": token, "uses": "no", "action": "next"}, environ_base={"REMOTE_ADDR": "10.1.2.3"}
-    )
-    assert other.status_code in (302, 303)
+    other = app.test_client()
+    assert start_response(other, remote_addr="10.1.2.3")
+
+
+def test_a_client_dropping_its_device_cookie_is_throttled(app, client, every_type_round, limits):
+    every_type_round()
+    limits(SCRI_START_RATE_LIMIT=4)
+    codes = []
+    for _ in range(7):
+        client.delete_cookie("scri_device", path="/s/")
+        page = client.get("/s/sec-2025/residents?lang=en").get_data(as_text=True)
+        client.delete_cookie("scri_device", path="/s/")
+        sub = re.search(r'name="submission_id" value="([^"]+)"', page).group(1)
+        data = {"csrf_token": csrf_of(page), "submission_id": sub, "consent": "yes"}
+        codes.append(client.post("/s/sec-2025/residents", data=data).status_code)
+        client.delete_cookie("scri_resume_residents", path="/s/sec-2025/residents")
+    assert codes == [302] * 4 + [429] * 3, codes
+    # A phone that keeps its cookie starts as usual.
+    assert start_response(app.test_client())
 
 
 def test_console_sign_in_is_rate_limited(client, make_user, make_city, limits):

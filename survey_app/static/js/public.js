@@ -87,15 +87,19 @@
     if (field.getAttribute("inputmode")) { var x = parseFloat(field.value.replace(",", ".")); return isNaN(x) ? field.value : x; }
     return field.value;
   }
+  var asked = form.querySelector("input[name=asked]");
   function refresh() {
     var answers = Object.assign({}, earlier);
+    var shown = [];
     form.querySelectorAll(".question[data-code]").forEach(function (block) {
       var tree = block.getAttribute("data-relevant");
       var show = true;
       if (tree) { try { show = evaluate(JSON.parse(tree), answers); } catch (e) { show = true; } }
       block.hidden = !show;
+      if (show) { shown.push(block.getAttribute("data-code")); }
       if (show) { var v = valueOf(block); if (present(v)) { answers[block.getAttribute("data-code")] = v; } }
     });
+    if (asked) { asked.value = shown.join(" "); }
   }
   form.addEventListener("change", refresh);
   form.addEventListener("input", refresh);

@@ -13,7 +13,7 @@ PASSWORD = "a long password 1"  # the password tests/survey_app/console/conftest
 CSRF = re.compile(r'name="((?:[a-z0-9]+-)?csrf_token)"[^>]*value="([^"]+)"')
 GROUPS = ("residents", "business", "academia", "civil_society", "government", "international")
 LINK = re.compile(r"<code>(https?://[^<]+)</code>")
-GENERIC = "The e-mail or password is not right, or the account is locked"
+GENERIC = "The e-mail or password is not right"
 
 
 # --- helpers -------------------------------------------------------------------------------------------

@@ -155,6 +155,14 @@ def _stored(app, slug):
                 for a in db.session.scalars(select(Answer).where(Answer.response_id == r.id))
             }
             out.append(
-                {"status": r.status, "language": r.language, "answers": answers, "invitation_id": r.invitation_id}
+                {
+                    "id": r.id,
+                    "status": r.status,
+                    "language": r.language,
+                    "answers": answers,
+                    "invitation_id": r.invitation_id,
+                    "device_hash": r.device_hash,
+                    "mode": r.mode,
+                }
             )
         return out

@@ -178,22 +178,6 @@ def test_repeated_first_page_and_final_submit_make_one_response(app, mini_round,
     assert stored()[0]["answers"]["uses_egov"] == "yes"
 
 
-def test_the_same_device_cannot_complete_an_open_survey_twice(app, mini_round, respondent, client, stored):
-    mini_round()
-    r = respondent()
-    r.start("?lang=en")
-    complete_first_section(r)
-    r.get("/p/2")
-    r.post("/p/2", {"action": "next", "district": "centre"})
-    r.get("/review")
-    r.post("/review")
-    # Same browser, resume cookie removed: the device key still says it answered.
-    client.delete_cookie("scri_resume_residents", path="/s/mini-2025/residents")
-    page = client.get("/s/mini-2025/residents?lang=en").get_data(as_text=True)
-    assert "Thank you, you have already answered" in page
-    assert len(stored()) == 1
-
-
 def test_closed_unknown_and_draft_rounds(app, mini_round, respondent, make_round, runner):
     mini_round()
     assert respondent("nope-2025").get().status_code == 404
