@@ -42,5 +42,6 @@ from . import (  # noqa: E402, F401
     indicators,
     instruments,
     invitations,
+    responses,
     rounds,
 )

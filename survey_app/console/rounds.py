@@ -18,13 +18,14 @@ from ..extensions import db
 from ..i18n import current_language
 from ..models import Instrument
 from ..models._base import utcnow
-from ..services import invitations, mail
+from ..services import invitations, mail, quality
 from ..services import rounds as round_services
 from ..services.errors import ServiceError
 from ..services.permissions import changeable_cities, get_round_for, visible_cities, visible_rounds
 from . import bp
 from .forms import EMAIL_CHOICE, GROUP_LABELS, EmptyForm, InvitationForm, RoundEditForm, RoundForm
 from .monitor import day_chart, monitor
+from .quality_labels import FLAG_LABELS
 from .unit_of_work import run
 
 
@@ -231,6 +232,8 @@ def round_detail(slug: str):
         can_change=can_change,
         frozen=round_services.questions_frozen(round_),
         invitation_form=invitation_form(round_),
+        flagged=quality.flagged_responses(round_),
+        flag_labels=FLAG_LABELS,
     )
 
 

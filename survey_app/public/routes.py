@@ -403,9 +403,7 @@ def review(slug: str, group: str):
                 "title": sec.title,
                 "answered": sum(q.code in answers for q in asked),
                 "asked": len(asked),
-                "answers": [
-                    {"label": q.label, "text": answer_text(q, answers.get(q.code), localized)} for q in asked
-                ],
+                "answers": [{"label": q.label, "text": answer_text(q, answers.get(q.code), localized)} for q in asked],
             }
         )
     return render_template(

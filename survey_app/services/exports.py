@@ -28,8 +28,11 @@ from ..extensions import db
 from ..models import Answer, Instrument, Response, SurveyRound
 from .answers import decode
 from .instruments import instrument_definition
+from .quality import round_flags
 
-BASE_COLUMNS = ["response_id", "group", "language", "status", "started_at", "submitted_at"]
+#: mode: web, paper or interviewer; flags: the quality flags, space-separated; excluded: 1 when a coordinator
+#: left the response out of the scores.
+BASE_COLUMNS = ["response_id", "group", "language", "status", "started_at", "submitted_at", "mode", "flags", "excluded"]
 BATCH = 500
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -112,6 +115,7 @@ def rows(round_: SurveyRound, include_partial: bool = False) -> Iterator[list[An
         index[(c.group, c.question.code)].append(c)
     position = {c.name: i for i, c in enumerate(cols)}
     yield BASE_COLUMNS + [c.name for c in cols]
+    flags = round_flags(round_)
     statuses = ("complete", "partial") if include_partial else ("complete",)
     last_id = 0
     while True:
@@ -123,6 +127,8 @@ def rows(round_: SurveyRound, include_partial: bool = False) -> Iterator[list[An
                 Response.status,
                 Response.started_at,
                 Response.submitted_at,
+                Response.mode,
+                Response.excluded_at,
             )
             .where(Response.round_id == round_.id, Response.status.in_(statuses), Response.id > last_id)
             .order_by(Response.id)
@@ -147,7 +153,8 @@ def rows(round_: SurveyRound, include_partial: bool = False) -> Iterator[list[An
                 value = decode(targets[0].question, num, text, js)
                 for column in targets:
                     line[position[column.name]] = _cell(column, value)
-            yield [r.id, r.group, r.language, r.status, _iso(r.started_at), _iso(r.submitted_at), *line]
+            marks = [r.mode, " ".join(flags.get(r.id, ())), 1 if r.excluded_at is not None else 0]
+            yield [r.id, r.group, r.language, r.status, _iso(r.started_at), _iso(r.submitted_at), *marks, *line]
         last_id = ids[-1]
 
 

@@ -39,6 +39,9 @@ BASE_LABELS = {
         "Күйі",
         "Басталған уақыты (UTC)",
         "Жіберілген уақыты (UTC)",
+        "Жауап беру тәсілі (web, paper, interviewer)",
+        "Сапа белгілері",
+        "Талдаудан шығарылған (1 = иә)",
     ),
     "ru": (
         "Номер ответа",
@@ -47,6 +50,9 @@ BASE_LABELS = {
         "Статус",
         "Начало (UTC)",
         "Отправлен (UTC)",
+        "Способ ответа (web, paper, interviewer)",
+        "Отметки о качестве",
+        "Исключён из анализа (1 = да)",
     ),
     "en": (
         "Response number",
@@ -55,6 +61,9 @@ BASE_LABELS = {
         "Status",
         "Started (UTC)",
         "Submitted (UTC)",
+        "Mode (web, paper, interviewer)",
+        "Quality flags",
+        "Left out of the analysis (1 = yes)",
     ),
 }
 MAX_NAME_BYTES = 64
@@ -140,6 +149,9 @@ def frame(round_: SurveyRound, include_partial: bool = False, lang: str = "en") 
             df[name] = df[name].astype("string").fillna("")
         for name in names[4:6]:
             df[name] = pd.to_datetime(df[name], utc=True, format="ISO8601").dt.tz_localize(None)
+        for name in names[6:8]:
+            df[name] = df[name].astype("string").fillna("")
+        df[names[8]] = pd.to_numeric(df[names[8]]).astype("float64")
         for name, column, (codes, _labels) in zip(names[len(BASE_COLUMNS) :], cols, codings, strict=True):
             if codes is not None:
                 df[name] = pd.to_numeric(df[name].map(codes), errors="coerce").astype("float64")
@@ -166,6 +178,9 @@ def frame(round_: SurveyRound, include_partial: bool = False, lang: str = "en") 
         names[3]: "nominal",
         names[4]: "scale",
         names[5]: "scale",
+        names[6]: "nominal",
+        names[7]: "nominal",
+        names[8]: "nominal",
     }
     for name, column, (codes, labels) in zip(names[len(BASE_COLUMNS) :], cols, codings, strict=True):
         if codes is not None:

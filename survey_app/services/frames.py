@@ -98,7 +98,8 @@ def round_frames(round_: SurveyRound) -> RoundFrames:
     questions = {iid: {q.code: q for q in d.questions} for iid, (_, d) in definitions.items()}
     responses = db.session.execute(
         select(Response.id, Response.group, Response.instrument_id, Response.status).where(
-            Response.round_id == round_.id
+            Response.round_id == round_.id,
+            Response.excluded_at.is_(None),  # left out by a coordinator
         )
     ).all()
     counts: dict[str, dict[str, int]] = {g.group: {"complete": 0, "partial": 0} for g in round_.groups}
@@ -111,7 +112,7 @@ def round_frames(round_: SurveyRound) -> RoundFrames:
     answer_rows = db.session.execute(
         select(Answer.response_id, Answer.question_code, Answer.value_num, Answer.value_text, Answer.value_json)
         .join(Response, Response.id == Answer.response_id)
-        .where(Response.round_id == round_.id, Response.status == "complete")
+        .where(Response.round_id == round_.id, Response.status == "complete", Response.excluded_at.is_(None))
     ).all()
 
     scored, ties, demographics = _read_answers(answer_rows, complete, questions)
