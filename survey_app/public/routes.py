@@ -17,7 +17,9 @@ from ..links import external_url
 from ..services import ratelimit
 from . import bp
 from . import services as svc
-from .questions import answer_text, field_names, form_value, parse_answer
+from .page_answers import follow_ups as _follow_ups
+from .page_answers import read_page as _read_page
+from .questions import answer_text, field_names, form_value
 
 DEVICE_COOKIE = "scri_device"
 CONTROL_FIELDS = {"csrf_token", "action", "submission_id", "t", "asked"}
@@ -183,7 +185,7 @@ def start(slug: str, group: str):
             _refuse(exc)
         if survey.group.access == "invitation" and token:
             invitation = svc.db.session.get(svc.Invitation, response.invitation_id) if response.invitation_id else None
-            found = invitation or _invitation_for_token(token)
+            found = invitation or svc.invitation_for_token(token)
             if found is not None:
                 session.setdefault("invitations", {})[str(response.id)] = found.id
                 session.modified = True
@@ -194,14 +196,6 @@ def start(slug: str, group: str):
         except svc.RespondentError as exc:
             _refuse(exc)
     return _with_device_cookie(make_response(_consent_page(survey, token, svc.new_submission_id())))
-
-
-def _invitation_for_token(token: str):
-    from sqlalchemy import select
-
-    from ..auth import hash_token
-
-    return svc.db.session.scalar(select(svc.Invitation).where(svc.Invitation.token_hash == hash_token(token)))
 
 
 #: Submission ids this browser was given (in its signed session), so that only it may resume their response.
@@ -313,42 +307,6 @@ def section(slug: str, group: str, number: int):
     if number == len(sections):
         return redirect(url_for("public.review", slug=slug, group=group))
     return redirect(_section_url(survey, number + 1))
-
-
-def _read_page(current, answers: dict, lenient: bool) -> tuple[dict, dict[str, str]]:
-    """The answers with this page's replaced by what was posted, and the errors: none for a missing answer
-    when `lenient` (going back or switching language keeps what is there without insisting), nor for a
-    follow-up the page did not show (it is asked next, see ``_follow_ups``)."""
-    merged = {k: v for k, v in answers.items() if k not in {q.code for q in current.questions}}
-    shown = _shown(current)
-    errors: dict[str, str] = {}
-    for question in current.questions:
-        if not svc.visible(question, merged):
-            continue
-        value, error = parse_answer(question, request.form)
-        if error and not lenient:
-            errors[question.code] = error
-        elif value is not None and not error:
-            merged[question.code] = value
-        elif question.required and not lenient and question.code in shown:
-            errors[question.code] = _("This question needs an answer.")
-    return merged, errors
-
-
-def _shown(current) -> set[str]:
-    """The questions the browser showed: ``asked`` is the server's first rendering, or the script's when it
-    runs; a client that does not say is taken to have shown them all."""
-    if "asked" not in request.form:
-        return {q.code for q in current.questions}
-    return set(request.form["asked"].split())
-
-
-def _follow_ups(current, merged: dict) -> list[str]:
-    """Questions of this page that this page's answers opened and that the page did not show."""
-    shown = _shown(current)
-    return [
-        q.code for q in current.questions if q.code not in shown and q.code not in merged and svc.visible(q, merged)
-    ]
 
 
 def _section_page(survey, response, number, answers, form, errors, follow_ups=False):

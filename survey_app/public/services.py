@@ -88,6 +88,11 @@ def check_invitation(survey: Survey, token: str | None) -> Invitation | None:
     return invitation
 
 
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation a token belongs to, whatever its state."""
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+
+
 def device_responses(survey: Survey, device_key: str | None) -> int:
     """How many complete responses this device already gave in this open-link group (several people may
     share a phone: each may answer, and the analyst sees the responses flagged)."""

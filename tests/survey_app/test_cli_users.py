@@ -63,16 +63,17 @@ def test_bad_input_is_one_line_and_stores_nothing(app, runner, make_city):
 
 
 def test_a_new_password_lifts_a_lock_and_the_old_one_stops_working(app, runner, make_city):
-    from survey_app.services.users import MAX_FAILURES, authenticate
+    from survey_app.services.login_backoff import PAIR_POLICY
+    from survey_app.services.users import authenticate
 
     runner.invoke(
         args=["users", "create", "--email", "a@b.kz", "--role", "admin", "--password-stdin"],
         input="the first password\n",
     )
     with app.app_context():
-        for _attempt in range(MAX_FAILURES):
+        for _attempt in range(PAIR_POLICY[0]):
             assert authenticate("a@b.kz", "a wrong guess") is None
-        assert authenticate("a@b.kz", "the first password") is None  # locked now
+        assert authenticate("a@b.kz", "the first password") is None  # waiting now
     for args, stdin, message in [
         (["--email", "a@b.kz"], "x\n", "--password-stdin"),
         (["--email", "a@b.kz", "--password-stdin"], "short\n", "at least 10 characters"),
