@@ -50,11 +50,10 @@ def response_flags(responses: pd.DataFrame, ratings: pd.DataFrame | None = None)
     {1: ('shared_device',), 2: ('shared_device',), 3: ()}
     """
     flags: dict = {rid: [] for rid in responses.index}
-    for column, flag in (("device_hash", "shared_device"),):
-        keyed = responses[responses[column].notna()]
-        counts = keyed.groupby(["group", column])[column].transform("size")
-        for rid in counts[counts > 1].index:
-            flags[rid].append(flag)
+    devices = responses[responses["device_hash"].notna()]
+    counts = devices.groupby(["group", "device_hash"])["device_hash"].transform("size")
+    for rid in counts[counts > 1].index:
+        flags[rid].append("shared_device")
     burst: set = set()
     for column in ("device_hash", "address_tag"):
         keyed = responses[responses[column].notna()]
