@@ -25,6 +25,7 @@ RESPONSE_MODES = ("web", "paper", "interviewer")
 
 class Response(db.Model):
     __tablename__ = "response"
+    __table_args__ = (UniqueConstraint("round_id", "group", "paper_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="CASCADE"), index=True)
@@ -51,6 +52,8 @@ class Response(db.Model):
     # Set by a coordinator: the response is kept but left out of every score (reversible, audited).
     excluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     exclusion_reason: Mapped[str | None] = mapped_column(Text)
+    # The number printed on a paper or interviewer questionnaire typed in by a coordinator (once per group).
+    paper_number: Mapped[int | None] = mapped_column(Integer)
 
     answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
 

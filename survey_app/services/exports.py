@@ -31,8 +31,19 @@ from .instruments import instrument_definition
 from .quality import round_flags
 
 #: mode: web, paper or interviewer; flags: the quality flags, space-separated; excluded: 1 when a coordinator
-#: left the response out of the scores.
-BASE_COLUMNS = ["response_id", "group", "language", "status", "started_at", "submitted_at", "mode", "flags", "excluded"]
+#: left the response out of the scores; paper_number: the number printed on a paper questionnaire typed in.
+BASE_COLUMNS = [
+    "response_id",
+    "group",
+    "language",
+    "status",
+    "started_at",
+    "submitted_at",
+    "mode",
+    "flags",
+    "excluded",
+    "paper_number",
+]
 BATCH = 500
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -129,6 +140,7 @@ def rows(round_: SurveyRound, include_partial: bool = False) -> Iterator[list[An
                 Response.submitted_at,
                 Response.mode,
                 Response.excluded_at,
+                Response.paper_number,
             )
             .where(Response.round_id == round_.id, Response.status.in_(statuses), Response.id > last_id)
             .order_by(Response.id)
@@ -153,7 +165,7 @@ def rows(round_: SurveyRound, include_partial: bool = False) -> Iterator[list[An
                 value = decode(targets[0].question, num, text, js)
                 for column in targets:
                     line[position[column.name]] = _cell(column, value)
-            marks = [r.mode, " ".join(flags.get(r.id, ())), 1 if r.excluded_at is not None else 0]
+            marks = [r.mode, " ".join(flags.get(r.id, ())), 1 if r.excluded_at is not None else 0, r.paper_number]
             yield [r.id, r.group, r.language, r.status, _iso(r.started_at), _iso(r.submitted_at), *marks, *line]
         last_id = ids[-1]
 

@@ -42,6 +42,7 @@ BASE_LABELS = {
         "Жауап беру тәсілі (web, paper, interviewer)",
         "Сапа белгілері",
         "Талдаудан шығарылған (1 = иә)",
+        "Қағаз сауалнаманың нөмірі",
     ),
     "ru": (
         "Номер ответа",
@@ -53,6 +54,7 @@ BASE_LABELS = {
         "Способ ответа (web, paper, interviewer)",
         "Отметки о качестве",
         "Исключён из анализа (1 = да)",
+        "Номер бумажной анкеты",
     ),
     "en": (
         "Response number",
@@ -64,6 +66,7 @@ BASE_LABELS = {
         "Mode (web, paper, interviewer)",
         "Quality flags",
         "Left out of the analysis (1 = yes)",
+        "Number of the paper questionnaire",
     ),
 }
 MAX_NAME_BYTES = 64
@@ -152,6 +155,7 @@ def frame(round_: SurveyRound, include_partial: bool = False, lang: str = "en") 
         for name in names[6:8]:
             df[name] = df[name].astype("string").fillna("")
         df[names[8]] = pd.to_numeric(df[names[8]]).astype("float64")
+        df[names[9]] = pd.to_numeric(df[names[9]]).astype("float64")
         for name, column, (codes, _labels) in zip(names[len(BASE_COLUMNS) :], cols, codings, strict=True):
             if codes is not None:
                 df[name] = pd.to_numeric(df[name].map(codes), errors="coerce").astype("float64")
@@ -181,6 +185,7 @@ def frame(round_: SurveyRound, include_partial: bool = False, lang: str = "en") 
         names[6]: "nominal",
         names[7]: "nominal",
         names[8]: "nominal",
+        names[9]: "nominal",
     }
     for name, column, (codes, labels) in zip(names[len(BASE_COLUMNS) :], cols, codings, strict=True):
         if codes is not None:

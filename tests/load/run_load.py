@@ -11,6 +11,10 @@ given as ratios, which vary less than absolute numbers on a shared machine.
 
     python tests/load/run_load.py                      # 200 respondents x 5, SQLite and PostgreSQL, 2 and 4 workers
     python tests/load/run_load.py --db sqlite --workers 2 --respondents 20 --responses 2 --runs 1
+    python tests/load/run_load.py --db sqlite --workers 2 --responses 1 --runs 1 --proxy nginx
+
+Every respondent comes from 127.0.0.1, as a town behind one carrier address does, and the server runs with the
+shipped rate limits: a 429 anywhere fails the run.
 
 Bounded in count and time: `--time-limit` seconds per run (respondents stop starting new responses after it).
 """
@@ -37,14 +41,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from liveserver import LiveServer  # noqa: E402
 from loaddb import DEFAULT_PG, ROUND_SLUG, Database, count_complete, export_rows, prepare_database  # noqa: E402
+from nginx import NginxProxy  # noqa: E402
 from respondent import Outcome, complete_one  # noqa: E402
 from webclient import Browser  # noqa: E402
 
-LOAD_ENV = {
-    # All simulated respondents come from 127.0.0.1: lift the per-address limits for the run.
-    "SCRI_SUBMIT_RATE_LIMIT": "10000000",
-    "SCRI_LOGIN_RATE_LIMIT": "10000000",
-}
+#: With --proxy nginx the app trusts the one hop in front of it, as the deployment notes in README.md say.
+PROXY_ENV = {"SCRI_TRUSTED_PROXIES": "1"}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -73,6 +75,10 @@ class FlowResult:
     @property
     def server_errors(self) -> int:
         return sum(1 for s in self.statuses if s >= 500)
+
+    @property
+    def refused(self) -> int:
+        return sum(1 for s in self.statuses if s == 429)
 
     @property
     def requests(self) -> int:
@@ -178,6 +184,7 @@ class RunReport:
     in_export: int | None
     retried: int
     server_errors: int
+    refused: int
     flow_errors: list[str]
     seconds: float
     responses_per_second: float
@@ -192,6 +199,7 @@ class RunReport:
         return (
             not self.flow_errors
             and self.server_errors == 0
+            and self.refused == 0
             and self.trivial_server_errors == 0
             and self.accepted == self.respondents * self.responses_each
             and self.in_database == self.accepted == self.distinct_in_database
@@ -212,6 +220,8 @@ class RunReport:
             out.append(f"{self.partial_in_database} partial responses left behind by completed respondents")
         if self.in_export is not None and self.in_export != self.accepted:
             out.append(f"{self.accepted} accepted but {self.in_export} rows in the export")
+        if self.refused:
+            out.append(f"{self.refused} requests refused by the rate limits (429)")
         if self.server_errors or self.trivial_server_errors:
             out.append(f"{self.server_errors + self.trivial_server_errors} responses with a 5xx status")
         out.extend(sorted(set(self.flow_errors))[:10])
@@ -231,19 +241,25 @@ def one_run(
     database_url: str | None = None,
     seed: int = 2025,
     verbose: bool = True,
+    proxy: bool = False,
 ) -> RunReport:
-    """Fresh database, `scri serve --workers N`, the trivial endpoint, then the questionnaire flow."""
+    """Fresh database, `scri serve --workers N` with the shipped rate limits (behind nginx with `proxy`), the
+    trivial endpoint, then the questionnaire flow; every respondent comes from the same address."""
     with tempfile.TemporaryDirectory(prefix="scri-load-") as tmp:
         folder = Path(tmp)
         scratch = nullcontext(database_url) if database_url else Database(kind, folder, pg_url)
         with scratch as url:
             prepare_database(url, folder)
-            with LiveServer(url, folder, workers=workers, log_path=folder / "server.log", env=LOAD_ENV) as server:
+            env = PROXY_ENV if proxy else {}
+            with (
+                LiveServer(url, folder, workers=workers, log_path=folder / "server.log", env=env) as live,
+                NginxProxy(live.port, folder) if proxy else nullcontext(live) as server,
+            ):
                 start_path = f"/s/{ROUND_SLUG}/residents"
                 warm = complete_one(server.url, start_path, random.Random(seed))  # first requests, caches
                 if warm.error:
                     raise RuntimeError(
-                        f"the questionnaire cannot be completed even once: {warm.error}\n{server.log_tail()}"
+                        f"the questionnaire cannot be completed even once: {warm.error}\n{live.log_tail()}"
                     )
                 baseline = count_complete(url)
                 pages = max(1, len(warm.statuses))
@@ -271,6 +287,7 @@ def one_run(
         in_export=None if exported is None else exported - baseline["complete"],
         retried=sum(o.retried for o in flow.outcomes),
         server_errors=flow.server_errors,
+        refused=flow.refused,
         flow_errors=flow.errors,
         seconds=flow.seconds,
         responses_per_second=flow.responses_per_second,
@@ -284,7 +301,7 @@ def one_run(
         print(
             f"  {kind:<8} workers={workers} {respondents}x{responses_each}: {report.accepted} accepted, "
             f"{report.in_database} in db, export {report.in_export}, {report.retried} retried, "
-            f"{report.server_errors} 5xx, {report.responses_per_second:.1f} responses/s, "
+            f"{report.server_errors} 5xx, {report.refused} refused, {report.responses_per_second:.1f} responses/s, "
             f"{report.requests_per_second:.0f} req/s (healthz {report.trivial_requests_per_second:.0f} req/s), "
             f"p95 {report.p95_ms:.0f} ms (healthz {report.trivial_p95_ms:.0f} ms)"
             + ("" if report.ok else "  FAILED: " + "; ".join(report.problems())),
@@ -347,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--retry-every", type=int, default=7, help="send every n-th final submit twice")
     parser.add_argument("--time-limit", type=float, default=600.0, help="seconds per run")
     parser.add_argument("--pg-url", default=os.environ.get("SCRI_TEST_DATABASE_URL") or DEFAULT_PG)
+    parser.add_argument("--proxy", choices=["none", "nginx"], default="none", help="put Debian's nginx in front")
     parser.add_argument("--json", type=Path, help="also write the summary as JSON to this file")
     args = parser.parse_args(argv)
     if not 1 <= args.respondents <= 500 or not 1 <= args.responses <= 20:
@@ -367,6 +385,7 @@ def main(argv: list[str] | None = None) -> int:
                         time_limit=args.time_limit,
                         retry_every=args.retry_every,
                         seed=2025 + run,
+                        proxy=args.proxy == "nginx",
                     )
                 )
     rows = summarise(reports)
