@@ -15,7 +15,7 @@ from ..models._base import utcnow
 def monitor(round_: SurveyRound) -> dict:
     """Plain data for the monitor table, its chart and the JSON endpoint."""
     rows = db.session.execute(
-        select(Response.group, Response.status, Response.started_at, Response.submitted_at).where(
+        select(Response.group, Response.status, Response.started_at, Response.submitted_at, Response.mode).where(
             Response.round_id == round_.id
         )
     ).all()
@@ -31,7 +31,7 @@ def monitor(round_: SurveyRound) -> dict:
             "partial": 0,
             "durations": [],
         }
-    for group, status, started, submitted in rows:
+    for group, status, started, submitted, mode in rows:
         info = groups.setdefault(
             group,
             {"group": group, "access": "", "target": 0, "started": 0, "completed": 0, "partial": 0, "durations": []},
@@ -39,7 +39,7 @@ def monitor(round_: SurveyRound) -> dict:
         info["started"] += 1
         if status == "complete":
             info["completed"] += 1
-            if submitted and started:
+            if submitted and started and mode == "web":  # a typed-in paper has no answering time
                 info["durations"].append((submitted - started).total_seconds() / 60)
             if submitted:
                 per_day[submitted.date().isoformat()] += 1

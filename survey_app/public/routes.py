@@ -22,7 +22,9 @@ from .page_answers import read_page as _read_page
 from .questions import answer_text, field_names, form_value
 
 DEVICE_COOKIE = "scri_device"
-CONTROL_FIELDS = {"csrf_token", "action", "submission_id", "t", "asked"}
+CONTROL_FIELDS = {"csrf_token", "action", "submission_id", "t", "asked", "offline_next", "offline_back"}
+#: Sent by the offline helper (static/js/sw.js) when it keeps the coming pages on the phone in advance.
+PREFETCH_HEADER = "X-SCRI-Prefetch"
 
 
 @bp.url_value_preprocessor
@@ -270,7 +272,8 @@ def section(slug: str, group: str, number: int):
     if response.status == "complete":
         return redirect(url_for("public.thanks", slug=slug, group=group))
     sections = survey.instrument.sections
-    if not 1 <= number <= len(sections) or number > response.current_section + 1:
+    ahead = request.method == "GET" and request.headers.get(PREFETCH_HEADER) == "1"  # shown only offline
+    if not 1 <= number <= len(sections) or (number > response.current_section + 1 and not ahead):
         return redirect(_next_step(survey, response))
     current = sections[number - 1]
     answers = svc.stored_answers(response, survey.instrument)

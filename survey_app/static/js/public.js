@@ -24,6 +24,7 @@
     boxes.forEach(function (box) { box.addEventListener("change", update); });
     update();
   });
+  offline();
   if (!form) { return; }
   var earlier = {};
   try { earlier = JSON.parse(form.getAttribute("data-earlier") || "{}"); } catch (e) { earlier = {}; }
@@ -101,6 +102,48 @@
     });
     if (asked) { asked.value = shown.join(" "); }
   }
+  /* Answering without a connection (see /s/sw.js): the pages are kept on the phone, answers posted offline
+     wait there and are sent when the connection is back; this says so on the page. */
+  function offline() {
+    var status = document.getElementById("offline-status");
+    if (!status || !("serviceWorker" in navigator)) { return; }
+    var show = function (text, kind) {
+      status.textContent = text;
+      status.className = "offline-status " + kind;
+      status.hidden = !text;
+    };
+    var send = function (message) {
+      navigator.serviceWorker.ready.then(function (reg) { if (reg.active) { reg.active.postMessage(message); } });
+    };
+    navigator.serviceWorker.register(status.getAttribute("data-sw"), { scope: status.getAttribute("data-scope") })
+      .catch(function () { status.hidden = true; });
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      var data = event.data || {};
+      if (data.type === "queue") {
+        if (data.count > 0) {
+          show(status.getAttribute("data-waiting").replace("{n}", data.count), "waiting");
+          navigator.serviceWorker.ready.then(function (reg) { if (reg.sync) { reg.sync.register("scri-answers").catch(function () {}); } });
+        } else if (status.classList.contains("waiting")) {
+          show(status.getAttribute("data-sent"), "sent");
+        }
+      } else if (data.type === "sent") {
+        var here = location.pathname;
+        var there = new URL(data.url, location.href);
+        if (data.refused || status.getAttribute("data-page") === "waiting" || /\/thanks$/.test(there.pathname)) {
+          if (there.pathname !== here) { location.href = there.href; return; }
+        }
+        show(status.getAttribute("data-sent"), "sent");
+      }
+    });
+    var forget = status.getAttribute("data-forget");
+    var ahead = document.querySelector("[data-prefetch]");
+    send(forget ? { type: "forget", prefix: forget }
+      : { type: "hello", prefetch: ahead ? JSON.parse(ahead.getAttribute("data-prefetch")) : [] });
+    window.addEventListener("online", function () { send({ type: "flush" }); });
+    window.addEventListener("offline", function () { show(status.getAttribute("data-offline"), "waiting"); });
+    if (navigator.onLine === false) { show(status.getAttribute("data-offline"), "waiting"); }
+  }
+
   form.addEventListener("change", refresh);
   form.addEventListener("input", refresh);
   refresh();
