@@ -150,3 +150,16 @@ def test_xlsform_conditions_are_translated_token_by_token():
     assert from_xlsform("${q} != \"x = y\" and selected(${m}, 'k')") == "q != \"x = y\" and m contains 'k'"
     assert from_xlsform("${age} >= 18 or ${age}<=5") == "age >= 18 or age<=5"
     assert parse(from_xlsform("${q} = 'a=b'")) == ["cmp", "==", "q", "a=b"]
+
+
+def test_built_in_sections_are_short_enough_for_one_phone_screen_or_two():
+    """No built-in section asks more than nine questions (the consent page calls them short)."""
+    from instruments.loader import builtin_instruments
+
+    long_ones = {
+        (code, section.code): len(section.questions)
+        for code, instrument in builtin_instruments().items()
+        for section in instrument.sections
+        if len(section.questions) > 9
+    }
+    assert long_ones == {}

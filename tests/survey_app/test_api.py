@@ -104,7 +104,7 @@ def test_rounds_list_and_detail(app, client, rounds):
         "partial": 0,
         "target": 20,
         "access": "invitation",
-        "instrument": {"code": "business", "version": 1},
+        "instrument": {"code": "business", "version": 2},
     }
     admin = _token(app, "admin@scri.kz", "admin", ())
     assert [r["slug"] for r in client.get("/api/v1/rounds", headers=admin).get_json()] == ["ayagoz-2025", "shu-2025"]

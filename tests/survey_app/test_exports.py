@@ -24,7 +24,18 @@ from survey_app.services.users import create_user
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 PASSWORD = "a long password 1"
-BASE = ["response_id", "group", "language", "status", "started_at", "submitted_at", "mode", "flags", "excluded"]
+BASE = [
+    "response_id",
+    "group",
+    "language",
+    "status",
+    "started_at",
+    "submitted_at",
+    "mode",
+    "flags",
+    "excluded",
+    "paper_number",
+]
 
 
 def add_response(
@@ -123,7 +134,7 @@ def test_csv_download_is_streamed_with_decoded_values(app, client, shu_round):
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     text = response.get_data(as_text=True)
     header = next(csv.reader(io.StringIO(text[1:])))
-    assert header[:9] == BASE
+    assert header[:10] == BASE
     # residents' questions first (questionnaire order), then business'; the shared code is kept apart by group.
     assert header.index("residents.age_band") < header.index("residents.sex") < header.index("business.org_type")
     assert "residents.pe_consulted" in header and "business.pe_consulted" in header
@@ -211,7 +222,7 @@ def test_xlsx_has_responses_and_codebook(app, client, shu_round):
     codebook = [list(r) for r in book["codebook"].iter_rows(values_only=True)]
     assert codebook[0][:4] == ["column", "group", "question", "type"]
     columns = {row[0] for row in codebook[1:]}
-    assert set(header[9:]) == columns  # every exported column is explained
+    assert set(header[10:]) == columns  # every exported column is explained
     sex = [r for r in codebook if r[0] == "residents.sex"]
     assert [r[9] for r in sex] == ["male", "female", "prefer_not_to_say"]
     assert sex[0][7] == "Ваш пол" and all(r[6] and r[8] for r in sex)
@@ -249,7 +260,7 @@ def test_export_command(app, runner, shu_round, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.count("\n") == 1 and "2 response(s)" in result.output
     rows = read_csv(out.read_text(encoding="utf-8"))
-    assert len(rows) == 2 and list(rows[0])[:9] == BASE
+    assert len(rows) == 2 and list(rows[0])[:10] == BASE
     partial = runner.invoke(args=["export", "--round", shu_round, "--format", "csv", "-o", str(out), "--partial"])
     assert partial.exit_code == 0 and len(read_csv(out.read_text(encoding="utf-8"))) == 3
     book_path = tmp_path / "shu.xlsx"
@@ -283,7 +294,7 @@ def test_spss_file_has_typed_values_and_labels_in_the_page_language(app, client,
     assert response.status_code == 200 and response.mimetype == "application/x-spss-sav"
     assert 'filename="scri-shu-2025.sav"' in response.headers["Content-Disposition"]
     df, meta = read_sav(response.get_data(), tmp_path)
-    assert list(df.columns[:9]) == BASE and len(df) == 2
+    assert list(df.columns[:10]) == BASE and len(df) == 2
     labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
     resident, business = df.iloc[0], df.iloc[1]
     assert resident["group"] == "residents" and resident["language"] == "kk"
