@@ -118,7 +118,10 @@ def paper_enter(slug: str, group: str):
         outcome = run(
             enter,
             success=lambda r: _("Questionnaire No. %(n)s is saved as response %(id)s.", n=r.paper_number, id=r.id),
+            flash_error=False,
         )
+        if not outcome.ok and not problems:  # the answers' problems are summarised on the page itself
+            flash(outcome.error, "error")
         if outcome.ok:
             return redirect(
                 url_for("console.paper_enter", slug=slug, group=group, mode=request.form.get("mode")) + "#paper_number"

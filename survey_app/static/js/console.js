@@ -1,6 +1,9 @@
-/* Console: refresh the round monitor every 15 seconds (the page shows the same figures without this). */
+/* Console: move focus to a form's error summary; refresh the round monitor every 15 seconds (the page shows
+   the same figures without this). */
 (function () {
   "use strict";
+  var summary = document.getElementById("error-summary");  // a form's problems, listed at the top
+  if (summary) { summary.focus(); }
   var table = document.getElementById("monitor");
   if (!table || !window.fetch || !window.JSON) { return; }
   var url = table.getAttribute("data-url");
