@@ -42,7 +42,7 @@ class RoundFrames:
     census_margins: dict | None = None
 
 
-def _definitions(round_: SurveyRound) -> dict[int, tuple[str, InstrumentDef]]:
+def round_definitions(round_: SurveyRound) -> dict[int, tuple[str, InstrumentDef]]:
     """instrument id → (group, definition) for every instrument used by the round's responses or groups."""
     result = {g.instrument_id: (g.group, instrument_definition(g.instrument)) for g in round_.groups}
     used = db.session.execute(
@@ -94,7 +94,7 @@ def actors_frame(definitions: dict[int, tuple[str, InstrumentDef]]) -> pd.DataFr
 
 def round_frames(round_: SurveyRound) -> RoundFrames:
     """Build the analysis frames of a round from the database in a few set-based queries."""
-    definitions = _definitions(round_)
+    definitions = round_definitions(round_)
     questions = {iid: {q.code: q for q in d.questions} for iid, (_, d) in definitions.items()}
     responses = db.session.execute(
         select(Response.id, Response.group, Response.instrument_id, Response.status).where(

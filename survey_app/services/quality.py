@@ -13,15 +13,14 @@ from ..models import Answer, Response, SurveyRound
 from ..models._base import utcnow
 from . import audit
 from .errors import ServiceError
-from .frames import _definitions
+from .frames import round_definitions
 
 MAX_REASON = 500
 
 
 def _rating_codes(round_: SurveyRound) -> set[str]:
-    return {
-        q.code for _, definition in _definitions(round_).values() for q in definition.questions if q.type == "likert"
-    }
+    definitions = [definition for _group, definition in round_definitions(round_).values()]
+    return {q.code for definition in definitions for q in definition.questions if q.type == "likert"}
 
 
 def round_flags(round_: SurveyRound) -> dict[int, tuple[str, ...]]:
