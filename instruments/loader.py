@@ -35,7 +35,7 @@ CHOICE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}$")
 
 COMMON_KEYS = {"code", "type", "label", "help", "required", "relevant", "construct", "reverse"}
 TYPE_KEYS = {
-    "likert": {"scale"},
+    "likert": {"scale", "area"},
     "single": {"choices"},
     "multiple": {"choices", "max_choices"},
     "yesno": {"dont_know"},
@@ -246,6 +246,8 @@ class _Checker(Checker):
                 self.problem(where, "max_choices must be a whole number of at least 1")
             else:
                 q["max_choices"] = mc
+        if qtype == "likert" and data.get("area") is not None:
+            self.area(data["area"], where, q)
         if qtype == "yesno":
             if "dont_know" in data and not isinstance(data["dont_know"], bool):
                 self.problem(where, "dont_know must be true or false")
@@ -267,6 +269,20 @@ class _Checker(Checker):
                 q["max_length"] = limit
         if qtype == "ties" and data.get("ego") is not None:
             self.ego(data, where, q, seen)
+
+    def area(self, value: Any, where: str, q: dict) -> None:
+        """The area of public life (reference standard, methodology §6.1) whose digital services the item rates."""
+        from .refstd import load_refstd_framework
+
+        codes = load_refstd_framework().area_codes
+        if value not in codes:
+            self.problem(
+                where, f"area {value!r} is not an area of the reference standard; use one of {', '.join(codes)}"
+            )
+        elif q.get("construct"):
+            self.problem(where, "an area rating feeds the opinion side of the rating, not a construct")
+        else:
+            q["area"] = value
 
     def ego(self, data: dict, where: str, q: dict, seen: dict[str, dict]) -> None:
         """The earlier single-choice question whose answer is the respondent's own organisation."""

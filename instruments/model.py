@@ -45,6 +45,7 @@ class Question:
     max_choices: int | None = None
     ego: str | None = None
     scale: str | None = None
+    area: str | None = None  # a reference-standard area whose digital services a likert item rates (§6.1)
 
     @property
     def scale_points(self) -> int:
@@ -121,6 +122,7 @@ def from_definition(definition: dict) -> Instrument:
                     max_choices=q.get("max_choices"),
                     ego=q.get("ego"),
                     scale=q.get("scale"),
+                    area=q.get("area"),
                 )
             )
         sections.append(Section(code=s["code"], title=s["title"], questions=tuple(questions)))

@@ -72,6 +72,10 @@ class RefStdFramework:
     no_value: float
     yes_words: frozenset[str]
     no_words: frozenset[str]
+    # §6.1: Ct_combined = opinion_weight · Ct + (1 − opinion_weight) · Ct_opinion; an opinion rating needs
+    # at least opinion_min_coverage of the areas rated.
+    opinion_weight: float = 0.5
+    opinion_min_coverage: float = 2 / 3
 
     @property
     def area_codes(self) -> tuple[str, ...]:

@@ -13,7 +13,19 @@ from .model import Area, Band, Group, Indicator, RefStdFramework, normalise_word
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 FACTOR_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,19}$")
-TOP_KEYS = {"code", "version", "title", "source", "coefficients", "groups", "bands", "max_score", "values", "areas"}
+TOP_KEYS = {
+    "code",
+    "version",
+    "title",
+    "source",
+    "coefficients",
+    "groups",
+    "bands",
+    "max_score",
+    "values",
+    "areas",
+    "opinion",
+}
 VALUE_KEYS = {"min", "max", "yes_value", "no_value", "yes_words", "no_words"}
 
 
@@ -60,6 +72,7 @@ class FrameworkChecker(Checker):
         bands = self.bands(data.get("bands"))
         values = self.values(data.get("values"))
         areas = self.areas(data.get("areas"), {g.code for g in groups})
+        opinion = self.opinion(data.get("opinion"))
 
         for group in groups:
             if not any(a.group == group.code for a in areas):
@@ -99,7 +112,30 @@ class FrameworkChecker(Checker):
             no_value=values["no_value"],
             yes_words=values["yes"],
             no_words=values["no"],
+            opinion_weight=opinion["weight"],
+            opinion_min_coverage=opinion["min_coverage"],
         )
+
+    def opinion(self, value: Any) -> dict[str, float]:
+        """The public-opinion side (methodology §6.1): the administrative side's weight in the combined
+        rating, and the share of areas that must be rated for an opinion rating."""
+        out = {"weight": 0.5, "min_coverage": 2 / 3}
+        if value is None:
+            return out
+        if not isinstance(value, dict):
+            self.problem("opinion", "must be a mapping with weight and min_coverage")
+            return out
+        for extra in sorted(set(map(str, value)) - set(out)):
+            self.problem("opinion", f"unknown key {extra!r}")
+        for key, what in (("weight", "opinion.weight"), ("min_coverage", "opinion.min_coverage")):
+            if key not in value:
+                continue
+            number = value[key]
+            if isinstance(number, bool) or not isinstance(number, int | float) or not 0 <= number <= 1:
+                self.problem(what, f"must be a number from 0 to 1, not {number!r}")
+            else:
+                out[key] = float(number)
+        return out
 
     def coefficients(self, value: Any) -> dict[str, int | float]:
         if not isinstance(value, dict) or not value:

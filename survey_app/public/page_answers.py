@@ -43,3 +43,16 @@ def follow_ups(current, merged: dict) -> list[str]:
     return [
         q.code for q in current.questions if q.code not in shown and q.code not in merged and svc.visible(q, merged)
     ]
+
+
+def next_page(instrument, answers: dict, number: int, forward: bool = True) -> int | None:
+    """The section after (or before) section `number` that asks at least one question given the answers, so
+    that a page whose questions all do not apply is never shown; None past the last (the review) or before
+    the first (the consent page)."""
+    kept = svc.relevant_answers(instrument, answers)
+    sections = instrument.sections
+    candidates = range(number + 1, len(sections) + 1) if forward else range(number - 1, 0, -1)
+    for candidate in candidates:
+        if any(svc.visible(q, kept) for q in sections[candidate - 1].questions):
+            return candidate
+    return None

@@ -18,6 +18,7 @@ from ..services import ratelimit
 from . import bp
 from . import services as svc
 from .page_answers import follow_ups as _follow_ups
+from .page_answers import next_page as _next_page
 from .page_answers import read_page as _read_page
 from .questions import answer_text, field_names, form_value
 
@@ -302,14 +303,13 @@ def section(slug: str, group: str, number: int):
         # Without JavaScript the follow-ups of this page's answers were not on it: ask them now.
         svc.save_answers(response, survey.instrument, merged, number - 1)
         return _section_page(survey, response, number, merged, request.form, {}, follow_ups=True)
-    svc.save_answers(response, survey.instrument, merged, number if action != "back" else number - 1)
-    if action == "back":
-        return redirect(
-            _section_url(survey, number - 1) if number > 1 else url_for("public.start", slug=slug, group=group)
-        )
-    if number == len(sections):
-        return redirect(url_for("public.review", slug=slug, group=group))
-    return redirect(_section_url(survey, number + 1))
+    target = _next_page(survey.instrument, merged, number, forward=action != "back")  # pages that ask nothing: skipped
+    svc.save_answers(
+        response, survey.instrument, merged, (target or len(sections) + 1) - 1 if action != "back" else number - 1
+    )
+    if target is None:
+        return redirect(url_for("public.review" if action != "back" else "public.start", slug=slug, group=group))
+    return redirect(_section_url(survey, target))
 
 
 def _section_page(survey, response, number, answers, form, errors, follow_ups=False):

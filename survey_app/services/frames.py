@@ -24,6 +24,9 @@ TIE_FREQUENCIES = ("rarely", "monthly", "weekly")
 RAKING_VARIABLES = ("sex", "age_band")
 
 
+AREA_RATING_COLUMNS = ["response_id", "group", "area", "rating"]
+
+
 @dataclass
 class RoundFrames:
     """Everything the analysis of one round needs, as plain frames and dicts."""
@@ -40,6 +43,8 @@ class RoundFrames:
     targets: dict[str, int] = field(default_factory=dict)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     census_margins: dict | None = None
+    # One row per rating of an area's digital services (methodology §6.1): response_id, group, area, rating.
+    area_ratings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=AREA_RATING_COLUMNS))
 
 
 def round_definitions(round_: SurveyRound) -> dict[int, tuple[str, InstrumentDef]]:
@@ -115,7 +120,7 @@ def round_frames(round_: SurveyRound) -> RoundFrames:
         .where(Response.round_id == round_.id, Response.status == "complete", Response.excluded_at.is_(None))
     ).all()
 
-    scored, ties, demographics = _read_answers(answer_rows, complete, questions)
+    scored, ties, demographics, area_ratings = _read_answers(answer_rows, complete, questions)
 
     margins = round_.city.census_margins or {}
     for values in demographics.values():
@@ -149,13 +154,15 @@ def round_frames(round_: SurveyRound) -> RoundFrames:
         targets={g.group: g.target_n for g in round_.groups},
         counts=counts,
         census_margins=round_.city.census_margins,
+        area_ratings=pd.DataFrame(area_ratings, columns=AREA_RATING_COLUMNS),
     )
 
 
 def _read_answers(answer_rows, complete: dict, questions: dict):
-    """The scored item values, the ties (ego, alter, frequency) and the residents' raking answers of the
-    complete responses."""
+    """The scored item values, the ties (ego, alter, frequency), the residents' raking answers and the area
+    ratings of the complete responses."""
     scored: list[tuple[int, str, float]] = []
+    area_ratings: list[tuple[int, str, str, float]] = []
     ties: list[tuple[int, str, str, str]] = []
     demographics: dict[int, dict[str, str]] = {}
     egos: dict[int, dict[str, str]] = {}
@@ -170,6 +177,8 @@ def _read_answers(answer_rows, complete: dict, questions: dict):
             number = score_value(question, value)
             if number is not None:
                 scored.append((rid, f"{group}.{code}", number))
+        elif question.area and question.type == "likert" and isinstance(value, int | float):
+            area_ratings.append((rid, group, question.area, float(value)))
         elif question.type == "ties" and isinstance(value, dict):
             pending_ties.append((rid, question, value))
         elif question.type == "single":
@@ -184,7 +193,7 @@ def _read_answers(answer_rows, complete: dict, questions: dict):
         for alter, frequency in value.items():
             if frequency in TIE_FREQUENCIES and alter != ego:
                 ties.append((rid, ego, alter, frequency))
-    return scored, ties, demographics
+    return scored, ties, demographics, area_ratings
 
 
 def city_indicators(city_id: int, year: int) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..models import Response, SurveyRound
 from .errors import ServiceError
 from .frames import RoundFrames, round_frames
+from .opinion import round_opinion
 
 REFSTD_PREFIX = "rs:"
 
@@ -62,6 +63,7 @@ class ScoredRound(RoundResult):
     year: int
     status: str
     refstd: RefStdCity | RefStdMissing | None
+    opinion: dict[str, Any] | None  # the public-opinion side of the rating (methodology §6.1)
     previous: RoundSummary | None
     annex: Annex
     rank: NotRequired[int | None]
@@ -95,9 +97,17 @@ def refstd_rating(indicators: pd.DataFrame, city: str) -> RefStdCity | RefStdMis
     if rows.empty:
         return None
     parts = rows["indicator"].str[len(REFSTD_PREFIX) :].str.split(":", n=1, expand=True)
-    table = pd.DataFrame({"city": city, "area": parts[0], "indicator": parts[1], "value": rows["value"]})
+    framework = load_refstd_framework()
+    # A yes/no fact is stored as its % of implementation (100 / 0); the rating reads it as the fact it is.
+    values = [
+        (1 if value == framework.yes_value else 0)
+        if framework.method_of(area, code) == "yes/no" and value in (framework.yes_value, framework.no_value)
+        else value
+        for area, code, value in zip(parts[0], parts[1], rows["value"], strict=True)
+    ]
+    table = pd.DataFrame({"city": city, "area": parts[0], "indicator": parts[1], "value": values})
     try:
-        result = score_refstd(table.reset_index(drop=True), load_refstd_framework())
+        result = score_refstd(table.reset_index(drop=True), framework)
     except RefStdError as exc:
         return {"missing": str(exc)}
     return result["cities"][0] if result["cities"] else None
@@ -151,6 +161,7 @@ def score_frames_with_draws(
     result["year"] = frames.year
     result["status"] = status
     result["refstd"] = refstd_rating(frames.indicators, frames.city)
+    result["opinion"] = round_opinion(frames, result["refstd"], k_min)
     result["previous"] = _summary(prev_result, previous[1]) if previous else None
     result.setdefault("change", None)
     result["annex"] = _annex(result)
