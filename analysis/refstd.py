@@ -216,10 +216,23 @@ def refstd_frame(result: dict[str, list[dict[str, Any]]]) -> pd.DataFrame:
                 row.update({f"area_{code}": mean for code, mean in value.items()})
             elif key == "to_next_band":
                 row.update({f"to_next_band_{code}": gap for code, gap in value.items()})
+            elif key == "opinion":  # the public-opinion side of a round's city (methodology §6.1)
+                row.update(_opinion_columns(value))
             else:
                 row[key] = value
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _opinion_columns(opinion: dict[str, Any]) -> dict[str, Any]:
+    columns: dict[str, Any] = {}
+    for code, entry in (opinion.get("areas") or {}).items():
+        columns[f"opinion_{code}"] = entry.get("o")
+        columns[f"gap_{code}"] = entry.get("gap")
+    for key in ("ct_opinion_percent", "ct_combined_percent", "missing"):
+        if key in opinion:
+            columns[f"opinion_{key}" if key == "missing" else key] = opinion[key]
+    return columns
 
 
 def _safe_cell(value: Any) -> Any:

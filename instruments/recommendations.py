@@ -30,7 +30,7 @@ PRIORITIES = ("high", "medium", "low")
 MAX_FILE_BYTES = 512 * 1024
 #: The reference-standard totals a rule may name beside the areas and the groups' means (s_<group>).
 REFSTD_TOTALS = ("ct_percent", "weighted_mean_percent")
-SUBJECTS = ("scri", "dimension", "construct", "subscore", "network", "refstd", "always", "any")
+SUBJECTS = ("scri", "dimension", "construct", "subscore", "network", "refstd", "opinion_gap", "always", "any")
 
 
 class RulesError(DefinitionError):
@@ -142,6 +142,13 @@ class RuleChecker(Checker):
             if value not in self.refstd_areas + self.refstd_summaries:
                 self.problem(where, f"unknown reference-standard area {value!r}")
             self.threshold(cond, where)
+        elif subject == "opinion_gap":
+            self.keys(cond, where, {"opinion_gap", "above"})
+            if value != "any" and value not in self.refstd_areas:
+                self.problem(where, f"unknown reference-standard area {value!r}; use an area code or any")
+            above = cond.get("above")
+            if isinstance(above, bool) or not isinstance(above, int | float) or not 0 <= above <= 100:
+                self.problem(where, f"`above` must be a number of percentage points from 0 to 100, not {above!r}")
 
     def texts(self, value: Any, where: str, what: str) -> dict[str, str]:
         checked = super().texts(value, where, what) or {}

@@ -135,6 +135,31 @@ def _refstd_rows(results: list[ScoredRound], lang: str, f: Formats) -> list[dict
     return rows
 
 
+def _opinion_rows(results: list[ScoredRound], lang: str, f: Formats) -> list[dict]:
+    """Per area each city's residents' and businesses' rating O with its gap to S, then Ct_opinion and the
+    combined rating (methodology §6.1); empty when no city has an opinion side."""
+    sides = [r.get("opinion") if (r.get("opinion") or {}).get("areas") else None for r in results]
+    if not any(sides):
+        return []
+    framework = load_refstd_framework()
+    rows = []
+    for area in framework.areas:
+        cells = []
+        for side in sides:
+            entry = (side or {}).get("areas", {}).get(area.code) or {}
+            if "o" not in entry:
+                cells.append(_("withheld") if entry.get("suppressed") else "—")
+            elif "gap" in entry:
+                cells.append(f"{f.percent(entry['o'])} ({f.number(-entry['gap'])})")
+            else:
+                cells.append(f.percent(entry["o"]))
+        rows.append({"label": texts(area.label, lang, area.code), "cells": cells})
+    for key, label in (("ct_opinion_percent", "Ct_opinion"), ("ct_combined_percent", _("Combined rating"))):
+        cells = [f.percent(side.get(key)) if side and side.get(key) is not None else "—" for side in sides]
+        rows.append({"label": label, "strong": True, "cells": cells})
+    return rows
+
+
 def _charts(dimension_rows: list[dict], cities: list[dict], ranked: list[dict], f: Formats, chart_text: str):
     chart = ""
     if dimension_rows and cities:
@@ -249,6 +274,7 @@ def comparison_parts(
         "dimension_rows": dimension_rows,
         "construct_rows": _construct_rows(results, f, levels),
         "refstd_rows": _refstd_rows(results, lang, f),
+        "opinion_rows": _opinion_rows(results, lang, f),
         "chart": chart,
         "scri_chart": scri_chart,
         "summary": _summary(ranked, cities, dimension_rows, levels, f),

@@ -23,6 +23,7 @@ from .annex import annex
 from .city import CityParts, city_name
 from .comparison import COMPARISON_SECTIONS, comparison_parts
 from .formats import Formats, texts
+from .opinion_parts import area_names, opinion_gap_areas, opinion_section
 from .recommendations import RuleSet, choose, load_rules
 
 #: The sections of a city report, in order: (anchor, title). The PDF's table of contents and the web page's
@@ -34,6 +35,7 @@ CITY_SECTIONS = (
     ("governance", _l("Governance")),
     ("network", _l("Stakeholder network")),
     ("refstd", _l("Reference standard of “Smart” cities")),
+    ("opinion", _l("What residents and businesses say of the digital services")),
     ("strengths", _l("Strengths and weaknesses")),
     ("recommendations", _l("Recommendations")),
     ("annex", _l("Annex: method and data quality")),
@@ -41,16 +43,22 @@ CITY_SECTIONS = (
 
 
 def _recommendations(result: ScoredRound, rules: RuleSet | None, lang: str) -> list[dict]:
-    return [
-        {
-            "id": rule.id,
-            "priority": rule.priority,
-            "priority_text": labels.label_of(labels.PRIORITIES, rule.priority),
-            "title": texts(rule.title, lang),
-            "text": texts(rule.text, lang),
-        }
-        for rule in choose(rules or load_rules(), result)
-    ]
+    out = []
+    for rule in choose(rules or load_rules(), result):
+        text = texts(rule.text, lang)
+        if "opinion_gap" in rule.when:  # the areas with the largest gaps, named in the report's language
+            codes = opinion_gap_areas(result, float(rule.when.get("above", 0)))
+            text = text.replace("{areas}", area_names(codes[:3], lang))
+        out.append(
+            {
+                "id": rule.id,
+                "priority": rule.priority,
+                "priority_text": labels.label_of(labels.PRIORITIES, rule.priority),
+                "title": texts(rule.title, lang),
+                "text": text,
+            }
+        )
+    return out
 
 
 def _city(parts: CityParts, generated: date, rules: RuleSet | None, public: bool) -> dict:
@@ -79,6 +87,7 @@ def _city(parts: CityParts, generated: date, rules: RuleSet | None, public: bool
         "governance": governance,
         "network": network,
         "refstd": parts.refstd(),
+        "opinion": opinion_section(parts),
         "recommendations": _recommendations(r, rules, parts.lang),
         "annex": annex(parts),
         "previous": {"round": previous["round"], "year": str(previous["year"])} if previous else None,

@@ -64,6 +64,12 @@ def holds(cond: Mapping, result: Mapping) -> bool:
             refstd.get(key) if key.startswith("s_") or key in REFSTD_TOTALS else mapping(refstd.get("areas")).get(key)
         )
         return _below(num(value), cond)
+    if "opinion_gap" in cond:
+        areas = mapping(mapping(result.get("opinion")).get("areas"))
+        codes = list(areas) if cond["opinion_gap"] == "any" else [cond["opinion_gap"]]
+        limit = num(cond.get("above"))
+        gaps = [num(mapping(areas.get(code)).get("gap")) for code in codes]
+        return limit is not None and any(g is not None and g > limit for g in gaps)
     return False
 
 

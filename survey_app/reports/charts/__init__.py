@@ -20,11 +20,14 @@ from __future__ import annotations
 
 from .common import TEXT_MODES, data_uri, level_bands
 from .comparison import comparison_chart
+from .gaps import GapRow, gap_chart
 from .intervals import IntervalPanel, IntervalRow, interval_chart
 from .network import network_chart
 from .radar import radar_chart
 
 __all__ = [
+    "GapRow",
+    "gap_chart",
     "TEXT_MODES",
     "IntervalPanel",
     "IntervalRow",
