@@ -37,9 +37,7 @@ def _unavailable(result: dict) -> dict:
             "shows the administrative side alone."
         )
     else:
-        reason = _(
-            "The residents' and businesses' ratings of the areas could not be used: %(why)s", why=opinion["missing"]
-        )
+        reason = _("The residents' and businesses' ratings of the areas could not be used in this round.")
     return {"available": False, "reason": reason}
 
 
@@ -97,9 +95,22 @@ def opinion_section(parts) -> dict[str, Any]:
         "ct": f.percent((result.get("refstd") or {}).get("ct_percent")),
         "ct_combined": f.percent(opinion.get("ct_combined_percent")),
         "weight": f.percent(100 * opinion["weight"], 0),
-        "missing": opinion.get("missing") or "",
+        "missing": _missing_sentence(opinion, parts.k_min),
         "findings": _findings(opinion, framework, f, lang),
     }
+
+
+def _missing_sentence(opinion: dict, k_min: int) -> str:
+    """Why a rating of this section is not given, in the report's language ("" when both are)."""
+    if opinion.get("ct_opinion_percent") is None:
+        return _(
+            "Too few areas have at least %(k)s ratings (two thirds are needed, with every group of areas), so no "
+            "opinion rating is given; the areas that have them are shown.",
+            k=k_min,
+        )
+    if opinion.get("ct_combined_percent") is None:
+        return _("The city has no administrative rating for this year, so no combined rating is given.")
+    return ""
 
 
 def _groups(opinion: dict, framework, f, lang: str) -> list[dict]:

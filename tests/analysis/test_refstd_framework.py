@@ -157,6 +157,10 @@ def test_every_problem_at_once_naming_file_and_area(tmp_path, raw):
         (lambda d: d["values"].update(max=0), "values: min must be less than max"),
         (lambda d: d.update(colour="blue"), "unknown key 'colour'"),
         (lambda d: d["coefficients"].update(K2=0), "coefficients: factor K2 must be greater than 0"),
+        (lambda d: d.update(opinion={"weight": 1.5}), "opinion.weight: must be a number from 0 to 1, not 1.5"),
+        (lambda d: d.update(opinion={"weight": "half"}), "opinion.weight: must be a number from 0 to 1, not 'half'"),
+        (lambda d: d.update(opinion={"min_coverage": -0.1}), "opinion.min_coverage: must be a number from 0 to 1"),
+        (lambda d: d.update(opinion={"wieght": 0.5}), "opinion: unknown key 'wieght'"),
     ],
 )
 def test_a_broken_framework_is_refused_with_its_reason(tmp_path, raw, change, message):
@@ -358,3 +362,10 @@ def test_values_are_read_by_each_indicators_method():
     with pytest.raises(ValueError, match="is a yes/no word, but this indicator is a percentage"):
         parse_value("yes", fw, "percent")
     assert parse_value("1", fw, "percent") == 1.0 and parse_value("1", fw) == 1.0
+
+
+def test_the_opinion_weight_comes_from_the_framework_file(tmp_path, raw, framework):
+    assert (framework.opinion_weight, framework.opinion_min_coverage) == (0.5, 0.6667)
+    raw["opinion"] = {"weight": 0.7}
+    changed = load_refstd_framework(write(tmp_path, raw))
+    assert changed.opinion_weight == 0.7 and changed.opinion_min_coverage == pytest.approx(2 / 3, abs=1e-4)

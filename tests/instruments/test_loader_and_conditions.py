@@ -163,3 +163,27 @@ def test_built_in_sections_are_short_enough_for_one_phone_screen_or_two():
         if len(section.questions) > 9
     }
     assert long_ones == {}
+
+
+def test_an_area_rating_names_a_reference_standard_area_and_feeds_no_construct():
+    found = problems(
+        f"      - {{code: a1, type: likert, scale: quality, area: parks, label: {LABEL}}}\n"
+        f"      - {{code: a2, type: likert, scale: quality, area: health, construct: trust, label: {LABEL}}}\n"
+        f"      - {{code: a3, type: single, area: health, label: {LABEL}, choices: {CHOICE}}}\n"
+    )
+    assert any(
+        p.startswith("t.yaml: a1: area 'parks' is not an area of the reference standard; use one of") for p in found
+    )
+    assert "t.yaml: a2: an area rating feeds the opinion side of the rating, not a construct" in found
+    assert "t.yaml: a3: unknown key 'area' for a single question" in found
+
+
+def test_the_built_in_area_ratings_cover_every_area_for_residents_and_businesses():
+    from instruments.loader import builtin_instruments
+    from instruments.refstd import load_refstd_framework
+
+    areas = set(load_refstd_framework().area_codes)
+    for group in ("residents", "business"):
+        rated = [q for q in builtin_instruments()[group].questions if q.area]
+        assert {q.area for q in rated} == areas and len(rated) == 12
+        assert all(q.relevant == f"areas_used contains '{q.area}'" and q.scale == "quality" for q in rated)

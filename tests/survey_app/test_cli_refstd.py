@@ -184,3 +184,38 @@ def test_help(runner):
     result = runner.invoke(main, ["refstd", "score", "--help"])
     assert result.exit_code == 0
     assert "--format [json|csv]" in result.output
+
+
+def test_a_round_is_rated_on_both_sides_with_the_combined_rating(demo_app):
+    result = demo_app.test_cli_runner().invoke(args=["refstd", "score", "--round", "shu-2025"])
+    assert result.exit_code == 0, result.output
+    city = json.loads(result.output)["cities"][0]
+    opinion = city["opinion"]
+    assert city["city"] == "Shu" and city["ct_percent"] % 4 == 0
+    assert opinion["ct_opinion_percent"] % 4 == 0 and opinion["missing"] is None
+    assert city["ct_combined_percent"] == pytest.approx(0.5 * city["ct_percent"] + 0.5 * opinion["ct_opinion_percent"])
+    # Paper 002's pattern: the akimat reports education and urban management high, business and tourism low,
+    # and residents rate most areas below what the akimat reports.
+    admin = city["areas"]
+    assert min(admin["education"], admin["urban_management"]) > max(admin["business_tourism"], 50)
+    below = [code for code, entry in opinion["areas"].items() if entry.get("gap", 0) > 0]
+    assert len(below) >= 8
+    assert opinion["gaps"][0] in below and opinion["areas"][opinion["gaps"][0]]["gap"] > 20
+
+    as_csv = demo_app.test_cli_runner().invoke(args=["refstd", "score", "--round", "shu-2025", "--format", "csv"])
+    row = next(csv.DictReader(io.StringIO(as_csv.output)))
+    assert float(row["ct_opinion_percent"]) == opinion["ct_opinion_percent"]
+    assert float(row["gap_education"]) == opinion["areas"]["education"]["gap"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "give either FILE or --round SLUG"),
+        (["--round", "nowhere-2025"], "Unknown round 'nowhere-2025'"),
+        (["--round", "shu-2025", "--framework", "x.yaml"], "--framework applies to a FILE"),
+    ],
+)
+def test_bad_round_arguments_get_one_line(demo_app, args, message):
+    result = demo_app.test_cli_runner().invoke(args=["refstd", "score", *args])
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output

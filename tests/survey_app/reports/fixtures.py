@@ -7,7 +7,8 @@ makes. Built once per test session; each call returns a fresh copy that a test m
 - Shu is the most ready, has the previous round (2024) and a reference-standard rating;
 - Ayagoz has no environmental-sustainability indicator values (the dimension is missing) and no rating;
 - Shalkar's international partners are 3 (their cells are withheld) and academia reported no tie and was
-  named by nobody (an isolated sector).
+  named by nobody (an isolated sector), and nobody rated the areas' digital services (no opinion side);
+- Shu's and Ayagoz's residents rated them (methodology §6.1), Ayagoz without an administrative side.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pandas as pd
 
 from analysis.synthetic import synthetic_round
 from instruments.frameworks import load_framework
+from instruments.refstd import load_refstd_framework
 from survey_app.demo_indicators import demo_indicator_values
 from survey_app.services.frames import RoundFrames
 from survey_app.services.scoring import compare_results, score_frames
@@ -94,7 +96,27 @@ def _frames(city: str, year: int, readiness: float, seed: int) -> RoundFrames:
         targets=made["targets"],
         counts=made["counts"],
         census_margins=made["census_margins"],
+        area_ratings=_area_ratings(city, made["responses"], readiness, seed),
     )
+
+
+def _area_ratings(city: str, responses: pd.DataFrame, readiness: float, seed: int) -> pd.DataFrame:
+    """Residents' ratings of the areas' digital services (half of them rate each area), below what the akimat
+    reports; none in Shalkar."""
+    from survey_app.demo_indicators import REFSTD_LIFT
+    from survey_app.services.frames import AREA_RATING_COLUMNS
+
+    rows = []
+    if city != "shalkar":
+        rng = np.random.default_rng(seed + 100)
+        areas = load_refstd_framework().area_codes
+        for rid in responses.index[responses["group"] == "residents"]:
+            for area in areas:
+                if rng.random() < 0.5:
+                    level = readiness + 0.5 * REFSTD_LIFT.get(area, 0.0) - 0.1
+                    rating = int(np.clip(np.rint(1 + 4 * level + rng.normal(0, 0.8)), 1, 5))
+                    rows.append((rid, "residents", area, float(rating)))
+    return pd.DataFrame(rows, columns=AREA_RATING_COLUMNS)
 
 
 @lru_cache(maxsize=1)

@@ -235,3 +235,28 @@ def test_every_unreliable_alpha_carries_its_caution(app_ctx, results):
     assert len(annex_flags) == len(flagged)
     cells = [c for row in context["engagement"]["rows"] + context["governance"]["rows"] for c in row["cells"]]
     assert any(c.get("caution", "").startswith("low reliability (α ") for c in cells)
+
+
+def test_the_opinion_side_shows_both_sides_and_names_the_largest_gaps(app_ctx, results):
+    shu = city_context(results.city_result("shu-2025"), "en", generated=DAY)
+    opinion = shu["opinion"]
+    assert opinion["available"] and opinion["chart"].startswith("data:image/svg+xml")
+    gaps = [float(row["gap"]) for row in opinion["rows"] if row["gap"]]
+    assert gaps == sorted(gaps, reverse=True) and gaps[0] > 0
+    assert opinion["findings"][0].startswith(opinion["rows"][0]["label"] + ": the akimat reports")
+    assert opinion["ct_combined"].endswith("%")
+    fired = {r["id"]: r["text"] for r in shu["recommendations"]}
+    if gaps[0] > 20:
+        assert opinion["rows"][0]["label"].lower() in fired["opinion_gap"] and "{areas}" not in fired["opinion_gap"]
+    kk = city_context(results.city_result("shu-2025"), "kk", generated=DAY)["opinion"]
+    assert kk["rows"][0]["label"] != opinion["rows"][0]["label"]  # area names in Kazakh
+
+
+def test_a_city_without_opinion_data_shows_the_administrative_side_alone_and_says_so(app_ctx, results):
+    shalkar = city_context(results.city_result("shalkar-2025"), "ru", generated=DAY)
+    assert shalkar["opinion"]["available"] is False
+    assert "Жители и предприниматели не оценивали" in shalkar["opinion"]["reason"]
+    ayagoz = city_context(results.city_result("ayagoz-2025"), "en", generated=DAY)["opinion"]
+    assert (
+        ayagoz["available"] and ayagoz["ct_combined"] == "no data" and "no administrative rating" in ayagoz["missing"]
+    )
