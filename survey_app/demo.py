@@ -17,7 +17,7 @@ from instruments.domain import GROUPS
 from instruments.model import Instrument as InstrumentDef
 from instruments.model import Question
 
-from .demo_indicators import REFSTD_LIFT
+from .demo_opinion import area_answer, opinion_codes
 from .extensions import db
 from .models import Answer, IndicatorValue, Response, SurveyRound, User
 from .services import rounds as round_services
@@ -201,47 +201,6 @@ def city_network(definition: InstrumentDef, readiness: float, seed: int, city: s
     return pairs
 
 
-#: How often each area's digital services are used (residents; businesses use business and construction
-#: services more), for the demo's area ratings (methodology §6.1).
-AREA_USE = {
-    "urban_management": 0.35,
-    "health": 0.7,
-    "education": 0.5,
-    "security": 0.25,
-    "housing_communal": 0.6,
-    "transport": 0.4,
-    "social": 0.3,
-    "ecology": 0.2,
-    "business_tourism": 0.15,
-    "construction": 0.1,
-    "agriculture": 0.1,
-    "ict": 0.5,
-}
-BUSINESS_AREA_USE = {"business_tourism": 0.7, "construction": 0.35, "agriculture": 0.2, "education": 0.2}
-
-
-def _opinion_codes(definition: InstrumentDef) -> set[str]:
-    """The area ratings and the questions their conditions read (which areas a respondent uses)."""
-    from instruments.relevance import names
-
-    rated = [q for q in definition.questions if q.area]
-    return {q.code for q in rated} | {name for q in rated if q.relevant_tree for name in names(q.relevant_tree)}
-
-
-def _area_answer(question: Question, rng: np.random.Generator, level: float, traits: dict, group: str):
-    """Which areas' services a respondent used, or their rating of one: residents rate below what the akimat
-    reports (the same latent level as their digital-governance answers, lifted less than the indicators)."""
-    if question.type == "multiple":
-        use = {**AREA_USE, **(BUSINESS_AREA_USE if group == "business" else {})}
-        used = [c.code for c in question.choices if c.code in use and rng.random() < use[c.code]]
-        return used or (["none"] if question.choice("none") else None)
-    if rng.random() < 0.08:  # "I cannot judge": left empty
-        return None
-    theta = _trait(rng, level, traits, "digital_governance")
-    shifted = float(np.clip(theta + 0.5 * REFSTD_LIFT.get(question.area, 0.0) - 0.05, 0.0, 1.0))
-    return _likert(rng, shifted, False)
-
-
 def _fill(
     definition: InstrumentDef,
     rng: np.random.Generator,
@@ -258,13 +217,13 @@ def _fill(
 
     answers: dict = {}
     traits: dict = {}
-    opinion = _opinion_codes(definition)
+    opinion = opinion_codes(definition)
     for section in definition.sections[:sections]:
         for question in section.questions:
             if question.relevant_tree is not None and not evaluate(question.relevant_tree, answers):
                 continue
             if question.code in opinion:
-                value = _area_answer(question, side or rng, level, dict(traits), group)
+                value = area_answer(question, side or rng, level, dict(traits), group)
             else:
                 value = _answer(question, rng, level, lang, answers, network, traits)
             if value is not None:
