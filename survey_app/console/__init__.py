@@ -10,6 +10,7 @@ STATUS_LABELS = {"draft": _l("draft"), "open": _l("open"), "closed": _l("closed"
 # Menu entries shown when their page exists (endpoint, label, admin only).
 MENU = [
     ("reports.compare", _l("Compare cities"), False),
+    ("console.polls_index", _l("Quick polls"), False),
     ("console.indicators", _l("Indicators"), False),
     ("console.instruments", _l("Questionnaires"), False),
     ("console.audit", _l("Audit log"), True),
@@ -43,6 +44,7 @@ from . import (  # noqa: E402, F401
     instruments,
     invitations,
     paper,
+    polls,
     responses,
     rounds,
 )

@@ -28,6 +28,8 @@ class SurveyRound(db.Model):
     title: Mapped[str] = mapped_column(String(200), default="")
     year: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default="draft")
+    # "round": a survey round of the index; "poll": a quick one-page poll feeding the opinion side (§6.1).
+    kind: Mapped[str] = mapped_column(String(16), default="round", server_default="round")
     anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -22,14 +22,17 @@ def changeable_cities(user: User) -> list[City]:
     return [c for c in visible_cities(user) if user.can_change_city(c.id)]
 
 
-def visible_rounds(user: User) -> list[SurveyRound]:
-    """Rounds of the visible cities, newest first (scheduled opening and closing applied)."""
+def visible_rounds(user: User, kind: str = "round") -> list[SurveyRound]:
+    """Rounds (or, with kind="poll", quick polls) of the visible cities, newest first (scheduled opening and
+    closing applied)."""
     ids = [c.id for c in visible_cities(user)]
     if not ids:
         return []
     rounds = list(
         db.session.scalars(
-            select(SurveyRound).where(SurveyRound.city_id.in_(ids)).order_by(SurveyRound.year.desc(), SurveyRound.slug)
+            select(SurveyRound)
+            .where(SurveyRound.city_id.in_(ids), SurveyRound.kind == kind)
+            .order_by(SurveyRound.year.desc(), SurveyRound.slug)
         ).unique()
     )
     if any(apply_schedule(r) for r in rounds):

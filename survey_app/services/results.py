@@ -63,7 +63,7 @@ def comparable_rounds(user: User, round_: SurveyRound) -> list[SurveyRound]:
     """Rounds of the same year in other cities that the account may see (for a comparison link)."""
     rows = db.session.scalars(
         select(SurveyRound)
-        .where(SurveyRound.year == round_.year, SurveyRound.city_id != round_.city_id)
+        .where(SurveyRound.year == round_.year, SurveyRound.city_id != round_.city_id, SurveyRound.kind == "round")
         .order_by(SurveyRound.slug)
     ).unique()
     return [r for r in rows if user.can_see_city(r.city_id)][: MAX_COMPARED - 1]

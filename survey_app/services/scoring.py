@@ -22,8 +22,9 @@ from instruments.refstd import load_refstd_framework
 from ..extensions import db
 from ..models import Response, SurveyRound
 from .errors import ServiceError
-from .frames import RoundFrames, round_frames
+from .frames import AREA_RATING_COLUMNS, RoundFrames, round_frames
 from .opinion import round_opinion
+from .polls import poll_area_ratings
 
 REFSTD_PREFIX = "rs:"
 
@@ -83,7 +84,12 @@ def previous_round(round_: SurveyRound) -> SurveyRound | None:
     return db.session.scalar(
         select(SurveyRound)
         .join(Response, Response.round_id == SurveyRound.id)
-        .where(SurveyRound.city_id == round_.city_id, SurveyRound.year < round_.year, Response.status == "complete")
+        .where(
+            SurveyRound.city_id == round_.city_id,
+            SurveyRound.year < round_.year,
+            SurveyRound.kind == "round",
+            Response.status == "complete",
+        )
         .group_by(SurveyRound.id)
         .having(func.count(Response.id) > 0)
         .order_by(SurveyRound.year.desc(), SurveyRound.id.desc())
@@ -180,6 +186,12 @@ def round_result_with_draws(
     frames = round_frames(round_)
     if frames.responses.empty:
         raise ServiceError(f"round {round_.slug!r} has no complete responses yet, so there is nothing to score")
+    polled = poll_area_ratings(round_)  # the city's quick polls of the year count on the opinion side (§6.1)
+    if polled:
+        extra = pd.DataFrame(polled, columns=AREA_RATING_COLUMNS)
+        frames.area_ratings = (
+            pd.concat([frames.area_ratings, extra], ignore_index=True) if len(frames.area_ratings) else extra
+        )
     previous = None
     prev_round = previous_round(round_) if with_previous else None
     if prev_round is not None:
