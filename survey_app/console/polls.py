@@ -42,12 +42,12 @@ def polls_index():
     form = EmptyForm()
     cities = changeable_cities(current_user)
     if request.method == "POST":
+        city = next((c for c in cities if c.id == request.form.get("city", type=int)), None)
+        if city is None:  # a viewer, or a city the account may not change
+            abort_with(403)
         if not form.validate_on_submit():
             abort_with(400)
-        city = next((c for c in cities if c.id == request.form.get("city", type=int)), None)
-        if city is None:
-            flash(_("Choose a city whose polls you may start."), "error")
-        else:
+        if city:
             outcome = run(
                 lambda: polls.create_poll(
                     city,
@@ -73,18 +73,13 @@ def polls_index():
     )
 
 
-def _poll(slug: str):
-    poll = get_round_for(current_user, slug)
-    if poll.kind != "poll":
-        abort_with(404)
-    return poll
-
-
 @bp.get("/polls/<slug>")
 @login_required
 def poll_detail(slug: str):
     """Answers by month and the share of good answers per question (cells below k_min withheld)."""
-    poll = _poll(slug)
+    poll = get_round_for(current_user, slug)
+    if poll.kind != "poll":  # a survey round has its own page
+        return redirect(url_for("console.round_detail", slug=slug))
     results = polls.poll_results(poll, current_app.config.get("SCRI_K_MIN", 5))
     link = external_url("public.start", slug=poll.slug, group="residents")
     return render_template("console/poll.html", poll=poll, results=results, link=link, qr=qr_data_uri(link))
@@ -94,7 +89,9 @@ def poll_detail(slug: str):
 @login_required
 def poll_poster(slug: str):
     """An A4 poster in Kazakh, Russian and English with the poll's QR code and link."""
-    poll = _poll(slug)
+    poll = get_round_for(current_user, slug)
+    if poll.kind != "poll":
+        return redirect(url_for("console.round_detail", slug=slug))
     link = external_url("public.start", slug=poll.slug, group="residents")
     try:
         html = render_template("console/poll_poster.html", poll=poll, link=link, qr=qr_data_uri(link))

@@ -370,6 +370,7 @@ def rounds_summary(rounds: list[SurveyRound]) -> list[dict]:
                 "city": r.city.name_en,
                 "year": r.year,
                 "status": r.status,
+                "kind": r.kind,  # "round", or "poll" for a quick poll
                 "groups": [g.group for g in r.groups],
                 "responses": {
                     "complete": sum(v.get("complete", 0) for v in per_group.values()),

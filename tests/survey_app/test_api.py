@@ -92,6 +92,7 @@ def test_rounds_list_and_detail(app, client, rounds):
             "city": "Shu",
             "year": 2025,
             "status": "open",
+            "kind": "round",
             "groups": ["residents", "business"],
             "responses": {"complete": 4, "partial": 1},
         }

@@ -115,6 +115,7 @@ def test_rounds_commands_refuse_bad_input_with_one_line(app, runner, make_city):
             "city": "Shu",
             "year": listed[0]["year"],
             "status": "closed",
+            "kind": "round",
             "groups": ["residents", "business"],
             "responses": {"complete": 0, "partial": 0},
         }
