@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -42,7 +42,22 @@ def register_security(app: Flask) -> None:
             return Response("Unknown host.\n", status=400, mimetype="text/plain")
         return None
 
-    app.before_request_funcs.setdefault(None, []).insert(0, check_host)
+    def refuse_nul_bytes() -> None:
+        """No NUL byte reaches the database (PostgreSQL refuses it in text, with an error): a path with one
+        names nothing (404), a query or form value with one is a bad request (400)."""
+        if "\x00" in request.path:
+            abort(404)
+        values = [v for _key, vs in request.args.lists() for v in vs]
+        if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            values += [v for _key, vs in request.form.lists() for v in vs]
+        if any("\x00" in v for v in values):
+            abort(400)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_nul_bytes)
+    app.before_request_funcs[None].insert(0, check_host)
 
     @app.after_request
     def set_security_headers(response: Response) -> Response:
@@ -58,5 +73,5 @@ def register_security(app: Flask) -> None:
         if request.path.startswith(NO_STORE_PREFIXES):
             headers.setdefault("Cache-Control", "no-store, private")
         if app.config.get("SCRI_ENV") == "production":
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

@@ -15,6 +15,7 @@ from ..errors import abort_with
 from ..extensions import db
 from ..models import Answer, Instrument, Response, SurveyRound
 from ..services.answers import decode
+from ..services.exports import response_time
 from ..services.instruments import instrument_definition
 from ..services.permissions import get_round_for, visible_rounds
 from ..services.rounds import response_counts, rounds_summary
@@ -131,8 +132,8 @@ def responses(slug: str):
             "language": r.language,
             "status": r.status,
             "instrument": instruments[r.instrument_id],
-            "started_at": _iso(r.started_at),
-            "submitted_at": _iso(r.submitted_at),
+            "started_at": response_time(r.started_at, round_.anonymous),
+            "submitted_at": response_time(r.submitted_at, round_.anonymous),
             "answers": answers.get(r.id, {}),
         }
         for r in rows

@@ -24,6 +24,7 @@ def safe_next(target: str | None) -> str:
         and target.startswith("/")
         and not target.startswith("//")
         and "\\" not in target
+        and not any(ord(ch) < 32 or ord(ch) == 127 for ch in target)  # no CR/LF in a Location header
         and not urlsplit(target).netloc
         and not urlsplit(target).scheme
     ):

@@ -166,7 +166,8 @@ def rows(round_: SurveyRound, include_partial: bool = False) -> Iterator[list[An
                 for column in targets:
                     line[position[column.name]] = _cell(column, value)
             marks = [r.mode, " ".join(flags.get(r.id, ())), 1 if r.excluded_at is not None else 0, r.paper_number]
-            yield [r.id, r.group, r.language, r.status, _iso(r.started_at), _iso(r.submitted_at), *marks, *line]
+            times = [response_time(r.started_at, round_.anonymous), response_time(r.submitted_at, round_.anonymous)]
+            yield [r.id, r.group, r.language, r.status, *times, *marks, *line]
         last_id = ids[-1]
 
 
@@ -185,6 +186,14 @@ def _iso(value) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
+def response_time(value, anonymous: bool) -> str | None:
+    """When a response was started or submitted, as exports and the API give it: to the second, or in an
+    anonymous round the day only (a time to the microsecond picks out a respondent someone saw answering)."""
+    if value is None:
+        return None
+    return value.date().isoformat() if anonymous else _iso(value.replace(microsecond=0))
+
+
 def csv_chunks(round_: SurveyRound | int, include_partial: bool = False) -> Iterator[str]:
     """CSV text in chunks (UTF-8 with a BOM so spreadsheets read Kazakh and Russian correctly).
 
@@ -193,7 +202,9 @@ def csv_chunks(round_: SurveyRound | int, include_partial: bool = False) -> Iter
     if isinstance(round_, int):
         round_ = db.session.get(SurveyRound, round_)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    # Every text field in quotes: a spreadsheet whose list separator is ";" (Kazakh and Russian locales) then
+    # keeps "ok;-2+3;+cmd|…" as one cell starting with "o", instead of splitting it into live formulas.
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)
     yield "\ufeff"
     for count, row in enumerate(rows(round_, include_partial), start=1):
         writer.writerow(["" if v is None else safe_cell(v) for v in row])

@@ -55,6 +55,11 @@ def _burn_time(password: str) -> None:
         pass
 
 
+#: Who the audit log names for a sign-in to an account that does not exist: never what was typed, which may be
+#: a password typed into the wrong field or someone else's address.
+UNKNOWN_ACCOUNT = "(unknown account)"
+
+
 def authenticate(email: str, password: str, address: str = "") -> User | None:
     """The active user with this e-mail and password; failures make the next attempt from `address` wait.
 
@@ -67,7 +72,7 @@ def authenticate(email: str, password: str, address: str = "") -> User | None:
     if login_backoff.seconds_to_wait(email, address):
         _burn_time(password)
         audit.record(
-            "login.failure", user=user, actor=None if user else email[:254] or "?", details={"reason": "back-off"}
+            "login.failure", user=user, actor=None if user else UNKNOWN_ACCOUNT, details={"reason": "back-off"}
         )
         db.session.commit()
         return None
@@ -77,7 +82,7 @@ def authenticate(email: str, password: str, address: str = "") -> User | None:
         audit.record(
             "login.failure",
             user=user,
-            actor=email[:254] or "?",
+            actor=UNKNOWN_ACCOUNT if user is None else None,
             details={"reason": "unknown account" if user is None else "inactive account"},
         )
         db.session.commit()

@@ -52,7 +52,7 @@ def test_a_guessed_invitation_token_is_refused(app, client, two_cities, token):
     if token == "random":
         token = "inv_" + secrets.token_urlsafe(32)
     response = client.get(f"/s/shu-2025/business?lang=en&t={token}")
-    assert response.status_code == 403
+    assert response.status_code == (400 if token == "%00" else 403)  # a NUL byte never reaches the database
     assert "Traceback" not in _text(response)
     posted = client.post(
         "/s/shu-2025/business", data={"t": token, "consent": "yes", "submission_id": "s" * 30, "csrf_token": "x"}

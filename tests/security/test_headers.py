@@ -179,7 +179,7 @@ def test_production_sends_hsts_and_secure_cookies(monkeypatch, tmp_path):
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     response = app.test_client().get("/healthz")
-    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert_security_headers("/healthz", response)
 
 

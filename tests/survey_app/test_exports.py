@@ -144,7 +144,8 @@ def test_csv_download_is_streamed_with_decoded_values(app, client, shu_round):
     assert [r["status"] for r in rows] == ["complete", "complete"]
     resident, business = rows
     assert resident["group"] == "residents" and resident["language"] == "kk"
-    assert resident["started_at"] == "2025-05-01T09:00:00Z" and resident["submitted_at"] == "2025-05-01T09:20:00Z"
+    # An anonymous round gives the day only (a time to the second could pick out a respondent).
+    assert resident["started_at"] == "2025-05-01" and resident["submitted_at"] == "2025-05-01"
     assert resident["residents.age_band"] == "30_44" and resident["residents.years_in_city"] == "12"
     assert resident["residents.pe_consulted"] == "4" and resident["residents.pe_meeting"] == "yes"
     assert resident["residents.mo_intl"] == "dont_know"
@@ -298,7 +299,7 @@ def test_spss_file_has_typed_values_and_labels_in_the_page_language(app, client,
     labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
     resident, business = df.iloc[0], df.iloc[1]
     assert resident["group"] == "residents" and resident["language"] == "kk"
-    assert str(resident["started_at"]) == "2025-05-01 09:00:00"
+    assert str(resident["started_at"]) == "2025-05-01 00:00:00"  # the day only: the round is anonymous
     # a likert item keeps its scale value, labelled with the scale's words
     assert resident["residents.pe_consulted"] == 4
     assert meta.variable_value_labels["residents.pe_consulted"][4]
@@ -363,3 +364,34 @@ def test_spss_rows_typed_in_chunks_equal_rows_typed_at_once(app, shu_round, monk
         chunked, _meta = exports_spss.frame(round_, include_partial=True)
     assert len(whole) == 3
     assert chunked.equals(whole) and list(chunked.dtypes) == list(whole.dtypes)
+
+
+def test_response_times_are_to_the_second_or_the_day_in_an_anonymous_round():
+    from datetime import UTC, datetime
+
+    when = datetime(2025, 5, 1, 9, 20, 7, 123456, tzinfo=UTC)
+    assert exports.response_time(when, anonymous=False) == "2025-05-01T09:20:07Z"
+    assert exports.response_time(when, anonymous=True) == "2025-05-01"
+    assert exports.response_time(None, anonymous=True) is None
+
+
+def test_a_text_answer_with_formulas_after_separators_stays_one_quoted_cell(app, shu_round):
+    from survey_app.models import SurveyRound
+
+    hostile = "ok;-2+3;+cmd|' /C calc'!A0"
+    with app.app_context():
+        text_question = next(
+            q.code
+            for q in exports.instrument_definition(
+                db.session.scalar(select(SurveyRound).where(SurveyRound.slug == shu_round)).groups[0].instrument
+            ).questions
+            if q.type == "text"
+        )
+        add_response(shu_round, "residents", {text_question: hostile})
+        round_ = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == shu_round))
+        text = "".join(exports.csv_chunks(round_, True))
+    assert f'"{hostile}"' in text  # one quoted field: a ";" spreadsheet does not split it into formulas
+    for semicolon_cell in (c for line in text.splitlines()[1:] for c in next(csv.reader([line]))):
+        assert not semicolon_cell.startswith(exports.FORMULA_START)
+    header = text.lstrip("\ufeff").splitlines()[0]
+    assert header.startswith('"response_id","group"')  # every text field quoted, so ";" never splits one

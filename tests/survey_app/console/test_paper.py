@@ -10,7 +10,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import csrf_token
+from consolehelpers import csrf_token
 from sqlalchemy import func, select
 
 from instruments.loader import builtin_instruments

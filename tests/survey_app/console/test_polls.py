@@ -10,7 +10,7 @@ import subprocess
 from datetime import UTC, datetime
 
 import pytest
-from conftest import csrf_token
+from consolehelpers import csrf_token
 from sqlalchemy import func, select
 
 OWN = {"q1_type": "yesno", "q1_kk": "Сізге көмектесті ме?", "q1_ru": "Вам помогли?", "q1_en": "Were you helped?"}

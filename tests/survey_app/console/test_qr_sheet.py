@@ -11,7 +11,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import csrf_token
+from consolehelpers import csrf_token
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
 
