@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from pathlib import Path
@@ -65,12 +66,24 @@ def database_uri(instance_path: str) -> str:
     return "sqlite:///" + str(Path(instance_path) / "scri.sqlite3")
 
 
+def weak_secret(key: str) -> bool:
+    """A key of few distinct characters (``"p" * 48``, ``"abab…"``): under 10 of them or under 128 bits, taking
+    each character as drawn from those that appear."""
+    distinct = len(set(key))
+    return distinct < 10 or len(key) * math.log2(distinct) < 128
+
+
 def secret_key(instance_path: str, production: bool) -> str:
     """The SECRET_KEY from the environment; in development one is generated once into the instance folder."""
     key = os.environ.get("SECRET_KEY", "").strip()
     if key:
         if production and len(key) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+        if production and weak_secret(key):
+            raise ConfigError(
+                "SECRET_KEY is too predictable (a few characters repeated); make one with: "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
         return key
     if production:
         raise ConfigError("SECRET_KEY is not set; it is required when SCRI_ENV=production")

@@ -170,7 +170,7 @@ def test_static_files_are_not_sniffed_and_have_the_headers(client):
 
 def test_production_sends_hsts_and_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("SCRI_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "p" * 48)
+    monkeypatch.setenv("SECRET_KEY", "Kp7vQ2xL9mZ4rT8wN3bH6jD1fG5sA0cE-yU_iO")
     monkeypatch.setenv("SCRI_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", "sqlite:///" + str(tmp_path / "prod.sqlite3"))
     from survey_app import create_app

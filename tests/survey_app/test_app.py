@@ -31,6 +31,18 @@ def test_production_refuses_a_missing_secret_key(tmp_path, monkeypatch):
         config.secret_key(str(tmp_path), production=True)
 
 
+@pytest.mark.parametrize("key", ["p" * 48, "ab" * 24, "0123456789" * 4])
+def test_production_refuses_a_predictable_secret_key(tmp_path, monkeypatch, key):
+    monkeypatch.setenv("SECRET_KEY", key)
+    expected = "too predictable" if key != "0123456789" * 4 else None
+    if expected:
+        with pytest.raises(config.ConfigError, match=expected):
+            config.secret_key(str(tmp_path), production=True)
+    else:  # 40 characters of 10 distinct: 132 bits, enough
+        assert config.secret_key(str(tmp_path), production=True) == key
+    assert config.secret_key(str(tmp_path), production=False) == key  # development takes any
+
+
 def test_development_secret_key_is_generated_once(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     first = config.secret_key(str(tmp_path), production=False)
