@@ -74,6 +74,8 @@ def serve_command(host: str, port: int, workers: int, timeout: int) -> None:
         ACCESS_LOG_FORMAT,
         "--error-logfile",
         "-",
+        "--logger-class",
+        "survey_app.gunicorn_logging.SafeLogger",
         "survey_app.wsgi:app",
     ]
     os.execv(gunicorn, args)  # noqa: S606
