@@ -21,7 +21,24 @@ def select_locale() -> str:
     user_lang = getattr(current_user, "language", None) if current_user else None
     if user_lang in LANGUAGES:
         return user_lang
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+    return browser_language()
+
+
+def browser_language() -> str:
+    """The first of the browser's languages (by preference) that we speak, matching on the primary subtag:
+    ``kk-KZ,ru;q=0.8`` is Kazakh."""
+    for value, _quality in request.accept_languages:  # already sorted by preference
+        primary = value.replace("_", "-").split("-", 1)[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT_LANGUAGE
+
+
+def remember_requested_language() -> None:
+    """``?lang=`` is remembered even on a page that only redirects (``/console/?lang=ru`` → the login page)."""
+    requested = request.args.get("lang", "")
+    if requested in LANGUAGES and session.get("lang") != requested:
+        session["lang"] = requested
 
 
 def current_language() -> str:
@@ -61,4 +78,5 @@ def setup_i18n(app: Flask) -> None:
         }
 
     app.jinja_env.filters["localized"] = localized
+    app.before_request(remember_requested_language)
     app.jinja_env.globals["config_languages"] = lambda: current_app.config["LANGUAGES"]
