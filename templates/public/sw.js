@@ -27,7 +27,7 @@ self.addEventListener("activate", function (event) {
     return Promise.all(keys.filter(function (k) { return k !== STATIC_CACHE && k !== PAGE_CACHE; }).map(function (k) {
       return caches.delete(k);
     }));
-  }).then(function () { return self.clients.claim(); }));
+  }));  // no clients.claim(): the page that installed it is left alone, the next navigation is served by it
 });
 
 /* ---- the queue of pages posted offline ------------------------------------------------------------------ */

@@ -49,14 +49,11 @@ def test_a_questionnaire_finished_offline_is_stored_once_when_the_network_is_bac
     context = new_phone("ru-RU")
     page = console_errors(context.new_page())
     page.goto("/s/offline-2025/residents?lang=ru")
-    page.evaluate("() => navigator.serviceWorker.ready")  # the service worker is installed and in charge
-    for _ in range(50):
-        if page.evaluate("() => navigator.serviceWorker.controller !== null"):
-            break
-        page.wait_for_timeout(100)
+    page.evaluate("() => navigator.serviceWorker.ready")  # installed; it serves the pages from the next one on
     page.locator("input[name=consent]").check()
     page.get_by_role("button", name="Начать").click()
     page.wait_for_url("**/p/1", wait_until="domcontentloaded")
+    assert page.evaluate("() => navigator.serviceWorker.controller !== null")
     page.locator("#q-uses_egov input[value='yes']").check()
     page.locator("#q-egov_quality input[value='5']").check()
     page.locator("#f-years").fill("7")

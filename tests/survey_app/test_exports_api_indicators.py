@@ -72,7 +72,7 @@ def test_exports_csv_and_xlsx_read_back(demo_app, tmp_path):
     # The same columns in the same order from the command line, and partial responses on request.
     out = tmp_path / "shu.csv"
     assert runner.invoke(args=["export", "--round", "shu-2025", "--format", "csv", "-o", str(out)]).exit_code == 0
-    assert out.read_text(encoding="utf-8-sig").splitlines()[0] == ",".join(header)
+    assert out.read_text(encoding="utf-8-sig").splitlines()[0] == ",".join(f'"{h}"' for h in header)  # quoted
     out_partial = tmp_path / "shu-partial.csv"
     runner.invoke(args=["export", "--round", "shu-2025", "--format", "csv", "-o", str(out_partial), "--partial"])
     assert "partial" in out_partial.read_text(encoding="utf-8-sig")

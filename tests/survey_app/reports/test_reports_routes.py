@@ -226,7 +226,9 @@ def test_junk_slugs_are_404_never_500(app, client, login, seed_rounds, make_user
     login(client, make_user("admin"))
     for junk in ("%00", "..%2f..%2fetc", "a" * 300, "%3Cscript%3E", "shu-2025%00"):
         for path in (f"/console/rounds/{junk}/results", f"/results/{junk}", f"/console/compare?rounds={junk},x"):
-            assert client.get(path).status_code == 404, path
+            # a NUL byte in a query is a bad request before anything is looked up; elsewhere nothing is found
+            expected = 400 if "%00" in junk and "?" in path else 404
+            assert client.get(path).status_code == expected, path
 
 
 def test_compare_without_rounds_offers_a_choice(client, login, seed_rounds, make_user, fixture_scores):
