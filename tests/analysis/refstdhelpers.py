@@ -28,6 +28,26 @@ CITY_KEYS = [
 ]
 
 
+#: The city of methodology §6's third check value: S_pa 55.12 (3 points), S_add 44.33 (3), S_ict 90 (5) → 76 %.
+CITY_76_PERCENT = {
+    # area means 100, 50, 33.44, 60, 40, 47.28 -> S_pa = 330.72 / 6 = 55.12
+    "urban_management": ["yes", "да"],
+    "health": ["yes", "no"],
+    "education": ["33.44"],
+    "security": ["иә", "20", "60"],
+    "housing_communal": [40],
+    "transport": ["47.28"],
+    # 66.65, 0, 55, 50, 50 -> S_add = 221.65 / 5 = 44.33
+    "social": ["66.65"],
+    "ecology": ["нет", "жоқ"],
+    "business_tourism": ["55"],
+    "construction": ["yes", "no"],
+    "agriculture": ["50"],
+    # (100 + 80 + 90) / 3 = 90
+    "ict": ["YES", "80", "90"],
+}
+
+
 def table(rows):
     return pd.DataFrame(rows, columns=COLUMNS)
 

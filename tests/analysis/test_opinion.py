@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 import pytest
-from refstdhelpers import city_rows, one_city, table
+from refstdhelpers import CITY_76_PERCENT, city_rows, one_city, table
 
 from analysis import AnalysisError
 from analysis.opinion import area_opinion, opinion_side
@@ -21,23 +21,7 @@ def framework():
 @pytest.fixture(scope="module")
 def administrative_76(framework):
     """The city of §6's third check value: priority 55.12 (3 points), additional 44.33 (3), ICT 90 (5) → 76 %."""
-    rows = city_rows(
-        "Ayagoz",
-        {
-            "urban_management": ["yes", "да"],
-            "health": ["yes", "no"],
-            "education": ["33.44"],
-            "security": ["иә", "20", "60"],
-            "housing_communal": [40],
-            "transport": ["47.28"],
-            "social": ["66.65"],
-            "ecology": ["нет", "жоқ"],
-            "business_tourism": ["55"],
-            "construction": ["yes", "no"],
-            "agriculture": ["50"],
-            "ict": ["YES", "80", "90"],
-        },
-    )
+    rows = city_rows("Ayagoz", CITY_76_PERCENT)
     city = one_city(table(rows), framework)
     assert city["ct_percent"] == 76.0
     return city

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from refstdhelpers import (
     ADDITIONAL,
     AREAS,
+    CITY_76_PERCENT,
     CITY_KEYS,
     PRIORITY,
     city_rows,
@@ -54,26 +55,7 @@ def test_every_indicator_no_is_20_percent(framework):
 
 
 def test_priority_55_12_additional_44_33_ict_90_is_76_percent(framework):
-    rows = city_rows(
-        "Ayagoz",
-        {
-            # area means 100, 50, 33.44, 60, 40, 47.28 -> S_pa = 330.72 / 6 = 55.12
-            "urban_management": ["yes", "да"],
-            "health": ["yes", "no"],
-            "education": ["33.44"],
-            "security": ["иә", "20", "60"],
-            "housing_communal": [40],
-            "transport": ["47.28"],
-            # 66.65, 0, 55, 50, 50 -> S_add = 221.65 / 5 = 44.33
-            "social": ["66.65"],
-            "ecology": ["нет", "жоқ"],
-            "business_tourism": ["55"],
-            "construction": ["yes", "no"],
-            "agriculture": ["50"],
-            # (100 + 80 + 90) / 3 = 90
-            "ict": ["YES", "80", "90"],
-        },
-    )
+    rows = city_rows("Ayagoz", CITY_76_PERCENT)
     city = one_city(table(rows), framework)
     assert city["areas"]["education"] == 33.44
     assert city["areas"]["security"] == 60.0

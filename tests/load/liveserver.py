@@ -38,6 +38,28 @@ def scri_command(*args: str) -> list[str]:
     return [sys.executable, "-c", "import sys; from survey_app.cli import main; sys.argv[0] = 'scri'; main()", *args]
 
 
+def wait_healthy(port: int, timeout: float, process, what: str, tail=lambda: "") -> None:
+    """Poll GET /healthz on 127.0.0.1:`port` until it answers 200; RuntimeError if `process` exits first or
+    `timeout` seconds pass (the message ends with `tail()`, the last lines of its log)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode}:\n{tail()}")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            conn.request("GET", "/healthz")
+            response = conn.getresponse()
+            response.read()
+            if response.status == 200:
+                return
+        except (OSError, http.client.HTTPException):
+            pass
+        finally:
+            conn.close()
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} did not answer /healthz within {timeout:.0f} s:\n{tail()}")
+
+
 class LiveServer:
     """`scri serve --host 127.0.0.1 --port P --workers N` with its own environment; a context manager."""
 
@@ -103,25 +125,7 @@ class LiveServer:
         raise RuntimeError(last_error)
 
     def _wait_ready(self) -> None:
-        deadline = time.monotonic() + self.startup_timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"scri serve exited with {self.process.returncode}:\n{self.log_tail()}")
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-            try:
-                conn.request("GET", "/healthz")
-                response = conn.getresponse()
-                response.read()
-                if response.status == 200:
-                    return
-            except (OSError, http.client.HTTPException):
-                pass
-            finally:
-                conn.close()
-            time.sleep(0.1)
-        raise RuntimeError(
-            f"scri serve did not answer /healthz within {self.startup_timeout:.0f} s:\n{self.log_tail()}"
-        )
+        wait_healthy(self.port, self.startup_timeout, self.process, "scri serve", self.log_tail)
 
     def log_tail(self, lines: int = 40) -> str:
         try:

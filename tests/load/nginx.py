@@ -3,15 +3,13 @@ client's address to X-Forwarded-For and the app trusts one hop (`SCRI_TRUSTED_PR
 
 from __future__ import annotations
 
-import http.client
 import os
 import shutil
 import signal
 import subprocess
-import time
 from pathlib import Path
 
-from liveserver import free_port
+from liveserver import free_port, wait_healthy
 
 CONFIG = """\
 {user}worker_processes 2;
@@ -89,23 +87,10 @@ class NginxProxy:
         return self
 
     def _wait_ready(self, timeout: float = 20.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("nginx exited: " + (self.prefix / "stderr.log").read_text(errors="replace"))
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-            try:
-                conn.request("GET", "/healthz")
-                response = conn.getresponse()
-                response.read()
-                if response.status == 200:
-                    return
-            except (OSError, http.client.HTTPException):
-                pass
-            finally:
-                conn.close()
-            time.sleep(0.1)
-        raise RuntimeError(f"nginx did not proxy /healthz within {timeout:.0f} s")
+        def tail() -> str:
+            return (self.prefix / "stderr.log").read_text(errors="replace")
+
+        wait_healthy(self.port, timeout, self.process, "nginx", tail)
 
     def stop(self) -> None:
         process, self.process = self.process, None
