@@ -45,7 +45,6 @@ def make_app(database_url: str, instance: Path):
         {
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SECRET_KEY": "benchmark-secret-key-0123456789-0123456789",
-            "SCRI_SUBMIT_RATE_LIMIT": 10_000_000,
         }
     )
     with app.app_context():

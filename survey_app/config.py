@@ -108,9 +108,7 @@ def load(instance_path: str) -> dict:
         "SCRI_ENV": env,
         "SECRET_KEY": secret_key(instance_path, production),
         "SQLALCHEMY_DATABASE_URI": database_uri(instance_path),
-        # hide_parameters: a failed statement's values (answers, token hashes, submission ids) never reach an
-        # error message or a log line.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(),
         # The largest body any endpoint accepts (uploads); public forms have a lower limit.
         "MAX_CONTENT_LENGTH": _env_int("SCRI_MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
         "SCRI_MAX_FORM_BYTES": _env_int("SCRI_MAX_FORM_BYTES", 64 * 1024),
@@ -122,6 +120,9 @@ def load(instance_path: str) -> dict:
         "SCRI_ADDRESS_RATE_LIMIT": _env_int("SCRI_ADDRESS_RATE_LIMIT", 3000),
         "SCRI_LOGIN_RATE_LIMIT": _env_int("SCRI_LOGIN_RATE_LIMIT", 30),
         "SCRI_TRUSTED_PROXIES": trusted_proxies(),
+        # A shared store for rate limits across workers and machines (redis://host:6379/0); without it the
+        # workers share their counts through the database once a second.
+        "SCRI_REDIS_URL": os.environ.get("SCRI_REDIS_URL", "").strip() or None,
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -133,6 +134,16 @@ def load(instance_path: str) -> dict:
         **mail_settings(),
         **link_settings(),
     }
+
+
+def engine_options() -> dict:
+    """Pool settings: no ping before every checkout (a round trip per request); connections are recycled after
+    half an hour instead, and one that a restart of the database killed is dropped when it fails (the request
+    gets the 503 page and the next one a new connection).
+
+    hide_parameters: a failed statement's values (answers, token hashes, submission ids) never reach an error
+    message or a log line."""
+    return {"pool_pre_ping": False, "pool_recycle": 1800, "hide_parameters": True}
 
 
 def trusted_proxies() -> int:

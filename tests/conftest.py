@@ -129,6 +129,7 @@ def _clean_database(request):
             db.session.execute(table.delete())
         db.session.commit()
         db.session.remove()
+    app.extensions.pop("scri_rate_window", None)  # the worker's own rate-limit counts go with the table's
 
 
 @pytest.fixture

@@ -22,8 +22,9 @@ class Instrument(db.Model):
     code: Mapped[str] = mapped_column(String(64))
     group: Mapped[str] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer)
-    # The validated definition as plain data; never edited once a round has used it.
-    definition: Mapped[dict] = mapped_column(JSON)
+    # The validated definition as plain data; never edited once a round has used it. Deferred: a round's
+    # pages need only the content hash to find the parsed instrument in the per-process cache.
+    definition: Mapped[dict] = mapped_column(JSON, deferred=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(16), default="builtin")  # builtin | upload
     approved: Mapped[bool] = mapped_column(default=True)

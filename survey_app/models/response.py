@@ -72,6 +72,7 @@ class Answer(db.Model):
     question_code: Mapped[str] = mapped_column(String(64))
     value_num: Mapped[float | None] = mapped_column(Float)
     value_text: Mapped[str | None] = mapped_column(Text)
-    value_json: Mapped[dict | list | None] = mapped_column(JSON)
+    # none_as_null: an answer without a list stores SQL NULL, not the JSON text 'null'.
+    value_json: Mapped[dict | list | None] = mapped_column(JSON(none_as_null=True))
 
     response: Mapped[Response] = relationship(back_populates="answers")

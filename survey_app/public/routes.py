@@ -294,19 +294,18 @@ def section(slug: str, group: str, number: int):
     language = action[5:] if action.startswith("lang:") and action[5:] in LANGUAGES else None
     merged, errors = _read_page(current, answers, lenient=action == "back" or language is not None)
     if language:  # the language switch saves what is typed so far (anything invalid is left out)
-        svc.save_answers(response, survey.instrument, merged, number - 1)
+        svc.save_answers(response, survey.instrument, merged, number - 1, answers)
         return redirect(_section_url(survey, number) + "?lang=" + language)
     follow_ups = action != "back" and bool(_follow_ups(current, merged))
     if errors:
         return _section_page(survey, response, number, merged, request.form, errors, follow_ups), 422
     if follow_ups:
         # Without JavaScript the follow-ups of this page's answers were not on it: ask them now.
-        svc.save_answers(response, survey.instrument, merged, number - 1)
+        svc.save_answers(response, survey.instrument, merged, number - 1, answers)
         return _section_page(survey, response, number, merged, request.form, {}, follow_ups=True)
     target = _next_page(survey.instrument, merged, number, forward=action != "back")  # pages that ask nothing: skipped
-    svc.save_answers(
-        response, survey.instrument, merged, (target or len(sections) + 1) - 1 if action != "back" else number - 1
-    )
+    reached = (target or len(sections) + 1) - 1 if action != "back" else number - 1
+    svc.save_answers(response, survey.instrument, merged, reached, answers)
     if target is None:
         return redirect(url_for("public.review" if action != "back" else "public.start", slug=slug, group=group))
     return redirect(_section_url(survey, target))

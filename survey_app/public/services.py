@@ -250,18 +250,35 @@ def relevant_answers(instrument: InstrumentDef, answers: dict[str, Any]) -> dict
     return kept
 
 
-def save_answers(response: Response, instrument: InstrumentDef, answers: dict[str, Any], section: int) -> None:
-    """Replace the stored answers by `answers` (after skip logic) in one transaction."""
+def save_answers(
+    response: Response,
+    instrument: InstrumentDef,
+    answers: dict[str, Any],
+    section: int,
+    stored: dict[str, Any] | None = None,
+) -> None:
+    """Make the stored answers `answers` (after skip logic) in one transaction, writing only what changed.
+
+    `stored` is what the response holds now (read again when not given): answers that are gone or changed are
+    deleted in one statement, new and changed ones inserted in one multi-row INSERT, so a page save costs the
+    page's answers, not the whole questionnaire so far.
+    """
     kept = relevant_answers(instrument, answers)
-    db.session.execute(delete(Answer).where(Answer.response_id == response.id))
-    if kept:  # one batched INSERT, not a statement per answer
+    if stored is None:
+        stored = stored_answers(response, instrument)
+    stale = [code for code, value in stored.items() if code not in kept or kept[code] != value]
+    fresh = [code for code, value in kept.items() if code not in stored or stored[code] != value]
+    if stale:
         db.session.execute(
-            insert(Answer),
-            [
-                {"response_id": response.id, "question_code": code, **encode(instrument.question(code), value)}
-                for code, value in kept.items()
-            ],
+            delete(Answer).where(Answer.response_id == response.id, Answer.question_code.in_(stale)),
+            execution_options={"synchronize_session": False},
         )
+    if fresh:
+        rows = [
+            {"response_id": response.id, "question_code": code, **encode(instrument.question(code), kept[code])}
+            for code in fresh
+        ]
+        db.session.execute(insert(Answer.__table__).values(rows))
     response.current_section = max(response.current_section, section)
     response.updated_at = utcnow()
     db.session.commit()
