@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
@@ -16,6 +17,13 @@ MESSAGES = {
     410: (_l("Survey closed"), _l("This survey is closed and no longer accepts answers. Thank you for your interest.")),
     413: (_l("Too much data"), _l("What you sent is larger than this page accepts.")),
     429: (_l("Too many requests"), _l("Too many attempts from your connection. Please wait a minute and try again.")),
+    503: (
+        _l("Briefly unavailable"),
+        _l(
+            "The service cannot save or show data at this moment. Your earlier answers are kept. "
+            "Please try again in a minute."
+        ),
+    ),
     500: (
         _l("Something went wrong"),
         _l("An unexpected error occurred. Your earlier answers are saved. Please try again later."),
@@ -57,6 +65,23 @@ def register_error_handlers(app: Flask) -> None:
         message = getattr(error, "scri_message", None)
         title = getattr(error, "scri_title", None)
         return render_error(code, title, message)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error: Exception):
+        """A lost or restarted database, a locked or full SQLite file: the app's 503 page with its headers and a
+        Retry-After. The failed connection is already dropped from the pool, so the next request reconnects."""
+        from .extensions import db
+
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            pass
+        db.session.remove()
+        app.logger.error("Database unavailable on %s: %s", request.path, str(error.orig or error)[:200])
+        response = render_error(503)
+        body, code = response if isinstance(response, tuple) else (response, 503)
+        return body, code, {"Retry-After": "30"}
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
