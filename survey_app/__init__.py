@@ -5,22 +5,23 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask
-
-from . import config as config_module
-from .extensions import babel, csrf, db, login_manager
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TRANSLATION_DIRECTORIES = ";".join(
     str(Path(__file__).parent / sub / "translations") for sub in ("", "public", "console", "reports", "api")
 )
 
 
-def create_app(config: dict | None = None, *, migrations: bool = True) -> Flask:
-    """Create the app; `config` overrides settings read from the environment (used by tests).
+def create_app(config: dict | None = None, *, migrations: bool = True):
+    """Create the Flask app; `config` overrides settings read from the environment (used by tests).
 
-    With migrations=False, Flask-Migrate is bound only when a command needs the schema (faster start).
+    With migrations=False, Flask-Migrate is bound only when a command needs the schema (faster start). Flask
+    and the extensions are imported here, not with the package, so that ``scri --help`` starts at once.
     """
+    from flask import Flask
+
+    from . import config as config_module
+    from .extensions import babel, csrf, db, login_manager
+
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),

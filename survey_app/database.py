@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 _configured = False
+MIGRATIONS_DIRECTORY = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
@@ -33,13 +36,11 @@ def init_migrations(app) -> None:
     """Bind Flask-Migrate (Alembic loads in about half a second, so commands that need no schema skip it)."""
     if "migrate" in app.extensions:
         return
-    from pathlib import Path
-
     from flask_migrate import Migrate
 
     from .extensions import db
 
-    Migrate(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"), render_as_batch=True)
+    Migrate(app, db, directory=str(MIGRATIONS_DIRECTORY), render_as_batch=True)
 
 
 def upgrade_schema(app) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from argon2 import PasswordHasher
@@ -17,8 +18,13 @@ from .errors import ServiceError
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,185}\.[^@\s]{2,63}$")
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
-# A hash to verify against when the e-mail is unknown, so both cases take the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the e-mail is unknown, so both cases take the same time (made at the first
+    sign-in, not at import: every command and worker start would pay for it)."""
+    return _hasher.hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:
@@ -50,7 +56,7 @@ def create_user(email: str, password: str, role: str, city_ids: list[int] | None
 def _burn_time(password: str) -> None:
     """Verify against a dummy hash so that unknown, inactive and locked accounts answer as slowly as others."""
     try:
-        _hasher.verify(_DUMMY_HASH, password or "")
+        _hasher.verify(_dummy_hash(), password or "")
     except VerificationError:
         pass
 
