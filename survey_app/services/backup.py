@@ -187,10 +187,8 @@ def load_rows(engine: Engine, path: Path, manifest: dict) -> None:
             if batch:
                 conn.execute(table.insert(), batch)
             if dialect == "postgresql" and "id" in columns:
-                conn.execute(
-                    text("SELECT setval(pg_get_serial_sequence(:t, 'id'), (SELECT max(id) FROM " + f'"{name}"))'),
-                    {"t": f'"{name}"'},
-                )
+                sequence = func.pg_get_serial_sequence(f'"{name}"', "id")
+                conn.execute(select(func.setval(sequence, select(func.max(columns["id"])).scalar_subquery())))
 
 
 def row_counts(engine: Engine) -> dict[str, int]:
