@@ -41,13 +41,26 @@ def init_command() -> None:
 ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 
 
+WORKER_CLASSES = {"gevent": "gevent", "gthread": "gthread", "sync": "sync"}
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
 @click.option("--timeout", default=60, show_default=True, type=click.IntRange(5, 3600), help="Request timeout, s.")
+@click.option(
+    "--worker-class",
+    type=click.Choice(sorted(WORKER_CLASSES)),
+    default="gevent",
+    show_default=True,
+    help="gevent: a slow or stalled client costs a greenlet, not a worker; gthread/sync need a buffering proxy.",
+)
+@click.option(
+    "--connections", default=500, show_default=True, type=click.IntRange(10, 10000), help="Connections per worker."
+)
 @with_appcontext
-def serve_command(host: str, port: int, workers: int, timeout: int) -> None:
+def serve_command(host: str, port: int, workers: int, timeout: int, worker_class: str, connections: int) -> None:
     """Run the production WSGI server (gunicorn)."""
     try:
         upgrade_schema()
@@ -60,14 +73,26 @@ def serve_command(host: str, port: int, workers: int, timeout: int) -> None:
     click.echo(f"SCRI is running at http://{shown}:{port}/  (console: http://{shown}:{port}/console/)")
     click.echo("Press Ctrl+C to stop.")
     sys.stdout.flush()
+    args = [gunicorn, *gunicorn_arguments(host, port, workers, timeout, worker_class, connections)]
+    os.execv(gunicorn, args)  # noqa: S606
+
+
+def gunicorn_arguments(host: str, port: int, workers: int, timeout: int, worker_class: str, connections: int):
+    """gunicorn's command line for `scri serve`: the worker class, timeouts, logs without client data, and a
+    control socket of this instance's own (several instances on one host would otherwise share one)."""
     args = [
-        gunicorn,
         "--workers",
         str(workers),
+        "--worker-class",
+        WORKER_CLASSES[worker_class],
         "--bind",
         f"{host}:{port}",
         "--timeout",
         str(timeout),
+        "--graceful-timeout",
+        "20",
+        "--keep-alive",
+        "75",  # longer than a proxy keeps an idle upstream connection (nginx: 60 s), or a reused one is a 502
         "--access-logfile",
         "-",
         "--access-logformat",
@@ -76,9 +101,14 @@ def serve_command(host: str, port: int, workers: int, timeout: int) -> None:
         "-",
         "--logger-class",
         "survey_app.gunicorn_logging.SafeLogger",
-        "survey_app.wsgi:app",
     ]
-    os.execv(gunicorn, args)  # noqa: S606
+    if worker_class == "gevent":
+        args += ["--worker-connections", str(connections)]
+    elif worker_class == "gthread":
+        args += ["--threads", "8"]
+    control = os.path.join(current_app.instance_path, f"gunicorn-{port}.ctl")
+    args += ["--control-socket", control] if len(control) < 100 else ["--no-control-socket"]  # AF_UNIX: 108 bytes
+    return [*args, "survey_app.wsgi:app"]
 
 
 @click.command("demo")

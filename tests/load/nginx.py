@@ -27,6 +27,7 @@ http {{
     upstream scri {{
         server 127.0.0.1:{upstream};
         keepalive 32;
+        keepalive_timeout 30s;
     }}
     server {{
         listen 127.0.0.1:{port};
