@@ -64,7 +64,7 @@ def test_fifty_slow_connections_do_not_hold_up_residents(app, database_url):
         folder = Path(tmp)
         prepare_database(database_url, folder)
         with LiveServer(database_url, folder, workers=2) as live:
-            with Slowloris(live.port, SLOW) as slow:
+            with Slowloris(live.port, SLOW):
                 time.sleep(3)  # every slow connection has been accepted and is dripping
                 started = time.monotonic()
                 with ThreadPoolExecutor(max_workers=RESIDENTS) as pool:
