@@ -25,7 +25,7 @@ http {{
     scgi_temp_path {prefix}/scgi;
     client_max_body_size 12m;
     upstream scri {{
-        server 127.0.0.1:{upstream};
+{upstreams}
         keepalive 32;
         keepalive_timeout 30s;
     }}
@@ -51,10 +51,11 @@ def nginx_binary() -> str | None:
 
 
 class NginxProxy:
-    """nginx on 127.0.0.1 and a free port, proxying to `upstream_port`; a context manager."""
+    """nginx on 127.0.0.1 and a free port, proxying to `upstream_port` (one port, or several that it balances
+    round-robin); a context manager."""
 
-    def __init__(self, upstream_port: int, folder: str | Path) -> None:
-        self.upstream_port = upstream_port
+    def __init__(self, upstream_port: int | list[int], folder: str | Path) -> None:
+        self.upstream_ports = upstream_port if isinstance(upstream_port, list) else [upstream_port]
         self.prefix = Path(folder) / "nginx"
         self.port = 0
         self.process: subprocess.Popen | None = None
@@ -72,7 +73,8 @@ class NginxProxy:
         self.port = free_port()
         user = "user root;\n" if os.geteuid() == 0 else ""  # as root the workers would run as nobody
         conf = self.prefix / "nginx.conf"
-        conf.write_text(CONFIG.format(user=user, prefix=self.prefix, upstream=self.upstream_port, port=self.port))
+        upstreams = "\n".join(f"        server 127.0.0.1:{port};" for port in self.upstream_ports)
+        conf.write_text(CONFIG.format(user=user, prefix=self.prefix, upstreams=upstreams, port=self.port))
         self._stderr = open(self.prefix / "stderr.log", "wb")  # noqa: SIM115 (closed in stop())
         self.process = subprocess.Popen(  # noqa: S603
             [binary, "-p", str(self.prefix), "-c", str(conf), "-g", "daemon off;"],
