@@ -82,6 +82,9 @@ def _dispose(app) -> None:
 
         db.session.remove()
         db.engine.dispose()
+    counters = app.extensions.pop("scri_rate_engine", None)  # the rate limiter's own connection
+    if counters is not None:
+        counters.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -73,13 +73,16 @@ def serve_command(host: str, port: int, workers: int, timeout: int, worker_class
     click.echo(f"SCRI is running at http://{shown}:{port}/  (console: http://{shown}:{port}/console/)")
     click.echo("Press Ctrl+C to stop.")
     sys.stdout.flush()
-    args = [gunicorn, *gunicorn_arguments(host, port, workers, timeout, worker_class, connections)]
+    options = gunicorn_arguments(host, port, workers, timeout, worker_class, connections, current_app.instance_path)
+    args = [gunicorn, *options, "survey_app.wsgi:app"]
     os.execv(gunicorn, args)  # noqa: S606
 
 
-def gunicorn_arguments(host: str, port: int, workers: int, timeout: int, worker_class: str, connections: int):
-    """gunicorn's command line for `scri serve`: the worker class, timeouts, logs without client data, and a
-    control socket of this instance's own (several instances on one host would otherwise share one)."""
+def gunicorn_arguments(
+    host: str, port: int, workers: int, timeout: int, worker_class: str, connections: int, control_dir: str
+) -> list[str]:
+    """gunicorn's options for `scri serve` (the app comes last): the worker class, timeouts, logs without client
+    data, and a control socket of this instance's own (several instances on one host would otherwise share one)."""
     args = [
         "--workers",
         str(workers),
@@ -106,9 +109,9 @@ def gunicorn_arguments(host: str, port: int, workers: int, timeout: int, worker_
         args += ["--worker-connections", str(connections)]
     elif worker_class == "gthread":
         args += ["--threads", "8"]
-    control = os.path.join(current_app.instance_path, f"gunicorn-{port}.ctl")
+    control = os.path.join(control_dir, f"gunicorn-{port}.ctl")
     args += ["--control-socket", control] if len(control) < 100 else ["--no-control-socket"]  # AF_UNIX: 108 bytes
-    return [*args, "survey_app.wsgi:app"]
+    return args
 
 
 @click.command("demo")

@@ -12,6 +12,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from instruments.domain import GROUPS, ROUND_SLUG_RE
 from instruments.model import Instrument as InstrumentDef
@@ -49,7 +50,12 @@ def load_survey(slug: str, group: str) -> Survey:
     """The open round and group, or RespondentError 404 (unknown, draft) / 410 (closed)."""
     if group not in GROUPS or not ROUND_SLUG_RE.match(slug or ""):  # also keeps NUL bytes away from the database
         raise RespondentError(404, "unknown")
-    round_ = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == slug))
+    # One statement: the round, its city, its groups and their instruments (the definition stays deferred).
+    round_ = (
+        db.session.execute(select(SurveyRound).where(SurveyRound.slug == slug).options(joinedload(SurveyRound.groups)))
+        .unique()
+        .scalar_one_or_none()
+    )
     if round_ is None:
         raise RespondentError(404, "unknown")
     status = scheduled_status(round_)  # a scheduled opening or closing counts at once; storing it is a write

@@ -100,7 +100,7 @@ class LocalWindow:
 
 def push_counts(counts: dict[str, int], minute: int) -> dict[str, int]:
     """Add a worker's counts to the shared table in one statement (starting a new window where the stored one
-    is older) and return every bucket's total across workers, on a connection of its own."""
+    is older) and return every bucket's total across workers, on the worker's counter connection."""
     if not counts:
         return {}
     table = RateBucket.__table__
@@ -121,8 +121,23 @@ def push_counts(counts: dict[str, int], minute: int) -> dict[str, int]:
             "window_start": minute,
         },
     ).returning(table.c.key, table.c.count)
-    with db.engine.begin() as connection:
+    with _counter_engine().begin() as connection:
         return {key: count for key, count in connection.execute(statement).all()}
+
+
+def _counter_engine():
+    """A one-connection engine of the worker's own for the pushes. A push from the request's pool would wait for
+    a connection while every connection is held by a request waiting for this worker's counter: a deadlock
+    until the pool's timeout, at 50 concurrent residents on PostgreSQL."""
+    engine = current_app.extensions.get("scri_rate_engine")
+    if engine is None:
+        from sqlalchemy import create_engine
+
+        engine = create_engine(
+            db.engine.url, pool_size=1, max_overflow=0, pool_timeout=5, pool_recycle=1800, hide_parameters=True
+        )
+        current_app.extensions["scri_rate_engine"] = engine
+    return engine
 
 
 def _local_window() -> LocalWindow:

@@ -57,13 +57,16 @@ def test_a_flood_costs_a_write_per_eighth_of_the_limit_not_per_request(app):
             writes.append(statement)
 
     with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", seen)
+        engines = (db.engine, ratelimit._counter_engine())
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", seen)
         try:
             for _ in range(2000):
                 clock.now += 0.001  # 2,000 requests within two seconds
                 worker.hit(limits, minute=2000)
         finally:
-            event.remove(db.engine, "before_cursor_execute", seen)
+            for engine in engines:
+                event.remove(engine, "before_cursor_execute", seen)
     assert 1 <= len(writes) <= 2000 * ratelimit.PUSH_FRACTION // 3000 + 3, len(writes)
 
 
@@ -144,3 +147,24 @@ def test_an_unreachable_redis_falls_back_to_counting_in_the_worker(app):
         app.config["SCRI_REDIS_URL"] = saved
         app.extensions.pop("scri_redis", None)
     assert answers == [True] * 3 + [False] * 2
+
+
+def test_a_push_needs_no_connection_of_the_busy_request_pool(app):
+    """Every connection of the app's pool is held by a request (50 residents at once on PostgreSQL): the push of
+    the worker's counts goes through the counter's own connection instead of waiting for one of them."""
+    from sqlalchemy import select
+
+    from survey_app.models import RateBucket
+
+    _clock, (worker,) = _workers(1)
+    limits = _keyed(app, "respondent", "device-busy", 120)
+    with app.app_context():
+        pool = db.engine.pool
+        held = [db.engine.raw_connection() for _ in range(pool.size() + max(pool._max_overflow, 0))]
+        try:
+            assert worker.hit(limits, minute=4000)
+        finally:
+            for connection in held:
+                connection.close()
+        assert worker.pending == {}, "the counts were pushed, not kept for lack of a connection"
+        assert db.session.scalar(select(RateBucket.count).where(RateBucket.key.in_(list(limits)))) == 1
