@@ -159,7 +159,10 @@ def main(argv: list[str] | None = None) -> int:
                 pairs.append(
                     {k: one_app(k, db_kind, respondents, args.workers, args.pg_url, seed) for k in ("bare", "scri")}
                 )
-            med = lambda k, f: statistics.median(p[k][f] for p in pairs)  # noqa: E731
+
+            def med(k, f, pairs=pairs):
+                return statistics.median(p[k][f] for p in pairs)
+
             row = {
                 "db": db_kind,
                 "respondents": respondents,
@@ -184,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{db_kind:8} {respondents:4} respondents: bare {row['bare_responses_per_s']:.1f} resp/s, "
                 f"SCRI {row['scri_responses_per_s']:.1f} resp/s ({row['throughput_share']:.0%} of bare); "
-                f"CPU/request bare {row['bare_cpu_ms_per_request']:.1f} ms, SCRI {row['scri_cpu_ms_per_request']:.1f} ms "
+                f"CPU/request bare {row['bare_cpu_ms_per_request']:.1f} ms, "
+                f"SCRI {row['scri_cpu_ms_per_request']:.1f} ms "
                 f"({row['cpu_ratio']:.2f}x); p95 bare {row['bare_p95_ms']} ms, SCRI {row['scri_p95_ms']} ms; "
                 f"refused {row['scri_refused']}, lost {row['scri_lost']}",
                 flush=True,

@@ -1,8 +1,9 @@
 """What one questionnaire page save costs the database: counted, so that the work cannot creep back.
 
-A page POST reads the round with its groups (one statement), the response and its answers, writes the page's new answers in one
-INSERT and the response's progress in one UPDATE, on one pooled connection: no rate-limit write, no
-re-insert of earlier pages, no ping before the checkout, no JSON text 'null' for an answer without a list.
+A page POST reads the round with its groups (one statement), the response and its answers, writes the page's
+new answers in one INSERT and the response's progress in one UPDATE, on one pooled connection: no rate-limit
+write, no re-insert of earlier pages, no ping before the checkout, no JSON text 'null' for an answer without a
+list.
 """
 
 from __future__ import annotations
