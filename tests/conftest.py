@@ -7,6 +7,7 @@ works in a schema of its own, dropped at the end, so parallel runs do not distur
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from urllib.parse import quote
 
@@ -133,6 +134,11 @@ def _clean_database(request):
         db.session.commit()
         db.session.remove()
     app.extensions.pop("scri_rate_window", None)  # the worker's own rate-limit counts go with the table's
+    # Cached results and rendered reports go with the data (ids are reused once the tables are emptied).
+    from survey_app.services.result_cache import RESULTS
+
+    RESULTS.clear()
+    shutil.rmtree(os.path.join(app.instance_path, "cache"), ignore_errors=True)
 
 
 @pytest.fixture

@@ -141,11 +141,14 @@ def round_results(slug: str):
 def round_report_pdf(slug: str):
     """The governance assessment PDF of one round in `?lang=kk|ru|en`."""
     round_ = _round_or_404(slug)
-    result = _result_or_409(round_)
     lang = _report_lang()
-    from . import pdf  # WeasyPrint loads in about a second: only when a PDF is asked for
 
-    data = pdf.city_report_pdf(result, lang, generated=date.today())
+    def render() -> bytes:
+        from . import pdf  # WeasyPrint loads in about a second: only when a PDF is drawn
+
+        return pdf.city_report_pdf(_result_or_409(round_), lang, generated=date.today())
+
+    data = services.cached_pdf("city", [round_], lang, False, render)
     return _pdf_response(data, _filename(round_.slug, lang=lang))
 
 
@@ -223,11 +226,14 @@ def compare():
 def compare_pdf():
     """The comparative PDF of several cities (`?rounds=a,b,c&lang=kk|ru|en`)."""
     rounds = _compared_rounds()
-    compared = _comparison_or_409(rounds)
     lang = _report_lang()
-    from . import pdf  # WeasyPrint loads in about a second: only when a PDF is asked for
 
-    data = pdf.comparison_report_pdf(compared, lang, generated=date.today())
+    def render() -> bytes:
+        from . import pdf
+
+        return pdf.comparison_report_pdf(_comparison_or_409(rounds), lang, generated=date.today())
+
+    data = services.cached_pdf("compare", rounds, lang, False, render)
     return _pdf_response(data, _filename("compare", *[r.slug for r in rounds], lang=lang))
 
 
@@ -258,9 +264,12 @@ def public_results(slug: str):
 def public_report_pdf(slug: str):
     """The governance assessment PDF of a published round."""
     round_ = _published_or_404(slug)
-    result = _result_or_409(round_)
     lang = _report_lang()
-    from . import pdf  # WeasyPrint loads in about a second: only when a PDF is asked for
 
-    data = pdf.city_report_pdf(result, lang, generated=date.today(), public=True)
+    def render() -> bytes:
+        from . import pdf
+
+        return pdf.city_report_pdf(_result_or_409(round_), lang, generated=date.today(), public=True)
+
+    data = services.cached_pdf("city", [round_], lang, True, render)
     return _pdf_response(data, _filename(round_.slug, lang=lang))

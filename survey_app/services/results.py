@@ -6,6 +6,8 @@ Views and the CLI call these small functions; the scores themselves come from `s
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from instruments.domain import ROUND_SLUG_RE
@@ -15,6 +17,7 @@ from ..extensions import db
 from ..models import SurveyRound, User
 from . import audit, scoring
 from .errors import ServiceError
+from .result_cache import RESULTS, FileCache, round_fingerprint
 from .scoring import Comparison, ScoredRound
 
 MAX_COMPARED = 8
@@ -96,10 +99,30 @@ def published_round(slug: str) -> SurveyRound | None:
 
 
 def round_result(round_: SurveyRound) -> ScoredRound:
-    """The scored round (the `scri score` JSON and what the pages show beside it), or ServiceError."""
-    return scoring.round_result(round_)
+    """The scored round (the `scri score` JSON and what the pages show beside it), or ServiceError; kept in the
+    worker's memory by the round's fingerprint, so unchanged data is not scored again."""
+    return RESULTS.get_or_make("round|" + fingerprint(round_), lambda: scoring.round_result(round_))
 
 
 def comparison(rounds: list[SurveyRound]) -> Comparison:
     """Each round's result and the ranking across them (ranks and their stability), or ServiceError."""
-    return scoring.city_comparison(rounds)
+    key = "compare|" + "|".join(fingerprint(r) for r in rounds)
+    return RESULTS.get_or_make(key, lambda: scoring.city_comparison(rounds))
+
+
+def fingerprint(round_: SurveyRound) -> str:
+    """The hash of the data a round's result comes from (see ``result_cache``)."""
+    return round_fingerprint(round_, scoring._k_min())
+
+
+def cached_pdf(kind: str, rounds: list[SurveyRound], lang: str, public: bool, make) -> bytes:
+    """A rendered PDF from the instance's report cache when nothing it shows has changed (same data, language,
+    audience and day: the date is printed on it), else `make()`'s, stored for the next request."""
+    from datetime import date
+
+    from flask import current_app
+
+    key = "|".join([kind, lang, "public" if public else "console", date.today().isoformat(), *map(fingerprint, rounds)])
+    cache = FileCache(Path(current_app.instance_path) / "cache" / "reports")
+    data, _hit = cache.get_or_make(key, ".pdf", make)
+    return data
