@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 QUESTION_TYPES = ("likert", "single", "multiple", "yesno", "integer", "decimal", "text", "ties")
@@ -73,12 +74,17 @@ class Instrument:
     sections: tuple[Section, ...]
     definition: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
-    @property
-    def questions(self) -> list[Question]:
-        return [q for s in self.sections for q in s.questions]
+    @cached_property
+    def questions(self) -> tuple[Question, ...]:
+        """Every question in questionnaire order (computed once: an instrument never changes)."""
+        return tuple(q for s in self.sections for q in s.questions)
+
+    @cached_property
+    def _by_code(self) -> dict[str, Question]:
+        return {q.code: q for q in self.questions}
 
     def question(self, code: str) -> Question | None:
-        return next((q for q in self.questions if q.code == code), None)
+        return self._by_code.get(code)
 
     @property
     def content_hash(self) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
 
 from instruments.domain import GROUPS, ROUND_SLUG_RE
 from instruments.model import Instrument as InstrumentDef
@@ -50,12 +50,17 @@ def load_survey(slug: str, group: str) -> Survey:
     """The open round and group, or RespondentError 404 (unknown, draft) / 410 (closed)."""
     if group not in GROUPS or not ROUND_SLUG_RE.match(slug or ""):  # also keeps NUL bytes away from the database
         raise RespondentError(404, "unknown")
-    # One statement: the round, its city, its groups and their instruments (the definition stays deferred).
-    round_ = (
-        db.session.execute(select(SurveyRound).where(SurveyRound.slug == slug).options(joinedload(SurveyRound.groups)))
-        .unique()
-        .scalar_one_or_none()
-    )
+    # One statement and four objects: this group, its instrument (the definition stays deferred), its round and
+    # the round's city.
+    round_group = db.session.execute(
+        select(RoundGroup)
+        .join(RoundGroup.round)
+        .where(SurveyRound.slug == slug, RoundGroup.group == group)
+        .options(contains_eager(RoundGroup.round).joinedload(SurveyRound.city))
+    ).scalar_one_or_none()
+    round_ = round_group.round if round_group is not None else None
+    if round_ is None:  # no such group: the round (if any) still says whether it is closed or unknown
+        round_ = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == slug))
     if round_ is None:
         raise RespondentError(404, "unknown")
     status = scheduled_status(round_)  # a scheduled opening or closing counts at once; storing it is a write
@@ -63,7 +68,6 @@ def load_survey(slug: str, group: str) -> Survey:
         raise RespondentError(404, "unknown")
     if status in ("closed", "archived"):
         raise RespondentError(410, "closed")
-    round_group = round_.group(group)
     if round_group is None:
         raise RespondentError(404, "unknown")
     return Survey(round_, round_group, instrument_definition(round_group.instrument))
