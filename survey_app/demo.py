@@ -11,7 +11,7 @@ import math
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from instruments.domain import GROUPS
 from instruments.model import Instrument as InstrumentDef
@@ -244,6 +244,7 @@ def _responses(round_: SurveyRound, group: str, count: int, readiness: float, se
     languages = ("kk", "ru", "en")
     partial_every = 9
     network = city_network(definition, readiness, seed, round_.city.slug)
+    made: list[tuple[Response, dict]] = []
     for i in range(count + count // partial_every):
         submission_id = f"demo-{round_.slug}-{group}-{i:04d}"
         if submission_id in existing:
@@ -268,10 +269,17 @@ def _responses(round_: SurveyRound, group: str, count: int, readiness: float, se
             started_at=started,
             submitted_at=None if partial else started + timedelta(minutes=float(rng.uniform(6, 28))),
         )
-        for code, value in answers.items():
-            response.answers.append(Answer(question_code=code, **encode(definition.question(code), value)))
         db.session.add(response)
+        made.append((response, answers))
         added += 1
+    db.session.flush()  # the responses' ids; then every answer in batched INSERTs, not an object each
+    rows = [
+        {"response_id": response.id, "question_code": code, **encode(definition.question(code), value)}
+        for response, answers in made
+        for code, value in answers.items()
+    ]
+    if rows:
+        db.session.execute(insert(Answer.__table__), rows)
     return added
 
 
