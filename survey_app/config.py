@@ -123,6 +123,10 @@ def load(instance_path: str) -> dict:
         # A shared store for rate limits across workers and machines (redis://host:6379/0); without it the
         # workers share their counts through the database once a second.
         "SCRI_REDIS_URL": os.environ.get("SCRI_REDIS_URL", "").strip() or None,
+        # Long work (PDFs): "queue" through `scri worker` (Huey on SQLite, or on Redis with SCRI_REDIS_URL), or
+        # "immediate" inside the request.
+        "SCRI_JOBS": jobs_mode(),
+        "SCRI_JOB_STALE_SECONDS": _env_int("SCRI_JOB_STALE_SECONDS", 30),
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -134,6 +138,13 @@ def load(instance_path: str) -> dict:
         **mail_settings(),
         **link_settings(),
     }
+
+
+def jobs_mode() -> str:
+    mode = os.environ.get("SCRI_JOBS", "queue").strip().lower() or "queue"
+    if mode not in ("queue", "immediate"):
+        raise ConfigError(f"SCRI_JOBS must be queue or immediate, not {mode!r}")
+    return mode
 
 
 def engine_options() -> dict:

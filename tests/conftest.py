@@ -70,6 +70,7 @@ def _make_app(database_url: str, instance):
             "SCRI_LOGIN_RATE_LIMIT": 100000,
             "SCRI_START_RATE_LIMIT": 100000,
             "SCRI_ADDRESS_RATE_LIMIT": 100000,
+            "SCRI_JOBS": "immediate",  # reports are drawn inside the request (tests/survey_app/test_jobs.py queues)
         }
     )
     with app.app_context():

@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "serve": ("core", "Run the production WSGI server (gunicorn)."),
     "users": ("users", "Accounts of admins, coordinators and viewers."),
+    "worker": ("worker", "Run the job worker that draws reports off the request (`scri serve` starts one itself)."),
 }
 
 

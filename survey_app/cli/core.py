@@ -59,8 +59,11 @@ WORKER_CLASSES = {"gevent": "gevent", "gthread": "gthread", "sync": "sync"}
 @click.option(
     "--connections", default=500, show_default=True, type=click.IntRange(10, 10000), help="Connections per worker."
 )
+@click.option("--no-worker", is_flag=True, help="Do not start a job worker beside the server (run `scri worker`).")
 @with_appcontext
-def serve_command(host: str, port: int, workers: int, timeout: int, worker_class: str, connections: int) -> None:
+def serve_command(
+    host: str, port: int, workers: int, timeout: int, worker_class: str, connections: int, no_worker: bool
+) -> None:
     """Run the production WSGI server (gunicorn)."""
     try:
         upgrade_schema()
@@ -73,9 +76,32 @@ def serve_command(host: str, port: int, workers: int, timeout: int, worker_class
     click.echo(f"SCRI is running at http://{shown}:{port}/  (console: http://{shown}:{port}/console/)")
     click.echo("Press Ctrl+C to stop.")
     sys.stdout.flush()
+    if not no_worker and current_app.config.get("SCRI_JOBS") != "immediate":
+        start_job_worker()
     options = gunicorn_arguments(host, port, workers, timeout, worker_class, connections, current_app.instance_path)
     args = [gunicorn, *options, "survey_app.wsgi:app"]
     os.execv(gunicorn, args)  # noqa: S606
+
+
+def _die_with_parent() -> None:
+    """In the job worker's process: receive SIGTERM when the server that started it stops (Linux)."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def start_job_worker() -> None:
+    """`scri worker` beside the server, so that the embedded default needs nothing but `scri serve`."""
+    import subprocess
+
+    subprocess.Popen(  # noqa: S603 - this interpreter, this package
+        [sys.executable, "-c", "import sys; from survey_app.cli import main; sys.argv[0] = 'scri'; main()", "worker"],
+        preexec_fn=_die_with_parent,  # noqa: PLW1509 - nothing but a prctl between fork and exec
+    )
 
 
 def gunicorn_arguments(

@@ -6,6 +6,7 @@ from .guard import LoginThrottle, RateBucket
 from .indicator import IndicatorValue
 from .instrument import Instrument
 from .invitation import Invitation
+from .job import JOB_STATES, Job
 from .response import RESPONSE_MODES, Answer, Response
 from .round import RoundGroup, SurveyRound
 from .user import ROLES, ApiToken, User, user_city
@@ -20,6 +21,8 @@ __all__ = [
     "IndicatorValue",
     "Instrument",
     "Invitation",
+    "JOB_STATES",
+    "Job",
     "LoginThrottle",
     "RateBucket",
     "Response",

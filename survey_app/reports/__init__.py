@@ -16,4 +16,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__)
 
-from . import routes  # noqa: E402, F401
+from . import job_runners, routes  # noqa: E402, F401

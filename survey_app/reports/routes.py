@@ -19,6 +19,7 @@ from instruments.domain import LANGUAGES
 from ..errors import abort_with
 from ..extensions import db
 from ..i18n import current_language
+from ..services import jobs
 from ..services import results as services
 from ..services.errors import ServiceError
 from . import bp
@@ -97,6 +98,27 @@ def _unavailable(round_, **extra):
     )
 
 
+def _scoreable_or_409(round_) -> None:
+    """409 at once for a round with nothing to score, rather than a job that can only fail."""
+    if not services.has_complete_responses(round_):
+        _result_or_409(round_)
+
+
+def _pdf_or_progress(kind: str, rounds, params: dict, filename: str):
+    """The PDF when it is drawn already for this data; otherwise a job draws it and the browser goes to its
+    progress page (with ``SCRI_JOBS=immediate`` the job runs here and the PDF comes at once)."""
+    public = bool(params.get("public"))
+    key = services.pdf_key(kind, rounds, params["lang"], public)
+    data = services.stored_pdf(key)
+    if data is None:
+        user_id = current_user.id if current_user.is_authenticated else None
+        job = jobs.request(kind, key, {**params, "file_url": request.full_path.rstrip("?")}, user_id)
+        data = services.stored_pdf(key)
+        if data is None:
+            return redirect(url_for(".job_status", job_id=job.id))
+    return _pdf_response(data, filename)
+
+
 def _pdf_response(data: bytes, filename: str) -> Response:
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -142,14 +164,9 @@ def round_report_pdf(slug: str):
     """The governance assessment PDF of one round in `?lang=kk|ru|en`."""
     round_ = _round_or_404(slug)
     lang = _report_lang()
-
-    def render() -> bytes:
-        from . import pdf  # WeasyPrint loads in about a second: only when a PDF is drawn
-
-        return pdf.city_report_pdf(_result_or_409(round_), lang, generated=date.today())
-
-    data = services.cached_pdf("city", [round_], lang, False, render)
-    return _pdf_response(data, _filename(round_.slug, lang=lang))
+    _scoreable_or_409(round_)
+    params = {"round": round_.slug, "lang": lang, "public": False}
+    return _pdf_or_progress("city_pdf", [round_], params, _filename(round_.slug, lang=lang))
 
 
 @bp.post("/console/rounds/<slug>/publish")
@@ -227,14 +244,11 @@ def compare_pdf():
     """The comparative PDF of several cities (`?rounds=a,b,c&lang=kk|ru|en`)."""
     rounds = _compared_rounds()
     lang = _report_lang()
-
-    def render() -> bytes:
-        from . import pdf
-
-        return pdf.comparison_report_pdf(_comparison_or_409(rounds), lang, generated=date.today())
-
-    data = services.cached_pdf("compare", rounds, lang, False, render)
-    return _pdf_response(data, _filename("compare", *[r.slug for r in rounds], lang=lang))
+    for round_ in rounds:
+        _scoreable_or_409(round_)
+    params = {"rounds": [r.slug for r in rounds], "lang": lang, "public": False}
+    filename = _filename("compare", *[r.slug for r in rounds], lang=lang)
+    return _pdf_or_progress("compare_pdf", rounds, params, filename)
 
 
 # ------------------------------------------------------------------------------------------------- public
@@ -265,11 +279,20 @@ def public_report_pdf(slug: str):
     """The governance assessment PDF of a published round."""
     round_ = _published_or_404(slug)
     lang = _report_lang()
+    _scoreable_or_409(round_)
+    params = {"round": round_.slug, "lang": lang, "public": True}
+    return _pdf_or_progress("city_pdf", [round_], params, _filename(round_.slug, lang=lang))
 
-    def render() -> bytes:
-        from . import pdf
 
-        return pdf.city_report_pdf(_result_or_409(round_), lang, generated=date.today(), public=True)
+@bp.get("/jobs/<job_id>")
+def job_status(job_id: str):
+    """The progress of a report being drawn: refreshes itself until the file is ready, then downloads it.
 
-    data = services.cached_pdf("city", [round_], lang, True, render)
-    return _pdf_response(data, _filename(round_.slug, lang=lang))
+    Anyone with the address may look (it shows only the state); the file's own address checks who may have it.
+    """
+    job = jobs.find(job_id)
+    if job is None:
+        abort(404)
+    job = jobs.revive(job)  # a job whose worker died is queued again here
+    page = render_template("reports/job.html", job=job, file_url=job.params.get("file_url") or "/")
+    return Response(page, status=200, headers={"Cache-Control": "no-store"})

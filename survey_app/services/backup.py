@@ -23,8 +23,9 @@ from .errors import ServiceError
 
 FORMAT = "scri-backup"
 FORMAT_VERSION = 1
-# Counters that only throttle (rate limits, sign-in back-off) are not data: they start empty after a restore.
-TRANSIENT_TABLES = {"rate_bucket", "login_throttle", "alembic_version"}
+# Counters that only throttle (rate limits, sign-in back-off) and report jobs (their files are a cache) are not
+# data: they start empty after a restore.
+TRANSIENT_TABLES = {"rate_bucket", "login_throttle", "job", "alembic_version"}
 CHUNK = 500
 
 

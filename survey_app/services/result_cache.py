@@ -132,14 +132,23 @@ class FileCache:
     def path(self, key: str, suffix: str) -> Path:
         return self.folder / f"{hashlib.sha256(key.encode()).hexdigest()}{suffix}"
 
+    def get(self, key: str, suffix: str) -> bytes | None:
+        try:
+            return self.path(key, suffix).read_bytes()
+        except OSError:
+            return None
+
     def get_or_make(self, key: str, suffix: str, make: Callable[[], bytes]) -> tuple[bytes, bool]:
         """The stored bytes for `key` and True, or `make()`'s (stored now) and False."""
-        path = self.path(key, suffix)
-        try:
-            return path.read_bytes(), True
-        except OSError:
-            pass
+        data = self.get(key, suffix)
+        if data is not None:
+            return data, True
         data = make()
+        self.put(key, suffix, data)
+        return data, False
+
+    def put(self, key: str, suffix: str, data: bytes) -> None:
+        path = self.path(key, suffix)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, partial = tempfile.mkstemp(dir=self.folder, prefix=".partial-")
@@ -149,9 +158,15 @@ class FileCache:
             self._prune()
         except OSError:  # a full or read-only disk: serve what was made, keep nothing
             pass
-        return data, False
 
     def _prune(self) -> None:
         files = sorted(self.folder.glob("*.*"), key=lambda p: p.stat().st_mtime)
         for old in files[: max(0, len(files) - self.limit)]:
             old.unlink(missing_ok=True)
+
+
+def report_cache() -> FileCache:
+    """The rendered reports of this instance (a folder every worker and app server on the machine shares)."""
+    from flask import current_app
+
+    return FileCache(Path(current_app.instance_path) / "cache" / "reports")

@@ -6,8 +6,6 @@ Views and the CLI call these small functions; the scores themselves come from `s
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import select
 
 from instruments.domain import ROUND_SLUG_RE
@@ -17,7 +15,7 @@ from ..extensions import db
 from ..models import SurveyRound, User
 from . import audit, scoring
 from .errors import ServiceError
-from .result_cache import RESULTS, FileCache, round_fingerprint
+from .result_cache import RESULTS, report_cache, round_fingerprint
 from .scoring import Comparison, ScoredRound
 
 MAX_COMPARED = 8
@@ -115,14 +113,27 @@ def fingerprint(round_: SurveyRound) -> str:
     return round_fingerprint(round_, scoring._k_min())
 
 
-def cached_pdf(kind: str, rounds: list[SurveyRound], lang: str, public: bool, make) -> bytes:
-    """A rendered PDF from the instance's report cache when nothing it shows has changed (same data, language,
-    audience and day: the date is printed on it), else `make()`'s, stored for the next request."""
+def pdf_key(kind: str, rounds: list[SurveyRound], lang: str, public: bool) -> str:
+    """What a rendered PDF depends on: its kind, language, audience, day (the date is printed on it) and the
+    fingerprints of its rounds."""
     from datetime import date
 
-    from flask import current_app
+    parts = [kind, lang, "public" if public else "console", date.today().isoformat(), *map(fingerprint, rounds)]
+    return "|".join(parts)
 
-    key = "|".join([kind, lang, "public" if public else "console", date.today().isoformat(), *map(fingerprint, rounds)])
-    cache = FileCache(Path(current_app.instance_path) / "cache" / "reports")
-    data, _hit = cache.get_or_make(key, ".pdf", make)
-    return data
+
+def stored_pdf(key: str) -> bytes | None:
+    """The PDF rendered for `key`, if any worker made it."""
+    return report_cache().get(key, ".pdf")
+
+
+def has_complete_responses(round_: SurveyRound) -> bool:
+    """Whether the round has anything to score."""
+    from sqlalchemy import func
+
+    from ..models import Response
+
+    count = db.session.scalar(
+        select(func.count(Response.id)).where(Response.round_id == round_.id, Response.status == "complete")
+    )
+    return bool(count)
