@@ -31,6 +31,7 @@ def upgrade():
         sa.Column('heartbeat_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('created_by_id', sa.Integer(), nullable=True),
+        sa.Column('result', sa.LargeBinary(), nullable=True),
         sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_job_created_by_id_user'), ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_job')),
     )

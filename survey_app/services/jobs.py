@@ -101,6 +101,7 @@ def request(kind: str, key: str, params: dict, user_id: int | None = None) -> Jo
     )
     if job is not None:
         return revive(job)
+    _forget_old_jobs()
     params = {**params, "cache_key": key}
     job = Job(id=secrets.token_hex(16), kind=kind, key=digest, params=params, state="queued", attempts=0)
     job.created_by_id = user_id
@@ -108,6 +109,24 @@ def request(kind: str, key: str, params: dict, user_id: int | None = None) -> Jo
     db.session.commit()
     _enqueue(job)
     return job
+
+
+def made_file(key: str) -> bytes | None:
+    """The file a finished job made for `key` (on whichever machine it ran), or None."""
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return db.session.scalar(
+        select(Job.result)
+        .where(Job.key == digest, Job.state == "done", Job.result.is_not(None))
+        .order_by(Job.finished_at.desc())
+        .limit(1)
+    )
+
+
+def _forget_old_jobs(days: int = 7) -> None:
+    """Jobs (and the files they keep) older than a week go; their files' data has long changed or is cached."""
+    from sqlalchemy import delete
+
+    db.session.execute(delete(Job).where(Job.created_at < utcnow() - timedelta(days=days), Job.state != "running"))
 
 
 def revive(job: Job) -> Job:
@@ -152,7 +171,7 @@ def run(job_id: str) -> None:
     try:
         data = _RUNNERS[job.kind](job.params)
         report_cache().put(job.params["cache_key"], ".pdf", data)
-        job.state, job.error = "done", None
+        job.state, job.error, job.result = "done", None, data
     except Exception as exc:  # noqa: BLE001 - the reason is kept for the progress page and the log
         db.session.rollback()
         current_app.logger.exception("job %s (%s) failed", job_id, job.kind)

@@ -123,8 +123,17 @@ def pdf_key(kind: str, rounds: list[SurveyRound], lang: str, public: bool) -> st
 
 
 def stored_pdf(key: str) -> bytes | None:
-    """The PDF rendered for `key`, if any worker made it."""
-    return report_cache().get(key, ".pdf")
+    """The PDF rendered for `key`, if any worker made it: from this machine's report cache, or from the job that
+    made it on another machine (then kept in this machine's cache too)."""
+    from .jobs import made_file
+
+    cache = report_cache()
+    data = cache.get(key, ".pdf")
+    if data is None:
+        data = made_file(key)
+        if data is not None:
+            cache.put(key, ".pdf", data)
+    return data
 
 
 def has_complete_responses(round_: SurveyRound) -> bool:

@@ -12,7 +12,7 @@ import sys
 import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from survey_app.extensions import db
 from survey_app.models import Job
@@ -48,6 +48,10 @@ def queued(demo_app, tmp_path):
         round_ = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == "shu-2025"))
         key = results.pdf_key("city_pdf", [round_], "en", False)
         results.report_cache().path(key, ".pdf").unlink(missing_ok=True)
+        from sqlalchemy import delete
+
+        db.session.execute(delete(Job))  # nor a copy kept by an earlier job
+        db.session.commit()
         db.session.remove()
     workers = []
 
@@ -124,6 +128,16 @@ def test_a_killed_worker_loses_no_job(demo_app, queued):
     pdf = client.get(PDF)
     assert pdf.status_code == 200 and pdf.data[:5] == b"%PDF-"
     assert pdf.headers["Content-Disposition"].startswith("attachment;")
+    # An app server on another machine has no such file in its cache folder: it takes the job's copy.
+    from survey_app.services import results
+
+    with demo_app.test_request_context():
+        for path in results.report_cache().folder.glob("*.pdf"):
+            path.unlink()
+    again = client.get(PDF)
+    assert again.status_code == 200 and again.data == pdf.data
+    with demo_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Job).where(Job.state != "done")) == 0
 
 
 def test_asking_again_while_a_job_runs_joins_the_same_job(demo_app, queued):
