@@ -67,6 +67,13 @@ def check_settings(env: Mapping[str, str] | None = None) -> list[Finding]:
         )
     else:
         found.append(Finding("ok", "proxy", f"SCRI_TRUSTED_PROXIES={hops}"))
+    found += _advice(get)
+    return found
+
+
+def _advice(get) -> list[Finding]:
+    """What works without being what a city should run: mail, the database, the shared store, jobs."""
+    found = []
     if get("SCRI_MAIL_HOST") and "@" in get("SCRI_MAIL_SENDER"):
         found.append(Finding("ok", "mail", f"invitations are sent through {get('SCRI_MAIL_HOST')}"))
     else:
@@ -95,6 +102,15 @@ def check_settings(env: Mapping[str, str] | None = None) -> list[Finding]:
                 "no SCRI_REDIS_URL: rate limits are shared through the "
                 "database once a second (set it when running several app "
                 "servers)",
+            )
+        )
+    if get("SCRI_JOBS").lower() == "immediate":
+        found.append(
+            Finding(
+                "warn",
+                "jobs",
+                "SCRI_JOBS=immediate draws PDFs inside web requests, which holds up "
+                "every request of that worker meanwhile; leave it unset (queue)",
             )
         )
     return found

@@ -66,6 +66,8 @@ def test_each_gap_of_a_production_environment_is_named():
     missing = {k: v for k, v in GOOD.items() if k not in ("SCRI_BASE_URL", "SCRI_MAIL_HOST", "SCRI_REDIS_URL")}
     levels = {f.topic: f.level for f in check_settings(missing)}
     assert levels["base URL"] == "fail" and levels["mail"] == "warn" and levels["shared store"] == "warn"
+    inline = {f.topic: f.level for f in check_settings({**GOOD, "SCRI_JOBS": "immediate"})}
+    assert inline["jobs"] == "warn"
 
 
 def test_scri_check_exits_1_and_says_what_to_fix(tmp_path):
