@@ -119,6 +119,23 @@ def demo_app(tmp_path_factory):
         _drop_schema(base, schema)
 
 
+@pytest.fixture
+def demo_admin_client(demo_app):
+    """A test client of the demo, signed in as its admin through the sign-in form."""
+    import re
+
+    from survey_app.demo import DEMO_PASSWORD
+
+    client = demo_app.test_client()
+    page = client.get("/console/login?lang=en").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    signed = client.post(
+        "/console/login", data={"email": "admin@demo.scri", "password": DEMO_PASSWORD, "csrf_token": token}
+    )
+    assert signed.status_code in (302, 303)
+    return client
+
+
 @pytest.fixture(autouse=True)
 def _clean_database(request):
     """Empty every table after each test that used the app."""

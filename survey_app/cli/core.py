@@ -99,7 +99,7 @@ def start_job_worker() -> None:
     import subprocess
 
     subprocess.Popen(  # noqa: S603 - this interpreter, this package
-        [sys.executable, "-c", "import sys; from survey_app.cli import main; sys.argv[0] = 'scri'; main()", "worker"],
+        [sys.executable, "-m", "survey_app.cli", "worker"],
         preexec_fn=_die_with_parent,  # noqa: PLW1509 - nothing but a prctl between fork and exec
     )
 

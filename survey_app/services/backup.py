@@ -37,7 +37,7 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def _tables(engine: Engine, conn) -> list:
+def _tables(conn) -> list:
     metadata = MetaData()
     metadata.reflect(bind=conn)
     return [t for t in metadata.sorted_tables if t.name not in TRANSIENT_TABLES]
@@ -84,7 +84,7 @@ def write_backup(engine: Engine, path: Path) -> dict:
                 conn.begin()
             else:
                 conn.exec_driver_sql("BEGIN")  # one WAL snapshot for every table
-            for table in _tables(engine, conn):
+            for table in _tables(conn):
                 order = [c for c in table.primary_key.columns] or list(table.columns)
                 with archive.open(f"tables/{table.name}.jsonl", "w") as out:
                     n = 0
@@ -171,7 +171,7 @@ def load_rows(engine: Engine, path: Path, manifest: dict) -> None:
     transaction, then move PostgreSQL's id sequences past the restored ids."""
     dialect = engine.dialect.name
     with engine.begin() as conn, zipfile.ZipFile(path) as archive:
-        tables = {t.name: t for t in _tables(engine, conn)}
+        tables = {t.name: t for t in _tables(conn)}
         unknown = set(manifest["tables"]) - set(tables)
         if unknown:
             raise ServiceError(f"the backup holds tables this schema does not have: {', '.join(sorted(unknown))}")
@@ -195,4 +195,4 @@ def load_rows(engine: Engine, path: Path, manifest: dict) -> None:
 def row_counts(engine: Engine) -> dict[str, int]:
     """Rows per table (the transient ones left out), to compare a database with a backup."""
     with engine.connect() as conn:
-        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar() for t in _tables(engine, conn)}
+        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar() for t in _tables(conn)}

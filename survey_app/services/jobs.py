@@ -18,7 +18,7 @@ import threading
 from datetime import timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from ..extensions import db
 from ..models import Job
@@ -95,7 +95,7 @@ def lost(job: Job) -> bool:
 def request(kind: str, key: str, params: dict, user_id: int | None = None) -> Job:
     """The job that makes the file cached under `key`: the one already queued or running, or a new one (queued
     now)."""
-    digest = hashlib.sha256(key.encode()).hexdigest()
+    digest = _digest(key)
     job = db.session.scalar(
         select(Job).where(Job.key == digest, Job.state.in_(("queued", "running"))).order_by(Job.created_at.desc())
     )
@@ -111,12 +111,16 @@ def request(kind: str, key: str, params: dict, user_id: int | None = None) -> Jo
     return job
 
 
+def _digest(key: str) -> str:
+    """A job's `key` column: the hash of its cache key (which is longer than a column should hold)."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
 def made_file(key: str) -> bytes | None:
     """The file a finished job made for `key` (on whichever machine it ran), or None."""
-    digest = hashlib.sha256(key.encode()).hexdigest()
     return db.session.scalar(
         select(Job.result)
-        .where(Job.key == digest, Job.state == "done", Job.result.is_not(None))
+        .where(Job.key == _digest(key), Job.state == "done", Job.result.is_not(None))
         .order_by(Job.finished_at.desc())
         .limit(1)
     )
@@ -124,8 +128,6 @@ def made_file(key: str) -> bytes | None:
 
 def _forget_old_jobs(days: int = 7) -> None:
     """Jobs (and the files they keep) older than a week go; their files' data has long changed or is cached."""
-    from sqlalchemy import delete
-
     db.session.execute(delete(Job).where(Job.created_at < utcnow() - timedelta(days=days), Job.state != "running"))
 
 
@@ -159,7 +161,7 @@ def run(job_id: str) -> None:
     from .result_cache import report_cache
 
     job = db.session.get(Job, job_id)
-    if job is None or job.state not in ("queued",):
+    if job is None or job.state != "queued":
         return
     job.state, job.attempts, job.started_at, job.heartbeat_at = "running", job.attempts + 1, utcnow(), utcnow()
     db.session.commit()
@@ -186,8 +188,6 @@ def run(job_id: str) -> None:
 
 
 def _heartbeat(app, job_id: str, stop: threading.Event) -> None:
-    from sqlalchemy import update
-
     with app.app_context():
         engine = db.engine
         while not stop.wait(HEARTBEAT_SECONDS):

@@ -6,13 +6,13 @@ Views and the CLI call these small functions; the scores themselves come from `s
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from instruments.domain import ROUND_SLUG_RE
 
 from ..errors import abort_with
 from ..extensions import db
-from ..models import SurveyRound, User
+from ..models import Response, SurveyRound, User
 from . import audit, scoring
 from .errors import ServiceError
 from .result_cache import RESULTS, report_cache, round_fingerprint
@@ -138,10 +138,6 @@ def stored_pdf(key: str) -> bytes | None:
 
 def has_complete_responses(round_: SurveyRound) -> bool:
     """Whether the round has anything to score."""
-    from sqlalchemy import func
-
-    from ..models import Response
-
     count = db.session.scalar(
         select(func.count(Response.id)).where(Response.round_id == round_.id, Response.status == "complete")
     )

@@ -5,7 +5,6 @@ again once its heartbeat stops, and another worker finishes it."""
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -19,19 +18,6 @@ from survey_app.models import Job
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PDF = "/console/rounds/shu-2025/report.pdf?lang=en"
-
-
-def _signed_in(app):
-    client = app.test_client()
-    page = client.get("/console/login?lang=en").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    from survey_app.demo import DEMO_PASSWORD
-
-    signed = client.post(
-        "/console/login", data={"email": "admin@demo.scri", "password": DEMO_PASSWORD, "csrf_token": token}
-    )
-    assert signed.status_code in (302, 303)
-    return client
 
 
 @pytest.fixture
@@ -65,10 +51,13 @@ def queued(demo_app, tmp_path):
             "SCRI_JOBS": "queue",
             "SCRI_JOB_STALE_SECONDS": "3",
         }
-        code = "import sys; from survey_app.cli import main; sys.argv[0] = 'scri'; main()"
         log = open(tmp_path / f"worker-{len(workers)}.log", "wb")  # noqa: SIM115 - closed at teardown
         process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-c", code, "worker", "--threads", "1"], cwd=ROOT, env=env, stdout=log, stderr=log
+            [sys.executable, "-m", "survey_app.cli", "worker", "--threads", "1"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
         )
         workers.append((process, log))
         return process
@@ -99,8 +88,8 @@ def _wait(predicate, seconds, what):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_a_killed_worker_loses_no_job(demo_app, queued):
-    client = _signed_in(demo_app)
+def test_a_killed_worker_loses_no_job(demo_app, demo_admin_client, queued):
+    client = demo_admin_client
     asked = client.get(PDF)
     assert asked.status_code == 302 and "/jobs/" in asked.headers["Location"]
     job_id = asked.headers["Location"].rsplit("/", 1)[-1]
@@ -140,8 +129,8 @@ def test_a_killed_worker_loses_no_job(demo_app, queued):
         assert db.session.scalar(select(func.count()).select_from(Job).where(Job.state != "done")) == 0
 
 
-def test_asking_again_while_a_job_runs_joins_the_same_job(demo_app, queued):
-    client = _signed_in(demo_app)
+def test_asking_again_while_a_job_runs_joins_the_same_job(demo_app, demo_admin_client, queued):
+    client = demo_admin_client
     first = client.get(PDF).headers["Location"]
     second = client.get(PDF).headers["Location"]
     assert first == second

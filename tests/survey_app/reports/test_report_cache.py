@@ -3,8 +3,6 @@ answer, exclusion or indicator gives a new fingerprint (on the demo, changes flu
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import select
 
@@ -60,20 +58,7 @@ def test_a_cached_result_is_a_copy_that_callers_may_change(demo_app):
     assert again["scri"]["score"] != -1
 
 
-def _signed_in(app):
-    client = app.test_client()
-    page = client.get("/console/login?lang=en").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    from survey_app.demo import DEMO_PASSWORD
-
-    signed = client.post(
-        "/console/login", data={"email": "admin@demo.scri", "password": DEMO_PASSWORD, "csrf_token": token}
-    )
-    assert signed.status_code in (302, 303)
-    return client
-
-
-def test_an_unchanged_round_serves_its_pdf_without_drawing_it_again(demo_app, monkeypatch):
+def test_an_unchanged_round_serves_its_pdf_without_drawing_it_again(demo_app, demo_admin_client, monkeypatch):
     from survey_app.reports import pdf
 
     drawn = []
@@ -84,7 +69,7 @@ def test_an_unchanged_round_serves_its_pdf_without_drawing_it_again(demo_app, mo
         return real(*args, **kwargs)
 
     monkeypatch.setattr(pdf, "city_report_pdf", spy)
-    client = _signed_in(demo_app)
+    client = demo_admin_client
     first = client.get("/console/rounds/shalkar-2025/report.pdf?lang=ru")
     second = client.get("/console/rounds/shalkar-2025/report.pdf?lang=ru")
     other_language = client.get("/console/rounds/shalkar-2025/report.pdf?lang=kk")
