@@ -59,32 +59,10 @@ def bootstrap_pooled(
     means = np.full((n_boot, G, K), np.nan)
     for g, group in enumerate(p.group_names):
         cols = np.flatnonzero(shown[g])
-        if not len(cols):
-            continue
-        rows = np.flatnonzero(p.group_codes == g)
-        n_g = len(rows)
-        values = p.construct_scores[np.ix_(rows, cols)]
-        mask = (~np.isnan(values)).astype(float)
-        filled = np.where(mask > 0, values, 0.0)
-        w = p.weights[rows]
-        order = None
-        if raking is not None and set(p.response_ids[rows]) == set(raking.response_ids):
-            order = raking.response_ids.get_indexer(p.response_ids[rows])
-        rng = np.random.default_rng([seed, GROUPS.index(group)])
-        chunk = max(1, min(n_boot, BOOT_CHUNK_CELLS // max(n_g, 1)))
-        for start in range(0, n_boot, chunk):
-            b = min(chunk, n_boot - start)
-            picks = rng.integers(0, n_g, size=(b, n_g)) + (np.arange(b) * n_g)[:, None]
-            drawn = np.bincount(picks.ravel(), minlength=b * n_g).reshape(b, n_g)
-            if order is None:
-                counts = drawn * w[None, :]
-            else:  # re-rake the replicate: the design's respondents are in its own order
-                inverse = np.argsort(order)
-                counts = drawn * raking.weights(drawn[:, inverse])[:, order]
-            num = counts @ filled
-            den = counts @ mask
-            with np.errstate(invalid="ignore", divide="ignore"):
-                means[start : start + b, g, cols] = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+        if len(cols):
+            rows = np.flatnonzero(p.group_codes == g)
+            rng = np.random.default_rng([seed, GROUPS.index(group)])
+            means[:, g, cols] = _group_means(p, rows, cols, raking, n_boot, rng)
     gw = group_weight_vector(list(p.group_names), group_weights)
     out = {}
     for k, construct in enumerate(p.constructs):
@@ -95,6 +73,48 @@ def bootstrap_pooled(
             out[construct] = np.where(
                 den > 0, (np.where(use, m, 0.0) * gw[None, :]).sum(axis=1) / np.where(den > 0, den, 1.0), np.nan
             )
+    return out
+
+
+def _group_means(
+    p: PreparedSurvey, rows: np.ndarray, cols: np.ndarray, raking: RakingDesign | None, n_boot: int, rng
+) -> np.ndarray:
+    """Bootstrap means (n_boot × len(cols)) of one group's constructs ``cols`` over its respondents ``rows``."""
+    n_g = len(rows)
+    c = len(cols)
+    stacked = np.empty((n_g, 2 * c))  # the scores (0 where missing), then 1 where given
+    stacked[:, :c] = p.construct_scores[np.ix_(rows, cols)]
+    missing = np.isnan(stacked[:, :c])
+    stacked[:, c:] = ~missing
+    stacked[:, :c][missing] = 0.0
+    del missing
+    w = p.weights[rows]
+    labels = None
+    if raking is not None and len(raking.response_ids) == n_g:
+        order = raking.response_ids.get_indexer(p.response_ids[rows])
+        if (order >= 0).all():  # the raked group: each replicate is raked again, stratum by stratum
+            labels = raking.strata[order]
+            n_strata = int(labels.max(initial=0)) + 1
+    out = np.empty((n_boot, c))
+    chunk = max(1, min(n_boot, BOOT_CHUNK_CELLS // max(n_g, 1)))
+    offsets = (np.arange(chunk) * n_g)[:, None]
+    if labels is not None:  # each copy's stratum, for as many replicates as a chunk holds
+        cells = (labels[None, :] + (np.arange(chunk) * n_strata)[:, None]).ravel()
+    for start in range(0, n_boot, chunk):
+        b = min(chunk, n_boot - start)
+        picks = rng.integers(0, n_g, size=(b, n_g))
+        picks += offsets[:b]
+        drawn = np.bincount(picks.ravel(), minlength=b * n_g).reshape(b, n_g)
+        if labels is None:
+            counts = drawn * w[None, :]
+        else:
+            per_stratum = np.bincount(cells[: b * n_g], weights=drawn.ravel(), minlength=b * n_strata)
+            counts = raking.stratum_weights(per_stratum.reshape(b, n_strata))[:, labels]
+            counts *= drawn
+        sums = counts @ stacked
+        num, den = sums[:, :c], sums[:, c:]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[start : start + b] = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
     return out
 
 

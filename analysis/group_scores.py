@@ -10,6 +10,9 @@ import pandas as pd
 from .prepare import PreparedSurvey
 from .stats import alpha_with_reason, t_interval, wilson_interval
 
+#: Largest number of cells (respondents × columns) :func:`cell_stats` handles at once.
+CELL_CHUNK = 4_000_000
+
 __all__ = ["cell_stats", "group_construct_scores", "group_item_scores"]
 
 
@@ -22,20 +25,30 @@ def cell_stats(
     (sum of squared weighted deviations, for the linearisation variance), ``sw2``.
     """
     n_rows, n_cols = values.shape
-    valid = ~np.isnan(values) & (weights[:, None] > 0)
-    cell = (group_codes[:, None] * n_cols + np.arange(n_cols)[None, :])[valid]
-    x = values[valid]
-    w = np.broadcast_to(weights[:, None], values.shape)[valid]
-    size = n_groups * n_cols
-    n = np.bincount(cell, minlength=size).reshape(n_groups, n_cols)
-    sw = np.bincount(cell, weights=w, minlength=size).reshape(n_groups, n_cols)
-    swx = np.bincount(cell, weights=w * x, minlength=size).reshape(n_groups, n_cols)
-    sw2 = np.bincount(cell, weights=w * w, minlength=size).reshape(n_groups, n_cols)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(sw > 0, swx / np.where(sw > 0, sw, 1.0), np.nan)
-    dev = x - mean.ravel()[cell]
-    ssw2 = np.bincount(cell, weights=w * w * dev * dev, minlength=size).reshape(n_groups, n_cols)
-    return {"n": n, "sw": sw, "mean": mean, "ssw2": ssw2, "sw2": sw2}
+    out = {key: np.zeros((n_groups, n_cols)) for key in ("n", "sw", "mean", "ssw2", "sw2")}
+    onehot = np.zeros((n_rows, n_groups))
+    onehot[np.arange(n_rows), group_codes] = 1.0
+    counted = weights > 0
+    w = np.where(counted, weights, 0.0)[:, None]
+    by_w = onehot * w
+    by_w2 = by_w * w
+    step = max(1, CELL_CHUNK // max(n_rows, 1))
+    for first in range(0, n_cols, step):  # a few columns at a time: memory stays flat on big rounds
+        part = slice(first, min(first + step, n_cols))
+        x = values[:, part]
+        valid = (~np.isnan(x) & counted[:, None]).astype(float)
+        filled = np.where(valid > 0, x, 0.0)
+        sw = by_w.T @ valid
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(sw > 0, (by_w.T @ filled) / np.where(sw > 0, sw, 1.0), np.nan)
+        dev = np.where(valid > 0, filled - np.nan_to_num(mean)[group_codes], 0.0)
+        out["n"][:, part] = onehot.T @ valid
+        out["sw"][:, part] = sw
+        out["mean"][:, part] = mean
+        out["sw2"][:, part] = by_w2.T @ valid
+        out["ssw2"][:, part] = by_w2.T @ (dev * dev)
+    out["n"] = np.rint(out["n"]).astype(np.int64)
+    return out
 
 
 def group_construct_scores(prepared: PreparedSurvey, confidence: float = 0.95) -> pd.DataFrame:

@@ -141,16 +141,31 @@ def _numeric(answers: pd.DataFrame) -> np.ndarray:
         raise AnalysisError("`answers` must hold numbers only") from None
 
 
+#: Largest number of cells checked or scored at once (memory stays flat on big rounds).
+ROW_CHUNK_CELLS = 4_000_000
+
+
+def row_chunks(n_rows: int, n_cols: int):
+    """Slices of at most :data:`ROW_CHUNK_CELLS` cells covering ``n_rows`` rows."""
+    step = max(1, ROW_CHUNK_CELLS // max(n_cols, 1))
+    return (slice(start, min(start + step, n_rows)) for start in range(0, n_rows, step))
+
+
+def _out_of_scale(block: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return ~np.isnan(block) & ((block < low) | (block > high) | (block != np.round(block)))
+
+
 def _check_values(block: np.ndarray, items: pd.DataFrame, row_ids: pd.Index) -> None:
     """Raise naming the item and responses when a value lies outside 1..k (Likert) or 0/1 (yes/no)."""
     k = items["k"].to_numpy(dtype=float)
     likert = (items["kind"] == "likert").to_numpy()
     low = np.where(likert, 1.0, 0.0)
     high = np.where(likert, k, 1.0)
-    with np.errstate(invalid="ignore"):
-        bad = ~np.isnan(block) & ((block < low) | (block > high) | (block != np.round(block)))
-    if not bad.any():
+    rows = block.shape[0]
+    if not any(_out_of_scale(block[part], low, high).any() for part in row_chunks(rows, block.shape[1])):
         return
+    bad = _out_of_scale(block, low, high)
     cols = np.flatnonzero(bad.any(axis=0))
     j = cols[0]
     offending = np.flatnonzero(bad[:, j])
@@ -163,8 +178,8 @@ def _check_values(block: np.ndarray, items: pd.DataFrame, row_ids: pd.Index) -> 
     )
 
 
-def _score_block(raw: np.ndarray, items: pd.DataFrame) -> np.ndarray:
-    """Raw answers → item scores 0–100 (a linear map per column; a new array)."""
+def _score_block(raw: np.ndarray, items: pd.DataFrame, *, in_place: bool = False) -> np.ndarray:
+    """Raw answers → item scores 0–100 (a linear map per column; a new array, or ``raw`` itself)."""
     k = items["k"].to_numpy(dtype=float)
     reverse = items["reverse"].to_numpy(dtype=bool)
     yesno = (items["kind"] == "yesno").to_numpy()
@@ -173,7 +188,7 @@ def _score_block(raw: np.ndarray, items: pd.DataFrame) -> np.ndarray:
     # forward: (x − low) / span × 100; reversed: (high − x) / span × 100 where high = low + span.
     slope = np.where(reverse, -100.0, 100.0) / span
     intercept = np.where(reverse, (low + span) * 100.0 / span, -low * 100.0 / span)
-    out = raw * slope
+    out = np.multiply(raw, slope, out=raw if in_place else None)
     out += intercept
     return out
 

@@ -13,7 +13,7 @@ import pandas as pd
 from instruments.domain import GROUPS
 
 from .errors import AnalysisError, quote_some, require_columns
-from .items import _check_values, _columns, _numeric, _score_block, validate_items
+from .items import ROW_CHUNK_CELLS, _check_values, _columns, _numeric, _score_block, row_chunks, validate_items
 
 __all__ = ["GroupBlock", "PreparedSurvey", "check_responses", "prepare_survey", "respondent_construct_scores"]
 
@@ -147,17 +147,13 @@ def prepare_survey(
     blocks = []
     for g, group in enumerate(group_names):
         rows, cols = rows_by_group[g], np.flatnonzero(asked[g])
-        raw = np.full((len(rows), len(cols)), np.nan)
-        source = row_pos[rows]
-        found = source >= 0
-        with_column = positions[cols] >= 0
-        if found.any() and with_column.any():
-            raw[np.ix_(found, with_column)] = array[np.ix_(source[found], positions[cols[with_column]])]
+        raw = _group_answers(array, row_pos[rows], positions[cols])
         sub_items = checked.iloc[cols]
         _check_values(raw, sub_items, frame.index[rows])
-        scores = _score_block(raw, sub_items)
+        scores = _score_block(raw, sub_items, in_place=True)
         blocks.append(GroupBlock(group, rows, cols, scores))
-        construct_scores[rows] = _respondent_means(scores, member[cols])
+        for part in row_chunks(len(rows), len(cols)):
+            construct_scores[rows[part]] = _respondent_means(scores[part], member[cols])
     return PreparedSurvey(
         response_ids=frame.index,
         group_names=group_names,
@@ -190,19 +186,30 @@ def _aligned_answers(answers: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame
     return answers
 
 
+def _group_answers(array: np.ndarray, source: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """A group's raw answers (a new array): rows ``source`` and columns ``columns`` of ``array``, NaN where
+    either is −1 (a response without answers, an item without a column)."""
+    found = source >= 0
+    with_column = columns >= 0
+    if found.all() and with_column.all():
+        return array[np.ix_(source, columns)]
+    raw = np.full((len(source), len(columns)), np.nan)
+    if found.any() and with_column.any():
+        raw[np.ix_(found, with_column)] = array[np.ix_(source[found], columns[with_column])]
+    return raw
+
+
 def _asked(frame, checked, explicit, group_names, rows_by_group, array, positions, row_pos) -> np.ndarray:
     """(groups × items) whether an item is asked of a group: its ``group`` column, else "someone answered it".
     An answer to an item not asked of the respondent's group is an error."""
     has_column = positions >= 0
     item_group = checked["group"].to_numpy(dtype=object)
     asked = np.zeros((len(group_names), len(checked)), dtype=bool)
+    answered = _answered_by_group(array, row_pos, rows_by_group)
     for g, group in enumerate(group_names):
         rows = rows_by_group[g]
-        source = row_pos[rows]
-        source = source[source >= 0]
         present = np.zeros(len(checked), dtype=bool)
-        if len(source) and has_column.any():
-            present[has_column] = (~np.isnan(array[np.ix_(source, positions[has_column])])).any(axis=0)
+        present[has_column] = answered[g, positions[has_column]]
         asked[g] = np.array([ig is None or ig == group for ig in item_group], dtype=bool) if explicit else present
         wrong = present & ~asked[g]
         if wrong.any():
@@ -218,6 +225,21 @@ def _asked(frame, checked, explicit, group_names, rows_by_group, array, position
                 f"of group {group!r} answered it"
             )
     return asked
+
+
+def _answered_by_group(array: np.ndarray, row_pos: np.ndarray, rows_by_group: list[np.ndarray]) -> np.ndarray:
+    """(groups × columns of ``array``) whether anyone of the group answered the column, in one pass."""
+    n_rows, n_cols = array.shape
+    member = np.zeros((n_rows, len(rows_by_group)), dtype=np.float32)
+    for g, rows in enumerate(rows_by_group):
+        source = row_pos[rows]
+        member[source[source >= 0], g] = 1.0
+    out = np.zeros((len(rows_by_group), n_cols), dtype=bool)
+    step = max(1, ROW_CHUNK_CELLS // max(n_rows, 1))
+    for first in range(0, n_cols, step):  # a few columns at a time: memory stays flat
+        part = slice(first, min(first + step, n_cols))
+        out[:, part] = member.T @ (~np.isnan(array[:, part])).astype(np.float32) > 0
+    return out
 
 
 def _respondent_means(scores: np.ndarray, member: np.ndarray) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -28,15 +29,47 @@ class RakingDesign:
     shares: tuple[np.ndarray, ...]
     cap: float | None
 
+    @cached_property
+    def _strata(self) -> tuple[np.ndarray, np.ndarray]:
+        """Respondents who share every margin's cell and the start weight get the same raked weight: each
+        respondent's stratum (n) and one respondent of each stratum (S). Raking the S strata instead of the n
+        respondents gives the same weights in a fraction of the time."""
+        codes = [cells.argmax(axis=1) for cells in self.cells]
+        _, start_code = np.unique(self.start, return_inverse=True)
+        dims = [cells.shape[1] for cells in self.cells] + [int(start_code.max(initial=0)) + 1]
+        key = np.ravel_multi_index([*codes, start_code.ravel()], dims)
+        _, first, stratum = np.unique(key, return_index=True, return_inverse=True)
+        return stratum.ravel(), first
+
+    @property
+    def strata(self) -> np.ndarray:
+        """Each respondent's stratum (n, in the design's order): see :meth:`stratum_weights`."""
+        return self._strata[0]
+
+    def stratum_weights(self, counts: np.ndarray) -> np.ndarray:
+        """Weights per copy (B × S) of each stratum's respondents, for replicates that drew ``counts`` (B × S)
+        respondents of each stratum (:attr:`strata`)."""
+        first = self._strata[1]
+        cells_of = tuple(cells[first] for cells in self.cells)
+        return self._rake(np.asarray(counts, dtype=float), self.start[first], cells_of)
+
     def weights(self, counts: np.ndarray) -> np.ndarray:
         """Weights per copy of each respondent (B × n, mean 1 per copy drawn) for replicate multiplicities
         ``counts`` (B × n): each replicate raked to the margins, its "not stated" cells keeping their own share."""
         counts = np.asarray(counts, dtype=float)
-        start = np.broadcast_to(self.start, counts.shape)
+        stratum, first = self._strata
+        b, size = counts.shape[0], len(first)
+        cell = (np.arange(b)[:, None] * size + stratum[None, :]).ravel()
+        counts_s = np.bincount(cell, weights=counts.ravel(), minlength=b * size).reshape(b, size)
+        return self.stratum_weights(counts_s)[:, stratum]
+
+    def _rake(self, counts: np.ndarray, start: np.ndarray, cells_of: tuple[np.ndarray, ...]) -> np.ndarray:
+        """Raked weights per copy (B × S) of units with start weights ``start`` drawn ``counts`` times."""
+        start = np.broadcast_to(start, counts.shape)
         total = counts.sum(axis=1)
         weighted = counts * start
         margins = []
-        for cells, shares in zip(self.cells, self.shares, strict=True):
+        for cells, shares in zip(cells_of, self.shares, strict=True):
             with np.errstate(invalid="ignore", divide="ignore"):
                 not_stated = np.where(total > 0, (weighted @ cells[:, -1]) / weighted.sum(axis=1), 0.0)
             target = np.hstack([shares[None, :] * (1.0 - not_stated)[:, None], not_stated[:, None]]) * total[:, None]

@@ -2,7 +2,8 @@
 
 Times ``analysis.score_round`` from ready DataFrames (median of 5 runs; the framework and the frames are
 built beforehand) and measures the peak memory the scoring allocates (tracemalloc, in a separate run, since
-tracing slows allocation down) and the process's peak resident set size. Target: < 3 s and < 1 GB on 2 cores.
+tracing slows allocation down) and the process's peak resident set size. Targets on 2 cores: < 3 s at
+100,000 responses, < 10 s at 1,000,000 (``--responses 1000000 --runs 3``), < 1 GB either way.
 
 Layouts:
 

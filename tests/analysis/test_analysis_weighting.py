@@ -156,3 +156,33 @@ def test_start_weights_are_respected():
     start = np.array([1, 1, 1, 1, 2, 2.0])
     result = rake(sample()[["sex"]], {"sex": {"m": 0.5, "f": 0.5}}, weights=start, total=8)
     assert result.weights.tolist() == pytest.approx(start.tolist())
+
+
+def test_replicate_raking_by_strata_equals_raking_every_respondent():
+    """The bootstrap re-rakes strata (respondents sharing every margin's cell and the start weight); the weights
+    must be those of raking each drawn respondent on their own, cap included."""
+    from analysis.raking_design import raking_design
+
+    rng = np.random.default_rng(7)
+    n = 400
+    table = pd.DataFrame(
+        {
+            "sex": rng.choice(["female", "male", None], size=n, p=[0.6, 0.35, 0.05]),
+            "age_band": rng.choice(["18-29", "30-44", "45-59", "60+"], size=n, p=[0.4, 0.3, 0.2, 0.1]),
+        }
+    )
+    margins = {
+        "sex": {"female": 0.52, "male": 0.48},
+        "age_band": {"18-29": 0.25, "30-44": 0.3, "45-59": 0.25, "60+": 0.2},
+    }
+    start = rng.choice([1.0, 2.0], size=n)
+    design = raking_design(table, margins, start, cap=3.0)
+    counts = np.stack([np.bincount(rng.integers(0, n, size=n), minlength=n) for _ in range(6)]).astype(float)
+
+    by_strata = design.weights(counts)
+    each = design._rake(counts, design.start, design.cells)  # the raking of every respondent on their own
+
+    assert len(design._strata[1]) <= 3 * 4 * 2 < n
+    drawn = counts > 0
+    np.testing.assert_allclose(by_strata[drawn], each[drawn], rtol=1e-9)
+    assert (by_strata[drawn] * counts[drawn]).sum() == pytest.approx(counts.sum(), rel=1e-9)
