@@ -57,7 +57,7 @@ def _cookie_path(slug: str, group: str) -> str:
 
 def _survey(slug: str, group: str) -> svc.Survey:
     try:
-        return svc.load_survey(slug, group)
+        return svc.load_survey(slug, group, request.cookies.get(_resume_cookie(group)))
     except svc.RespondentError as exc:
         _refuse(exc)
 
@@ -95,7 +95,7 @@ def _refuse(exc: svc.RespondentError):
 
 
 def _current(survey: svc.Survey):
-    return svc.find_response(survey, request.cookies.get(_resume_cookie(survey.group.group)))
+    return survey.response  # looked up with the survey, from the resume cookie
 
 
 def _with_resume_cookie(response, survey: svc.Survey, token: str):
@@ -277,7 +277,7 @@ def section(slug: str, group: str, number: int):
     if not 1 <= number <= len(sections) or (number > response.current_section + 1 and not ahead):
         return redirect(_next_step(survey, response))
     current = sections[number - 1]
-    answers = svc.stored_answers(response, survey.instrument)
+    answers = svc.survey_answers(survey)
     if request.method == "GET":
         return _section_page(survey, response, number, answers, None, {})
     _rate_limit(survey)
@@ -345,7 +345,7 @@ def review(slug: str, group: str):
         return redirect(url_for("public.start", slug=slug, group=group))
     if response.status == "complete":
         return redirect(url_for("public.thanks", slug=slug, group=group))
-    answers = svc.stored_answers(response, survey.instrument)
+    answers = svc.survey_answers(survey)
     gap = svc.missing_required(survey.instrument, answers)
     if request.method == "POST":
         _rate_limit(survey)

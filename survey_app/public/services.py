@@ -5,12 +5,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, literal_column, null, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
@@ -44,20 +46,20 @@ class Survey:
     round: SurveyRound
     group: RoundGroup
     instrument: InstrumentDef
+    #: The response of the resume token given to :func:`load_survey` (None: no such response, or no token).
+    response: Response | None = None
+    #: That response's stored answers when they came with it (PostgreSQL), else None: see :func:`survey_answers`.
+    answers: dict[str, Any] | None = None
 
 
-def load_survey(slug: str, group: str) -> Survey:
-    """The open round and group, or RespondentError 404 (unknown, draft) / 410 (closed)."""
+def load_survey(slug: str, group: str, resume_token: str | None = None) -> Survey:
+    """The open round and group, or RespondentError 404 (unknown, draft) / 410 (closed); with a resume token,
+    also the response it belongs to in this round and group."""
     if group not in GROUPS or not ROUND_SLUG_RE.match(slug or ""):  # also keeps NUL bytes away from the database
         raise RespondentError(404, "unknown")
-    # One statement and four objects: this group, its instrument (the definition stays deferred), its round and
-    # the round's city.
-    round_group = db.session.execute(
-        select(RoundGroup)
-        .join(RoundGroup.round)
-        .where(SurveyRound.slug == slug, RoundGroup.group == group)
-        .options(contains_eager(RoundGroup.round).joinedload(SurveyRound.city))
-    ).scalar_one_or_none()
+    parameters = {"slug": slug, "group": group, "resume_hash": _resume_hash(resume_token)}
+    statement = _survey_statement(db.session.get_bind().dialect.name)
+    round_group, response, answer_rows = db.session.execute(statement, parameters).one_or_none() or (None,) * 3
     round_ = round_group.round if round_group is not None else None
     if round_ is None:  # no such group: the round (if any) still says whether it is closed or unknown
         round_ = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == slug))
@@ -70,7 +72,56 @@ def load_survey(slug: str, group: str) -> Survey:
         raise RespondentError(410, "closed")
     if round_group is None:
         raise RespondentError(404, "unknown")
-    return Survey(round_, round_group, instrument_definition(round_group.instrument))
+    instrument = instrument_definition(round_group.instrument)
+    answers = None
+    if response is not None and answer_rows is not None:
+        rows = json.loads(answer_rows) if isinstance(answer_rows, str) else answer_rows
+        answers = {code: decode(instrument.question(code), num, text, js) for code, num, text, js in rows}
+    return Survey(round_, round_group, instrument, response, answers)
+
+
+@cache
+def _survey_statement(dialect: str):
+    """One statement (built once per database kind): a round's group, its instrument (the definition stays
+    deferred), its round, the round's city and the response of a resume token (on PostgreSQL with its answers)."""
+    return (
+        select(RoundGroup, Response, _answers_column(dialect))
+        .join(RoundGroup.round)
+        .outerjoin(
+            Response,
+            and_(
+                Response.resume_token_hash == bindparam("resume_hash"),
+                Response.round_id == SurveyRound.id,
+                Response.group == RoundGroup.group,
+            ),
+        )
+        .where(SurveyRound.slug == bindparam("slug"), RoundGroup.group == bindparam("group"))
+        .options(contains_eager(RoundGroup.round).joinedload(SurveyRound.city))
+    )
+
+
+def _answers_column(dialect: str):
+    """The response's answers as one JSON array of [code, number, text, json] where the database builds it
+    exactly (PostgreSQL prints every float so that it reads back the same), else a constant NULL."""
+    if dialect != "postgresql":
+        return null()
+    rows = func.json_agg(
+        func.json_build_array(Answer.question_code, Answer.value_num, Answer.value_text, Answer.value_json)
+    )
+    aggregate = select(func.coalesce(rows, literal_column("'[]'::json"))).where(Answer.response_id == Response.id)
+    return aggregate.correlate(Response).scalar_subquery()
+
+
+def survey_answers(survey: Survey) -> dict[str, Any]:
+    """The stored answers of ``survey.response`` (from :func:`load_survey` when they came with it)."""
+    if survey.answers is not None:
+        return dict(survey.answers)
+    return stored_answers(survey.response, survey.instrument)
+
+
+def _resume_hash(resume_token: str | None) -> str:
+    """The stored hash of a resume token ("" for none or an implausible one, which matches no response)."""
+    return hash_token(resume_token) if resume_token and len(resume_token) <= 200 else ""
 
 
 def new_submission_id() -> str:
@@ -225,11 +276,11 @@ def _claim(survey: Survey, invitation: Invitation) -> None:
 
 def find_response(survey: Survey, resume_token: str | None) -> Response | None:
     """The response a resume token belongs to, in this round and group."""
-    if not resume_token or len(resume_token) > 200:
+    if not _resume_hash(resume_token):
         return None
     return db.session.scalar(
         select(Response).where(
-            Response.resume_token_hash == hash_token(resume_token),
+            Response.resume_token_hash == _resume_hash(resume_token),
             Response.round_id == survey.round.id,
             Response.group == survey.group.group,
         )
@@ -270,7 +321,7 @@ def save_answers(
     """Make the stored answers `answers` (after skip logic) in one transaction, writing only what changed.
 
     `stored` is what the response holds now (read again when not given): answers that are gone or changed are
-    deleted in one statement, new and changed ones inserted in one multi-row INSERT, so a page save costs the
+    deleted in one statement, new and changed ones inserted in one batched INSERT, so a page save costs the
     page's answers, not the whole questionnaire so far.
     """
     kept = relevant_answers(instrument, answers)
@@ -288,7 +339,7 @@ def save_answers(
             {"response_id": response.id, "question_code": code, **encode(instrument.question(code), kept[code])}
             for code in fresh
         ]
-        db.session.execute(insert(Answer.__table__).values(rows))
+        db.session.execute(insert(Answer.__table__), rows)  # one batch (a pipeline on PostgreSQL)
     response.current_section = max(response.current_section, section)
     response.updated_at = utcnow()
     db.session.commit()
