@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale, gettext
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import get_locale, get_translations, gettext
 from flask_login import current_user
 
 from instruments.domain import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
@@ -65,8 +65,27 @@ def localized(texts, lang: str | None = None) -> str:
     return texts.get(lang) or texts.get(DEFAULT_LANGUAGE) or texts.get("en") or ""
 
 
+def _translations():
+    """The catalogs of the current language, looked up once per request and language (``force_locale`` gives
+    another language, so the cache is keyed by the locale in force)."""
+    locale = get_locale()
+    cached = g.get("_scri_translations")
+    if cached is None or cached[0] is not locale:
+        cached = (locale, get_translations())
+        g._scri_translations = cached
+    return cached[1]
+
+
 def setup_i18n(app: Flask) -> None:
-    """Make the language helpers available in every template."""
+    """Make the language helpers available in every template (with a gettext that finds the catalogs once per
+    request: a questionnaire page asks for some twenty texts)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
 
     @app.context_processor
     def inject_languages() -> dict:

@@ -4,7 +4,6 @@ to the online questionnaire) and type the filled-in ones in."""
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,12 +12,10 @@ from instruments.domain import LANGUAGES
 from ..errors import abort_with
 from ..i18n import current_language
 from ..links import external_url
-from ..pdf import html_to_pdf
-from ..services import paper
+from ..services import jobs, paper
 from ..services.errors import ServiceError
-from ..services.invitations import qr_data_uri
 from ..services.permissions import get_round_for
-from . import bp
+from . import bp, job_runners
 from .forms import EmptyForm
 from .unit_of_work import run
 
@@ -73,22 +70,14 @@ def paper_pdf(slug: str, group: str):
         flash(str(exc), "error")
         return redirect(url_for("console.paper_overview", slug=slug))
     link = external_url("public.start", slug=slug, group=group) if round_group.access == "open" else None
-    with force_locale(lang):
-        html = render_template(
-            "console/paper_pdf.html",
-            round=round_,
-            group=group,
-            instrument=instrument,
-            sections=paper.paper_sections(instrument, lang),
-            numbers=range(first, first + copies),
-            link=link,
-            qr=qr_data_uri(link) if link else None,
-            lang=lang,
-            digit_boxes=paper.digit_boxes,
-        )
+    params = {"round": slug, "group": group, "lang": lang, "first": first, "copies": copies, "link": link}
+    key = job_runners.paper_key(round_, round_group, params)
+    data, job = jobs.file_or_job("paper_pdf", key, {**params, "file_url": request.full_path}, current_user.id)
+    if data is None:  # a worker lays the copies out; the progress page downloads them when they are ready
+        return redirect(url_for("reports.job_status", job_id=job.id))
     headers = dict(NO_STORE)
     headers["Content-Disposition"] = f'attachment; filename="paper-{slug}-{group}-{lang}-{first}.pdf"'
-    return Response(html_to_pdf(html), mimetype="application/pdf", headers=headers)
+    return Response(data, mimetype="application/pdf", headers=headers)
 
 
 @bp.route("/rounds/<slug>/paper/<group>/enter", methods=["GET", "POST"])

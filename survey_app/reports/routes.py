@@ -109,13 +109,10 @@ def _pdf_or_progress(kind: str, rounds, params: dict, filename: str):
     progress page (with ``SCRI_JOBS=immediate`` the job runs here and the PDF comes at once)."""
     public = bool(params.get("public"))
     key = services.pdf_key(kind, rounds, params["lang"], public)
-    data = services.stored_pdf(key)
+    user_id = current_user.id if current_user.is_authenticated else None
+    data, job = jobs.file_or_job(kind, key, {**params, "file_url": request.full_path.rstrip("?")}, user_id)
     if data is None:
-        user_id = current_user.id if current_user.is_authenticated else None
-        job = jobs.request(kind, key, {**params, "file_url": request.full_path.rstrip("?")}, user_id)
-        data = services.stored_pdf(key)
-        if data is None:
-            return redirect(url_for(".job_status", job_id=job.id))
+        return redirect(url_for(".job_status", job_id=job.id))
     return _pdf_response(data, filename)
 
 

@@ -1,4 +1,4 @@
-"""Long work off the request path: governance and comparative PDFs, through Huey.
+"""Long work off the request path: governance and comparative PDFs, numbered paper questionnaires, through Huey.
 
 The queue is Huey's: on SQLite (a file in the instance folder) for the embedded default, on Redis when
 ``SCRI_REDIS_URL`` is set; ``scri worker`` runs its consumer (``scri serve`` starts one beside gunicorn). Each
@@ -124,6 +124,31 @@ def made_file(key: str) -> bytes | None:
         .order_by(Job.finished_at.desc())
         .limit(1)
     )
+
+
+def stored_file(key: str, suffix: str = ".pdf") -> bytes | None:
+    """The file made for `key`, if any worker made it: from this machine's report cache, or from the job that
+    made it on another machine (then kept in this machine's cache too)."""
+    from .result_cache import report_cache
+
+    cache = report_cache()
+    data = cache.get(key, suffix)
+    if data is None:
+        data = made_file(key)
+        if data is not None:
+            cache.put(key, suffix, data)
+    return data
+
+
+def file_or_job(kind: str, key: str, params: dict, user_id: int | None = None) -> tuple[bytes | None, Job | None]:
+    """The file made for `key` already, or (None, the job making it). With ``SCRI_JOBS=immediate`` the job runs
+    here and the file comes at once."""
+    data = stored_file(key)
+    if data is not None:
+        return data, None
+    job = request(kind, key, params, user_id)
+    data = stored_file(key)
+    return (data, None) if data is not None else (None, job)
 
 
 def _forget_old_jobs(days: int = 7) -> None:

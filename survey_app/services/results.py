@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Response, SurveyRound, User
 from . import audit, scoring
 from .errors import ServiceError
-from .result_cache import RESULTS, report_cache, round_fingerprint
+from .result_cache import RESULTS, round_fingerprint
 from .scoring import Comparison, ScoredRound
 
 MAX_COMPARED = 8
@@ -120,20 +120,6 @@ def pdf_key(kind: str, rounds: list[SurveyRound], lang: str, public: bool) -> st
 
     parts = [kind, lang, "public" if public else "console", date.today().isoformat(), *map(fingerprint, rounds)]
     return "|".join(parts)
-
-
-def stored_pdf(key: str) -> bytes | None:
-    """The PDF rendered for `key`, if any worker made it: from this machine's report cache, or from the job that
-    made it on another machine (then kept in this machine's cache too)."""
-    from .jobs import made_file
-
-    cache = report_cache()
-    data = cache.get(key, ".pdf")
-    if data is None:
-        data = made_file(key)
-        if data is not None:
-            cache.put(key, ".pdf", data)
-    return data
 
 
 def has_complete_responses(round_: SurveyRound) -> bool:

@@ -29,11 +29,12 @@ def queued(demo_app, tmp_path):
     demo_app.extensions.pop("scri_huey", None)
     from survey_app.models import SurveyRound
     from survey_app.services import results
+    from survey_app.services.result_cache import report_cache
 
     with demo_app.test_request_context():
         round_ = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == "shu-2025"))
         key = results.pdf_key("city_pdf", [round_], "en", False)
-        results.report_cache().path(key, ".pdf").unlink(missing_ok=True)
+        report_cache().path(key, ".pdf").unlink(missing_ok=True)
         from sqlalchemy import delete
 
         db.session.execute(delete(Job))  # nor a copy kept by an earlier job
@@ -118,10 +119,10 @@ def test_a_killed_worker_loses_no_job(demo_app, demo_admin_client, queued):
     assert pdf.status_code == 200 and pdf.data[:5] == b"%PDF-"
     assert pdf.headers["Content-Disposition"].startswith("attachment;")
     # An app server on another machine has no such file in its cache folder: it takes the job's copy.
-    from survey_app.services import results
+    from survey_app.services.result_cache import report_cache
 
     with demo_app.test_request_context():
-        for path in results.report_cache().folder.glob("*.pdf"):
+        for path in report_cache().folder.glob("*.pdf"):
             path.unlink()
     again = client.get(PDF)
     assert again.status_code == 200 and again.data == pdf.data

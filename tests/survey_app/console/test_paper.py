@@ -77,6 +77,45 @@ def test_the_printed_questionnaire_lists_every_question_with_its_copy_number_and
     assert len(RESIDENTS.questions) > 40
 
 
+def test_many_copies_are_laid_out_by_a_job_with_a_progress_page_then_served_from_the_cache(
+    app, coordinator, two_cities, tmp_path
+):
+    """With the real queue (``scri worker`` takes the job; here it is run in this process), the download goes to
+    a progress page in the page's language; once the job is done the same address gives the file, and asking
+    again for the same copies is served from the cache without a new job."""
+    from survey_app.extensions import db
+    from survey_app.models import Job
+    from survey_app.services import jobs
+
+    app.config["SCRI_JOBS"] = "queue"
+    app.extensions.pop("scri_huey", None)
+    url = f"/console/rounds/{two_cities['round_a']}/paper/residents.pdf?lang=ru&first=7&copies=3"
+    try:
+        asked = coordinator.get(url)
+        assert asked.status_code == 302 and "/jobs/" in asked.headers["Location"]
+        job_id = asked.headers["Location"].rsplit("/", 1)[-1]
+        waiting = coordinator.get(f"/jobs/{job_id}?lang=ru").get_data(as_text=True)
+        assert "Бумажные анкеты готовятся" in waiting and "Страницы раскладываются" not in waiting
+        with app.app_context():
+            jobs.run(job_id)  # what the worker does
+            job = db.session.get(Job, job_id)
+            assert job.state == "done" and job.kind == "paper_pdf" and job.result[:5] == b"%PDF-"
+        ready = coordinator.get(f"/jobs/{job_id}?lang=ru").get_data(as_text=True)
+        assert "Бумажные анкеты готовы" in ready and url.replace("&", "&amp;") in ready
+        response = coordinator.get(url)
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        text = _flat(_pdf_text(response.data, tmp_path))
+        assert "000007" in text and "000009" in text and "000010" not in text
+        assert _flat(RESIDENTS.questions[0].label["ru"]) in text
+        with app.app_context():
+            assert db.session.scalar(select(func.count(Job.id))) == 1
+        other = coordinator.get(url.replace("first=7", "first=8"))
+        assert other.status_code == 302, "other copies are another job"
+    finally:
+        app.config["SCRI_JOBS"] = "immediate"
+        app.extensions.pop("scri_huey", None)
+
+
 def test_the_follow_up_condition_names_the_question_that_decides_it(app):
     from survey_app.services.paper import paper_sections
 
