@@ -13,7 +13,7 @@ from ..models import SurveyRound
 from ..pdf import html_to_pdf
 from ..services import jobs, paper
 from ..services.errors import ServiceError
-from ..services.invitations import qr_data_uri
+from ..services.invitations import qr_png_data_uri
 from ..services.result_cache import code_generation
 from ..services.results import find_round
 
@@ -43,7 +43,7 @@ def paper_html(round_: SurveyRound, group: str, lang: str, first: int, copies: i
             sections=paper.paper_sections(instrument, lang),
             numbers=range(first, first + copies),
             link=link,
-            qr=qr_data_uri(link) if link else None,
+            qr=qr_png_data_uri(link) if link else None,
             lang=lang,
             digit_boxes=paper.digit_boxes,
         )

@@ -224,11 +224,23 @@ def qr_data_uri(text: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def qr_png_data_uri(text: str) -> str:
+    """A QR code as a PNG data URI of one pixel per module, for printed sheets with many codes: shown with
+    ``image-rendering: pixelated`` it prints as sharp as the SVG and is drawn a hundred times faster."""
+    import qrcode
+
+    image = qrcode.make(text, box_size=1, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
 def links_pdf(issued: list[IssuedInvitation], html_renderer) -> bytes:
     """A printable A4 sheet, one card per invitation with its QR code (fetches only data: and static files)."""
     from ..pdf import html_to_pdf
 
     cards = [
-        {"organisation": i.organisation, "sector": i.sector, "link": i.link, "qr": qr_data_uri(i.link)} for i in issued
+        {"organisation": i.organisation, "sector": i.sector, "link": i.link, "qr": qr_png_data_uri(i.link)}
+        for i in issued
     ]
     return html_to_pdf(html_renderer(cards))

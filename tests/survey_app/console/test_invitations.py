@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import shutil
+import subprocess
 from urllib.parse import urlsplit
 
 import pytest
@@ -73,6 +75,28 @@ def test_the_links_download_again_as_csv_and_pdf(app, two_cities, login):
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert pdf.data.startswith(b"%PDF")
     assert _count(app, Invitation) == 3  # downloading again creates nothing
+
+
+@pytest.mark.skipif(not (shutil.which("pdftoppm") and shutil.which("zbarimg")), reason="poppler-utils, zbar-tools")
+def test_every_printed_qr_code_scans_to_its_own_link(two_cities, login, tmp_path):
+    """The QR sheet printed at 150 dpi and read by a barcode reader (zbar) gives back exactly the links issued,
+    one card each; 14 cards lay out on three A4 pages."""
+    coordinator = login(two_cities["users"]["coordinator"])
+    links = _links(_issue(coordinator, count=14))
+    data = {"csrf_token": csrf_token(coordinator, "/console/rounds/shu-2025?lang=ru"), "t": [_token(x) for x in links]}
+    pdf = coordinator.post("/console/rounds/shu-2025/invitations/links.pdf", data=data)
+    assert pdf.status_code == 200
+    (tmp_path / "sheet.pdf").write_bytes(pdf.data)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(tmp_path / "sheet.pdf"), str(tmp_path / "page")], check=True)  # noqa: S603, S607
+    pages = sorted(tmp_path.glob("page*.png"))
+    read = subprocess.run(  # noqa: S603
+        ["zbarimg", "-q", "--raw", *map(str, pages)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    assert len(pages) == 3
+    assert sorted(read) == sorted(links)
 
 
 @pytest.mark.parametrize("output", ["csv", "pdf"])
