@@ -16,6 +16,7 @@ from ..services.errors import ServiceError
 from ..services.permissions import get_round_for
 from ..services.uploads import read_uploaded_table
 from . import bp
+from .confirm import confirmation_page, confirmed
 from .forms import EmptyForm
 from .rounds import invitation_form
 from .unit_of_work import run
@@ -159,15 +160,24 @@ def invitation_remind(slug: str):
     return redirect(url_for("console.invitation_list", slug=slug, group=group))
 
 
-@bp.post("/rounds/<slug>/invitations/<int:invitation_id>/revoke")
+@bp.route("/rounds/<slug>/invitations/<int:invitation_id>/revoke", methods=["GET", "POST"])
 @login_required
 def invitation_revoke(slug: str, invitation_id: int):
+    """Revoke one invitation (GET: the confirmation page; POST from it: done)."""
     round_ = get_round_for(current_user, slug, change=True)
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.round_id != round_.id:
         abort_with(404)
+    back = url_for("console.invitation_list", slug=slug, status=request.args.get("status") or None)
+    if request.method == "GET":
+        subject = _("invitation #%(id)s", id=invitation.id)
+        if invitation.organisation:
+            subject += f" · {invitation.organisation}"
+        return confirmation_page("revoke", round_=round_, back=back, subject=subject)
     if not EmptyForm().validate_on_submit():
         abort_with(400)
+    if not confirmed():
+        return redirect(url_for("console.invitation_revoke", slug=slug, invitation_id=invitation.id))
     if invitations.revoke(invitation, actor=current_user):
         flash(_("Invitation #%(id)s is revoked: its link no longer works.", id=invitation.id), "success")
     else:

@@ -22,7 +22,8 @@ from ..services import invitations, mail, quality
 from ..services import rounds as round_services
 from ..services.errors import ServiceError
 from ..services.permissions import changeable_cities, get_round_for, visible_cities, visible_rounds
-from . import bp
+from . import STATUS_LABELS, bp
+from .confirm import confirmation_page, confirmed
 from .forms import EMAIL_CHOICE, GROUP_LABELS, EmptyForm, InvitationForm, RoundEditForm, RoundForm
 from .monitor import day_chart, monitor
 from .quality_labels import FLAG_LABELS
@@ -245,18 +246,36 @@ def round_monitor_json(slug: str):
     return response
 
 
-@bp.post("/rounds/<slug>/<action>")
+#: The round statuses each confirmed action applies to.
+APPLIES = {"open": ("draft", "closed"), "close": ("open",), "archive": ("draft", "closed"), "restore": ("archived",)}
+
+
+@bp.route("/rounds/<slug>/<action>", methods=["GET", "POST"])
 @login_required
 def round_action(slug: str, action: str):
+    """Open, close, archive or restore a round (GET: the confirmation page; POST from it: done), or copy it."""
     actions = {
         "open": round_services.open_round,
         "close": round_services.close_round,
         "archive": round_services.archive_round,
+        "restore": round_services.restore_round,
         "clone": None,
     }
-    if action not in actions:
+    if action not in actions or (request.method == "GET" and action == "clone"):
         abort_with(404)
     round_ = get_round_for(current_user, slug, change=True)
+    if action == "restore" and not current_user.is_admin:
+        abort_with(403)
+    back = url_for("console.round_detail", slug=slug)
+    kind = "reopen" if action == "open" and round_.status == "closed" else action
+    if request.method == "GET":
+        if round_.status not in APPLIES[action]:
+            flash(
+                _("This cannot be done to the round now: it is %(status)s.", status=STATUS_LABELS[round_.status]),
+                "error",
+            )
+            return redirect(back)
+        return confirmation_page(kind, round_=round_, back=back)
     if not EmptyForm().validate_on_submit():
         abort_with(400)
     if action == "clone":
@@ -268,14 +287,17 @@ def round_action(slug: str, action: str):
         )
         if outcome.ok:
             return redirect(url_for("console.round_edit", slug=outcome.value.slug))
-        return redirect(url_for("console.round_detail", slug=slug))
+        return redirect(back)
+    if not confirmed():  # a form that did not come from the confirmation page asks first
+        return redirect(url_for("console.round_action", slug=slug, action=action))
     messages = {
         "open": _("The round is open: its links accept answers."),
         "close": _("The round is closed: no more answers are accepted."),
         "archive": _("The round is archived."),
+        "restore": _("The round is restored: it is closed and can be edited or reopened."),
     }
     run(lambda: actions[action](round_, actor=current_user), success=messages[action])
-    return redirect(url_for("console.round_detail", slug=slug))
+    return redirect(back)
 
 
 def invitation_form(round_) -> InvitationForm | None:

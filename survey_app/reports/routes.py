@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 
 from instruments.domain import LANGUAGES
 
+from ..console.confirm import confirmation_page, confirmed
 from ..errors import abort_with
 from ..extensions import db
 from ..i18n import current_language
@@ -166,14 +167,22 @@ def round_report_pdf(slug: str):
     return _pdf_or_progress("city_pdf", [round_], params, _filename(round_.slug, lang=lang))
 
 
-@bp.post("/console/rounds/<slug>/publish")
+@bp.route("/console/rounds/<slug>/publish", methods=["GET", "POST"])
 @login_required
 def publish_results(slug: str):
-    """Publish (`published=1`) or withdraw (`published=0`) the round's results; coordinator of the city or admin."""
+    """Publish (`published=1`, from the confirmation page that GET shows) or withdraw (`published=0`) the
+    round's results; coordinator of the city or admin."""
     round_ = _round_or_404(slug, change=True)
+    results_page = url_for(".round_results", slug=slug)
+    if request.method == "GET":
+        if round_.results_published:
+            return redirect(results_page)
+        return confirmation_page("publish", round_=round_, back=results_page, hidden={"published": "1"})
     wanted = request.form.get("published", "")
     if wanted not in ("0", "1"):
         abort(400)
+    if wanted == "1" and not confirmed():
+        return redirect(url_for(".publish_results", slug=slug))
     changed = services.set_results_published(round_, wanted == "1", actor=current_user)
     db.session.commit()
     if changed:

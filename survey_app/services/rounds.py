@@ -150,6 +150,15 @@ def archive_round(round_: SurveyRound, actor=None) -> SurveyRound:
     return round_
 
 
+def restore_round(round_: SurveyRound, actor=None) -> SurveyRound:
+    """Bring an archived round back as closed (an administrator's undo of an archiving)."""
+    if round_.status != "archived":
+        raise ServiceError(_("The round %(slug)r is not archived.", slug=round_.slug))
+    round_.status = "closed"
+    audit.record("round.restore", user=actor, obj=round_)
+    return round_
+
+
 def clone_round(round_: SurveyRound, actor=None) -> SurveyRound:
     """A draft copy of a round for the next year: same groups, instruments, access and targets."""
     year = round_.year + 1

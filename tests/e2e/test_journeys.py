@@ -208,6 +208,10 @@ def test_coordinator_creates_a_round_invites_and_sees_the_answer(app, make_city,
     shot(page, "new-round")
     page.get_by_role("button", name="Create round").click()
     page.wait_for_url("**/console/rounds/shu-e2e", wait_until="domcontentloaded")
+    page.get_by_role("link", name="Open for answers").click()  # first a page saying what opening does
+    page.wait_for_url("**/console/rounds/shu-e2e/open", wait_until="domcontentloaded")
+    assert page.get_by_role("heading", name="Open the round for answers?").is_visible()
+    shot(page, "confirm-open")
     page.get_by_role("button", name="Open for answers").click()
     page.wait_for_url("**/console/rounds/shu-e2e", wait_until="domcontentloaded")
     assert page.locator(".status-open").first.is_visible()

@@ -207,7 +207,15 @@ def test_a_coordinator_cannot_see_or_change_another_citys_round(app, client, two
     token = csrf_of(_text(client.get("/console/")))
     for url in OTHER_CITY_POSTS:
         response = client.post(
-            url, data={"csrf_token": token, "group": "business", "count": "1", "output": "csv", "published": "1"}
+            url,
+            data={
+                "csrf_token": token,
+                "group": "business",
+                "count": "1",
+                "output": "csv",
+                "published": "1",
+                "confirm": "yes",
+            },
         )
         assert response.status_code == 404, f"POST {url}: {response.status_code}"
     from sqlalchemy import select
@@ -225,7 +233,7 @@ def test_a_coordinator_cannot_see_or_change_another_citys_round(app, client, two
         f"/console/rounds/shu-2025/invitations/{invitation_id}/revoke",
         f"/console/rounds/ayagoz-2025/invitations/{invitation_id}/revoke",
     ):
-        assert client.post(url, data={"csrf_token": token}).status_code == 404, url
+        assert client.post(url, data={"csrf_token": token, "confirm": "yes"}).status_code == 404, url
     with app.app_context():
         assert db.session.get(Invitation, invitation_id).revoked_at is None
     # The home page and the API list only the coordinator's own rounds.

@@ -175,7 +175,7 @@ def test_a_hostile_city_name_is_text_in_the_governance_pdf(app, runner, make_use
 
     token = csrf_of(dashboard)
     assert client.post(
-        "/console/rounds/shu-2025/publish", data={"csrf_token": token, "published": "1"}
+        "/console/rounds/shu-2025/publish", data={"csrf_token": token, "published": "1", "confirm": "yes"}
     ).status_code in (302, 303)
     for url in (
         "/console/rounds/shu-2025/results?lang=kk",

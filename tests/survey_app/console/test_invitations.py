@@ -210,7 +210,8 @@ def test_a_revoked_invitation_link_refuses_answers(app, two_cities, login):
         )
     token = csrf_token(coordinator, "/console/rounds/shu-2025/invitations?lang=en")
     response = coordinator.post(
-        f"/console/rounds/shu-2025/invitations/{invitation_id}/revoke?lang=en", data={"csrf_token": token}
+        f"/console/rounds/shu-2025/invitations/{invitation_id}/revoke?lang=en",
+        data={"csrf_token": token, "confirm": "yes"},
     )
     assert response.status_code == 302
     page = coordinator.get(response.headers["Location"]).get_data(as_text=True)
@@ -238,7 +239,8 @@ def test_a_revoked_invitation_link_refuses_answers(app, two_cities, login):
         assert db.session.get(Invitation, invitation_id).started_at is None
     assert len(_audit_actions(app, "invitation.revoke")) == 1
     again = coordinator.post(
-        f"/console/rounds/shu-2025/invitations/{invitation_id}/revoke?lang=en", data={"csrf_token": token}
+        f"/console/rounds/shu-2025/invitations/{invitation_id}/revoke?lang=en",
+        data={"csrf_token": token, "confirm": "yes"},
     )
     assert "was already answered or revoked" in coordinator.get(again.headers["Location"]).get_data(as_text=True)
     assert len(_audit_actions(app, "invitation.revoke")) == 1

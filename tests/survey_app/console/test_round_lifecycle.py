@@ -82,7 +82,7 @@ def test_coordinator_creates_opens_invites_and_closes_a_round(app, client, make_
     page = client.get("/console/rounds/shu-2026?lang=en").get_data(as_text=True)
     assert "draft" in page and "/s/shu-2026/residents" in page
     token = CSRF.search(page).group(1)
-    assert client.post("/console/rounds/shu-2026/open", data={"csrf_token": token}).status_code == 302
+    assert client.post("/console/rounds/shu-2026/open", data={"csrf_token": token, "confirm": "yes"}).status_code == 302
     with app.app_context():
         round_ = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == "shu-2026"))
         assert round_.status == "open"
@@ -119,7 +119,9 @@ def test_coordinator_creates_opens_invites_and_closes_a_round(app, client, make_
 
     monitor = client.get("/console/rounds/shu-2026/monitor.json").get_json()
     assert {g["group"]: g["target"] for g in monitor["groups"]} == {"residents": 150, "business": 25}
-    assert client.post("/console/rounds/shu-2026/close", data={"csrf_token": token}).status_code == 302
+    assert (
+        client.post("/console/rounds/shu-2026/close", data={"csrf_token": token, "confirm": "yes"}).status_code == 302
+    )
     with app.app_context():
         assert db.session.scalar(select(SurveyRound.status).where(SurveyRound.slug == "shu-2026")) == "closed"
         actions = set(db.session.scalars(select(AuditEvent.action)))
@@ -157,4 +159,6 @@ def test_another_citys_round_is_not_found_and_viewers_cannot_change(app, client,
     page = viewer.get("/console/rounds/shu-2025?lang=en").get_data(as_text=True)
     assert "Close" not in page
     token = CSRF.search(page).group(1)
-    assert viewer.post("/console/rounds/shu-2025/close", data={"csrf_token": token}).status_code == 403
+    assert (
+        viewer.post("/console/rounds/shu-2025/close", data={"csrf_token": token, "confirm": "yes"}).status_code == 403
+    )

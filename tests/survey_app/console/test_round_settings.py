@@ -173,7 +173,10 @@ def test_an_archived_round_cannot_be_edited(app, two_cities, make_round, login):
     make_round(slug="shu-2024", status="closed", city_id=two_cities["a"], year=2024)
     coordinator = login(two_cities["users"]["coordinator"])
     token = csrf_token(coordinator, "/console/rounds/shu-2024?lang=en")
-    assert coordinator.post("/console/rounds/shu-2024/archive", data={"csrf_token": token}).status_code == 302
+    assert (
+        coordinator.post("/console/rounds/shu-2024/archive", data={"csrf_token": token, "confirm": "yes"}).status_code
+        == 302
+    )
     before = _round_state(app, "shu-2024")
     assert before["status"] == "archived"
     assert coordinator.get("/console/rounds/shu-2024/edit?lang=en").status_code == 409

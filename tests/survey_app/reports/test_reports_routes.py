@@ -98,19 +98,25 @@ def test_publish_toggle_permissions_csrf_and_audit(app, client, login, seed_roun
     page = client.get("/console/rounds/shu-2025/results?lang=en").get_data(as_text=True)
     assert "Publish the results" not in page
     token = _csrf(page) if CSRF.search(page) else None
-    response = client.post("/console/rounds/shu-2025/publish", data={"published": "1", "csrf_token": token or ""})
+    response = client.post(
+        "/console/rounds/shu-2025/publish", data={"published": "1", "confirm": "yes", "csrf_token": token or ""}
+    )
     assert response.status_code in (400, 403)
 
     login(client, other)
     page = client.get("/console/rounds/ayagoz-2025/results?lang=en").get_data(as_text=True)
-    response = client.post("/console/rounds/shu-2025/publish", data={"published": "1", "csrf_token": _csrf(page)})
+    response = client.post(
+        "/console/rounds/shu-2025/publish", data={"published": "1", "confirm": "yes", "csrf_token": _csrf(page)}
+    )
     assert response.status_code == 404
 
     login(client, coordinator)
     page = client.get("/console/rounds/shu-2025/results?lang=en").get_data(as_text=True)
     assert "Publish the results" in page
     assert client.post("/console/rounds/shu-2025/publish", data={"published": "1"}).status_code == 400  # no CSRF
-    response = client.post("/console/rounds/shu-2025/publish", data={"published": "1", "csrf_token": _csrf(page)})
+    response = client.post(
+        "/console/rounds/shu-2025/publish", data={"published": "1", "confirm": "yes", "csrf_token": _csrf(page)}
+    )
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(SurveyRound.results_published).where(SurveyRound.slug == "shu-2025"))
