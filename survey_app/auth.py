@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 
-from flask import Flask, Request
+from flask import Flask, Request, current_app, session
 from sqlalchemy import select
 
 from .extensions import db, login_manager
@@ -34,11 +35,29 @@ def issue_api_token(user: User) -> str:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
+    """The account of a session: active, signed in within the maximum age, and in the account's current
+    session epoch (sign-out and a new password raise it)."""
+    number, _, epoch = (user_id or "").partition(":")
     try:
-        user = db.session.get(User, int(user_id))
+        user = db.session.get(User, int(number))
     except (TypeError, ValueError):
         return None
-    return user if user is not None and user.active else None
+    if user is None or not user.active or epoch != str(user.session_epoch):
+        return None
+    return user if _within_max_age(session.get("signed_in_at")) else None
+
+
+def _within_max_age(signed_in_at) -> bool:
+    hours = current_app.config.get("SCRI_SESSION_MAX_HOURS", 12)
+    try:
+        return time.time() - float(signed_in_at) < float(hours) * 3600
+    except (TypeError, ValueError):
+        return False
+
+
+def start_session(user: User) -> None:
+    """Note when the session began (it ends after ``SCRI_SESSION_MAX_HOURS``, whatever the activity)."""
+    session["signed_in_at"] = time.time()
 
 
 @login_manager.request_loader

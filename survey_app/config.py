@@ -119,6 +119,7 @@ def load(instance_path: str) -> dict:
         "SCRI_START_RATE_LIMIT": _env_int("SCRI_START_RATE_LIMIT", 10),
         "SCRI_ADDRESS_RATE_LIMIT": _env_int("SCRI_ADDRESS_RATE_LIMIT", 3000),
         "SCRI_LOGIN_RATE_LIMIT": _env_int("SCRI_LOGIN_RATE_LIMIT", 30),
+        "SCRI_SESSION_MAX_HOURS": _env_int("SCRI_SESSION_MAX_HOURS", 12),
         "SCRI_TRUSTED_PROXIES": trusted_proxies(),
         # A shared store for rate limits across workers and machines (redis://host:6379/0); without it the
         # workers share their counts through the database once a second.

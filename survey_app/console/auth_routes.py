@@ -8,6 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..auth import start_session
 from ..errors import abort_with
 from ..extensions import db
 from ..services import audit, ratelimit
@@ -49,6 +50,7 @@ def login():
             session.clear()  # a fresh session for the signed-in account
             if lang:
                 session["lang"] = lang
+            start_session(user)
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
         # One message for an unknown address and a wrong password; a back-off is keyed on what was typed,
@@ -76,6 +78,7 @@ def login():
 def logout():
     if EmptyForm().validate_on_submit():
         audit.record("logout", user=current_user)
+        current_user.end_sessions()  # a copy of the session cookie kept anywhere dies with this one
         db.session.commit()
         lang = session.get("lang")
         logout_user()

@@ -35,12 +35,22 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Raised to end every session of the account (sign-out, a new password): a session carries the epoch it
+    #: began in, and one from an earlier epoch no longer signs anybody in.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     cities: Mapped[list[City]] = relationship(secondary=user_city, lazy="selectin")
 
     @property
     def is_active(self) -> bool:  # flask-login
         return self.active
+
+    def get_id(self) -> str:  # flask-login: what the session keeps
+        return f"{self.id}:{self.session_epoch}"
+
+    def end_sessions(self) -> None:
+        """Sign the account out everywhere (every session cookie of it, stolen copies included, stops working)."""
+        self.session_epoch = (self.session_epoch or 0) + 1
 
     @property
     def is_admin(self) -> bool:

@@ -115,5 +115,6 @@ def set_password(user: User, password: str, actor: User | None = None) -> None:
     if len(password or "") < MIN_PASSWORD:
         raise ServiceError(f"the password must have at least {MIN_PASSWORD} characters")
     user.password_hash = hash_password(password)
+    user.end_sessions()  # whoever knew the old password is signed out
     login_backoff.clear(user.email)
     audit.record("user.password", user=actor, obj=user, details={"email": user.email})

@@ -100,12 +100,19 @@ def login(app):
     from flask_login.utils import _create_identifier
 
     def do(client, user_id):
+        import time
+
+        from survey_app.extensions import db
+        from survey_app.models import User
+
         with app.test_request_context(environ_base=dict(client.environ_base)):
             identifier = _create_identifier()
+            user_key = db.session.get(User, user_id).get_id()
         with client.session_transaction() as session:
-            session["_user_id"] = str(user_id)
+            session["_user_id"] = user_key
             session["_fresh"] = True
             session["_id"] = identifier
+            session["signed_in_at"] = time.time()
         return client
 
     return do
