@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import math
+import re
 import warnings
 from collections.abc import Generator, Iterable
 from pathlib import Path
@@ -29,7 +31,7 @@ class RefStdInputError(ValueError):
 
 
 def read_refstd_table(path: str | Path, *, max_rows: int = MAX_TABLE_ROWS) -> pd.DataFrame:
-    """Read an indicator file (CSV in UTF-8, or XLSX) into a DataFrame of text and number cells.
+    """Read an indicator file (CSV in UTF-8 or Windows Cyrillic, or XLSX) into a DataFrame of text and number cells.
 
     Column names are stripped and lower-cased; the index, named ``row``, is the row number a spreadsheet
     shows (the header is row 1), so later errors can point at the row to fix. Empty rows are skipped.
@@ -85,22 +87,46 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+#: Letters cp1251 has where KZ-1048 (the Kazakh Windows code page) has Kazakh ones: seeing them means KZ-1048.
+_SERBIAN_IN_CP1251 = set("ЂЃЉЊЌЋЏђѓљњќћџ")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _decoded(path: Path) -> str:
+    """The file's text: UTF-8 (with or without BOM), else the Windows code page a Russian- or Kazakh-locale
+    Excel saves CSV in (cp1251, or KZ-1048 for Kazakh letters), when the text reads as Cyrillic words."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    for encoding in ("cp1251", "kz1048"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "cp1251" and _SERBIAN_IN_CP1251 & set(text):
+            continue
+        words = [w for w in _WORD.findall(text) if not w.isascii()]
+        if words and all(all(not ch.isascii() for ch in w) for w in words):  # no Latin-Cyrillic mixtures
+            return text
+    raise RefStdInputError(
+        [
+            f"{path.name}: the file is neither UTF-8 nor Windows Cyrillic (1251) text; save it as 'CSV UTF-8' "
+            "(a binary file renamed .csv cannot be read)"
+        ]
+    )
+
+
 def _csv_rows(path: Path) -> Generator[tuple[int, list[Any]], None, None]:
     _sniff_binary(path)
     name = path.name
+    text = _decoded(path)
     try:
-        with path.open("r", encoding="utf-8-sig", newline="") as fh:
-            first = fh.readline()
-            fh.seek(0)
-            reader = csv.reader(fh, delimiter=_delimiter(first.lstrip("\ufeff")))
-            for index, record in enumerate(reader, start=1):
-                if index == 1 and record:
-                    record[0] = record[0].lstrip("\ufeff")
-                yield index, list(record)
-    except UnicodeDecodeError:
-        raise RefStdInputError(
-            [f"{name}: the file is not UTF-8 text (save it as 'CSV UTF-8'; a binary file renamed .csv cannot be read)"]
-        ) from None
+        first = text.split("\n", 1)[0]
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
+        for index, record in enumerate(reader, start=1):
+            yield index, list(record)
     except csv.Error as exc:
         raise RefStdInputError([f"{name}: not a readable CSV file ({exc})"]) from None
 

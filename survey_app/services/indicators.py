@@ -23,6 +23,8 @@ from ..models import IndicatorValue, User
 from ..models._base import utcnow
 from . import audit
 from .cities import find_city
+from .errors import ServiceError
+from .uploads import with_columns
 
 REFSTD_PREFIX = "rs"
 MAX_PROBLEMS = 200
@@ -164,12 +166,29 @@ def _year(raw: Any, default_year: int | None) -> tuple[int | None, str | None]:
     return year, None
 
 
+#: Headers of the indicator file in Kazakh and Russian (and other English words), by the column they mean.
+COLUMN_NAMES = {
+    "city": ("қала", "город", "населённый пункт", "населенный пункт"),
+    "indicator": ("көрсеткіш", "көрсеткіш коды", "индикатор", "код индикатора", "показатель", "код показателя", "code"),
+    "value": ("мән", "мәні", "значение"),
+    "year": ("жыл", "год"),
+    "source": ("дереккөз", "көзі", "источник"),
+    "unit": ("өлшем бірлігі", "единица", "единица измерения"),
+    "valid_range": ("рұқсат етілген аралық", "допустимый диапазон", "диапазон"),
+}
+
+
 def check_rows(frame: pd.DataFrame, user: User, default_year: int | None = None) -> Checked:
     """Check a table with columns city, indicator, value[, year, source]; nothing is written.
 
     The frame's index is the spreadsheet row number; every problem names it.
     """
     result = Checked()
+    try:
+        frame = with_columns(frame, COLUMN_NAMES)
+    except ServiceError as exc:
+        result.problems.append(str(exc))
+        return result
     missing = [c for c in ("city", "indicator", "value") if c not in frame.columns]
     if missing:
         result.problems.append(

@@ -20,6 +20,7 @@ from ..models import Invitation, SurveyRound
 from ..models._base import utcnow
 from . import audit
 from .errors import ServiceError
+from .uploads import with_columns
 
 MAX_PER_BATCH = 1000
 MAX_PROBLEMS_SHOWN = 20
@@ -42,12 +43,21 @@ def _clean(value) -> str:
     return str(value).strip()
 
 
+#: Headers of the invitation file in Kazakh and Russian (and other spellings), by the column they mean.
+COLUMN_NAMES = {
+    "organisation": ("organization", "ұйым", "ұйым атауы", "организация", "название организации"),
+    "sector": ("сала", "сектор"),
+    "email": ("e-mail", "электрондық пошта", "эл. пошта", "электронная почта", "эл. почта", "почта"),
+}
+
+
 def rows_from_table(frame) -> list[dict[str, str]]:
     """Organisations from an uploaded table (columns organisation, sector, optional email), all or an error."""
+    frame = with_columns(frame, COLUMN_NAMES)
     columns = set(frame.columns)
-    if "organisation" not in columns and "organization" not in columns:
+    if "organisation" not in columns:
         raise ServiceError(_("the file needs a column named organisation (and optionally sector, email)"))
-    org_col = "organisation" if "organisation" in columns else "organization"
+    org_col = "organisation"
     if len(frame.index) > MAX_PER_BATCH:
         raise ServiceError(_("at most %(n)s invitations at a time; split the file", n=MAX_PER_BATCH))
     problems, rows = [], []

@@ -10,6 +10,7 @@ import pandas as pd
 
 from instruments.refstd import RefStdInputError, read_refstd_table
 
+from ..i18n import translate as _
 from .errors import ServiceError
 
 MAX_ROWS = 20_000
@@ -35,6 +36,18 @@ def read_uploaded_table(storage, max_rows: int = MAX_ROWS) -> pd.DataFrame:
         except RefStdInputError as exc:
             raise ServiceError(str(exc).replace("upload" + suffix, name)) from None
     return frame
+
+
+def with_columns(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    """The table with columns headed in Kazakh, Russian or English renamed to the names the code reads
+    (``aliases``: name → other headers meaning it); two columns meaning one thing are refused."""
+    lookup = {alias.casefold(): name for name, others in aliases.items() for alias in (name, *others)}
+    renamed = {column: lookup.get(str(column).strip().casefold(), column) for column in frame.columns}
+    targets = list(renamed.values())
+    twice = sorted({t for t in targets if targets.count(t) > 1})
+    if twice:
+        raise ServiceError(_("the file has more than one column for %(names)s", names=", ".join(twice)))
+    return frame.rename(columns=renamed)
 
 
 def check_zip(path: Path, name: str) -> None:

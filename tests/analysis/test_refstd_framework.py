@@ -279,7 +279,7 @@ def test_reads_xlsx_with_cell_types(tmp_path):
     [
         (b"PK\x03\x04" + b"\x00" * 100, "rename it to .xlsx"),
         (b"\x00\x01\x02binary\x00", "binary file, not CSV text"),
-        ("city,area,indicator,value\nШу,ict,wifi,да\n".encode("cp1251"), "not UTF-8 text"),
+        ("city,area\nZürich,café\n".encode("latin-1"), "neither UTF-8 nor Windows Cyrillic"),
         (b"\xff\xfe" + "city,area".encode("utf-16-le"), "UTF-16"),
         (b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "old Excel .xls"),
         (b"", "the file is empty"),
@@ -369,3 +369,18 @@ def test_the_opinion_weight_comes_from_the_framework_file(tmp_path, raw, framewo
     raw["opinion"] = {"weight": 0.7}
     changed = load_refstd_framework(write(tmp_path, raw))
     assert changed.opinion_weight == 0.7 and changed.opinion_min_coverage == pytest.approx(2 / 3, abs=1e-4)
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "kz1048", "utf-8-sig"])
+def test_reads_what_russian_and_kazakh_locale_excel_saves(tmp_path, encoding):
+    """Excel in a Russian or Kazakh locale saves "CSV (разделитель — точка с запятой)" in the Windows code page
+    (1251, or KZ-1048 with the Kazakh letters), with ';' between cells and a decimal comma."""
+    text = "город;область;индикатор;значение\r\nШу;ict;wifi;55,5\r\n"
+    if encoding == "kz1048":
+        text = text.replace("Шу", "Шалқар")
+    path = tmp_path / "excel.csv"
+    path.write_bytes(text.encode(encoding))
+    df = read_refstd_table(path)
+    assert list(df.columns) == ["город", "область", "индикатор", "значение"]
+    assert df.loc[2, "город"] == ("Шалқар" if encoding == "kz1048" else "Шу")
+    assert df.loc[2, "значение"] == "55,5"

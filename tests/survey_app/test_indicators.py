@@ -263,3 +263,29 @@ def test_reference_standard_yes_no_codes_become_100_and_lone_0_1_percentages_are
         ("rs:urban_management:city_gis", 2025): 100.0,
         ("rs:urban_management:situation_centre", 2025): 0.0,
     }
+
+
+def test_a_csv_saved_by_russian_or_kazakh_excel_imports(app, client, make_city):
+    """cp1251 or UTF-8, ';' between cells, a decimal comma, headers in Russian or Kazakh."""
+    make_city()
+    _user(app, "c@shu.kz", "coordinator", ("shu",))
+    token = _login(client, "c@shu.kz")
+
+    def upload(body: bytes, lang="ru"):
+        return client.post(
+            f"/console/indicators?lang={lang}",
+            content_type="multipart/form-data",
+            follow_redirects=True,
+            data={"csrf_token": token, "file": (io.BytesIO(body), "показатели.csv")},
+        )
+
+    russian = "Город;Показатель;Значение;Год;Источник\r\nШу;green_space_m2_per_capita;7,5;2025;Акимат\r\n"
+    assert upload(russian.encode("cp1251")).status_code == 200
+    kazakh = "Қала;Көрсеткіш;Мән;Жыл\nШу;green_space_m2_per_capita;8,25;2024\n"
+    assert upload(kazakh.encode("utf-8"), lang="kk").status_code == 200
+    assert _values(app) == {("green_space_m2_per_capita", 2025): 7.5, ("green_space_m2_per_capita", 2024): 8.25}
+    twice = upload("Город;City;Показатель;Значение\nШу;Шу;green_space_m2_per_capita;1\n".encode("cp1251"))
+    assert "в файле несколько столбцов для city" in twice.get_data(as_text=True)
+    latin = upload("city,indicator,value\nZürich,green_space_m2_per_capita,5\n".encode("latin-1"))
+    assert "Windows Cyrillic" in latin.get_data(as_text=True)
+    assert _values(app) == {("green_space_m2_per_capita", 2025): 7.5, ("green_space_m2_per_capita", 2024): 8.25}

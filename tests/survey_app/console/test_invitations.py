@@ -154,6 +154,24 @@ def test_an_upload_with_bad_rows_creates_nothing_and_names_the_rows(app, two_cit
     assert _audit_actions(app, "invitations.issue") == []
 
 
+def test_an_upload_with_russian_headers_from_excel_is_read(app, two_cities, login):
+    coordinator = login(two_cities["users"]["coordinator"])
+    table = "Организация;Сектор;Эл. почта\r\nТОО «Жол»;строительство;info@zhol.kz\r\n"
+    data = {
+        "csrf_token": csrf_token(coordinator, "/console/rounds/shu-2025?lang=ru"),
+        "group": "business",
+        "output": "screen",
+        "upload": (io.BytesIO(table.encode("cp1251")), "список.csv"),
+    }
+    response = coordinator.post(
+        "/console/rounds/shu-2025/invitations?lang=ru", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 200 and len(_links(response)) == 1
+    with app.app_context():
+        row = db.session.scalar(select(Invitation))
+        assert (row.organisation, row.sector, row.email) == ("ТОО «Жол»", "строительство", "info@zhol.kz")
+
+
 def test_an_upload_of_good_rows_lists_the_organisations(app, two_cities, login):
     coordinator = login(two_cities["users"]["coordinator"])
     table = "organisation,sector,email\nGood LLP,trade,info@good.kz\n<b>Bold</b> JSC,=cmd,\n"
