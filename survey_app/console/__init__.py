@@ -32,7 +32,14 @@ def console_helpers():
             links.append((url_for("reports.round_results", slug=round_.slug), _l("Results")))
         return links
 
-    return {"console_menu": console_menu, "status_label": lambda s: STATUS_LABELS.get(s, s), "round_links": round_links}
+    from ..local_time import local_text
+
+    return {
+        "console_menu": console_menu,
+        "status_label": lambda s: STATUS_LABELS.get(s, s),
+        "round_links": round_links,
+        "local_text": local_text,
+    }
 
 
 from . import (  # noqa: E402, F401

@@ -8,13 +8,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import FloatField, IntegerField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..errors import abort_with
 from ..extensions import db
 from ..i18n import current_language
+from ..models.city import DEFAULT_TIMEZONE
 from ..services import audit
-from ..services.cities import create_city, english_name_taken
+from ..services.cities import create_city, english_name_taken, known_timezone
 from ..services.permissions import get_city_for, visible_cities
 from . import MENU, bp
 from .unit_of_work import run
@@ -36,6 +37,16 @@ class CityForm(FlaskForm):
     name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
     region = StringField(_l("Region"), validators=[Optional(), Length(max=120)])
     population = IntegerField(_l("Population"), validators=[Optional(), NumberRange(1, 100_000_000)])
+    timezone = StringField(
+        _l("Time zone"),
+        default=DEFAULT_TIMEZONE,
+        description=_l("A name such as Asia/Almaty (all of Kazakhstan, UTC+5): rounds open and close by this clock."),
+        validators=[Optional(), Length(max=64)],
+    )
+
+    def validate_timezone(self, field) -> None:
+        if field.data and not known_timezone(field.data):
+            raise ValidationError(_l("Not a time zone name; write one such as Asia/Almaty or Europe/Moscow."))
 
 
 def _add_margin_fields(form_class: type[FlaskForm]) -> None:
@@ -65,7 +76,7 @@ class NewCityForm(CityForm):
 def _form_for(city, formdata=None) -> CityForm:
     form = CityForm(formdata=formdata, prefix=f"c{city.id}")
     if formdata is None:
-        for name in ("name_kk", "name_ru", "name_en", "region", "population"):
+        for name in ("name_kk", "name_ru", "name_en", "region", "population", "timezone"):
             getattr(form, name).data = getattr(city, name)
         margins = city.census_margins or {}
         for variable, categories in MARGIN_SETS.items():
@@ -120,6 +131,7 @@ def cities():
                 for name in ("name_kk", "name_ru", "name_en", "region"):
                     setattr(city, name, (getattr(form, name).data or "").strip())
                 city.population = form.population.data
+                city.timezone = (form.timezone.data or "").strip() or DEFAULT_TIMEZONE
                 city.census_margins = margins
                 audit.record(
                     "city.update",
@@ -175,6 +187,7 @@ def city_new():
                     region=form.region.data or "",
                     population=form.population.data,
                     census_margins=margins,
+                    timezone=(form.timezone.data or "").strip() or DEFAULT_TIMEZONE,
                     actor=current_user,
                 ),
                 success=lambda city: _("%(city)s is added.", city=city.name(current_language())),

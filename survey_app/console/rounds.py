@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -16,6 +14,7 @@ from instruments.loader import builtin_instruments
 from ..errors import abort_with
 from ..extensions import db
 from ..i18n import current_language
+from ..local_time import to_local, to_utc, zone_label
 from ..models import Instrument
 from ..models._base import utcnow
 from ..services import invitations, mail, quality
@@ -88,8 +87,10 @@ def _chosen_instruments(form, groups, available) -> dict[str, Instrument]:
     return chosen
 
 
-def _aware(value):
-    return value.replace(tzinfo=UTC) if value is not None else None
+def _zone_hints(form, city=None) -> None:
+    """Say beside the scheduling fields which zone their times are in."""
+    hint = _("In the city's time zone (%(zone)s).", zone=zone_label(city)) if city else _("In the city's time zone.")
+    form.opens_at.description = form.closes_at.description = hint
 
 
 @bp.route("/rounds/new", methods=["GET", "POST"])
@@ -104,6 +105,7 @@ def round_new():
     _fill_instrument_fields(form, available)
     if request.method == "GET":
         form.year.data = utcnow().year
+    _zone_hints(form, cities[0] if len(cities) == 1 else None)
     if form.validate_on_submit():
         groups = [g for g in GROUPS if getattr(form, f"use_{g}").data]
         if not groups:
@@ -123,8 +125,8 @@ def round_new():
                     access={g: getattr(form, f"access_{g}").data for g in groups},
                     instruments=_chosen_instruments(form, groups, available),
                     anonymous=form.anonymous.data,
-                    opens_at=_aware(form.opens_at.data),
-                    closes_at=_aware(form.closes_at.data),
+                    opens_at=to_utc(form.opens_at.data, city),
+                    closes_at=to_utc(form.closes_at.data, city),
                     actor=current_user,
                 ),
                 success=lambda made: _(
@@ -146,6 +148,7 @@ def round_edit(slug: str):
         abort_with(409, _("Archived"), _("An archived round cannot be changed."))
     frozen = round_services.questions_frozen(round_)
     form = RoundEditForm()
+    _zone_hints(form, round_.city)
     available = _instrument_choices()
     current = {g.group: g for g in round_.groups}
     for group, row in current.items():  # the round's own questionnaire stays a choice
@@ -159,8 +162,8 @@ def round_edit(slug: str):
     if request.method == "GET":
         form.title.data = round_.title
         form.anonymous.data = round_.anonymous
-        form.opens_at.data = round_.opens_at.replace(tzinfo=None) if round_.opens_at else None
-        form.closes_at.data = round_.closes_at.replace(tzinfo=None) if round_.closes_at else None
+        form.opens_at.data = to_local(round_.opens_at, round_.city)
+        form.closes_at.data = to_local(round_.closes_at, round_.city)
         for group in GROUPS:
             row = current.get(group)
             if not frozen:
@@ -185,8 +188,8 @@ def round_edit(slug: str):
             return round_services.update_round(
                 round_,
                 title=form.title.data or "",
-                opens_at=_aware(form.opens_at.data),
-                closes_at=_aware(form.closes_at.data),
+                opens_at=to_utc(form.opens_at.data, round_.city),
+                closes_at=to_utc(form.closes_at.data, round_.city),
                 targets={g: getattr(form, f"target_{g}").data for g in editable},
                 actor=current_user,
                 **kwargs,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from sqlalchemy import select
 
 from instruments.domain import CITY_SLUG_RE
@@ -9,6 +11,7 @@ from instruments.domain import CITY_SLUG_RE
 from ..extensions import db
 from ..i18n import translate as _
 from ..models import City
+from ..models.city import DEFAULT_TIMEZONE
 from . import audit
 from .errors import ServiceError
 
@@ -67,6 +70,15 @@ def english_name_taken(name: str, except_id: int | None = None) -> bool:
     )
 
 
+def known_timezone(name: str | None) -> bool:
+    """Whether `name` is an IANA time zone this machine knows (``Asia/Almaty``)."""
+    try:
+        ZoneInfo((name or "").strip())
+    except (ValueError, ZoneInfoNotFoundError):
+        return False
+    return bool((name or "").strip())
+
+
 def create_city(
     slug: str,
     names: dict[str, str],
@@ -74,6 +86,7 @@ def create_city(
     population: int | None = None,
     census_margins: dict | None = None,
     actor=None,
+    timezone: str = DEFAULT_TIMEZONE,
 ) -> City:
     """A new city; its slug and English name must be new."""
     slug = (slug or "").strip().lower()
@@ -91,6 +104,7 @@ def create_city(
         region=region.strip(),
         population=population,
         census_margins=census_margins,
+        timezone=timezone if known_timezone(timezone) else DEFAULT_TIMEZONE,
     )
     db.session.add(city)
     db.session.flush()

@@ -43,8 +43,9 @@ def test_a_draft_rounds_settings_can_all_change(app, two_cities, make_round, log
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     state = _round_state(app, "shu-2026")
     assert state["title"] == "Shu 2026 survey" and state["status"] == "draft"
-    assert state["opens_at"] == datetime(2030, 5, 1, 9, 0, tzinfo=UTC)
-    assert state["closes_at"] == datetime(2030, 6, 1, 18, 0, tzinfo=UTC)
+    # Typed in Shu's time (Asia/Almaty, UTC+5), stored in UTC.
+    assert state["opens_at"] == datetime(2030, 5, 1, 4, 0, tzinfo=UTC)
+    assert state["closes_at"] == datetime(2030, 6, 1, 13, 0, tzinfo=UTC)
     assert state["anonymous"] is False
     assert set(state["groups"]) == {"residents", "academia"}
     assert state["groups"]["residents"][0] == "invitation" and state["groups"]["residents"][2] == 300
@@ -151,7 +152,7 @@ def test_an_opened_round_keeps_its_questions_but_title_dates_targets_change(app,
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     after = _round_state(app, "shu-2025")
     assert after["title"] == "Renamed"
-    assert after["closes_at"] == datetime(2031, 1, 1, tzinfo=UTC)
+    assert after["closes_at"] == datetime(2030, 12, 31, 19, 0, tzinfo=UTC)  # midnight in Shu (UTC+5)
     assert after["groups"]["business"] == (before["groups"]["business"][0], before["groups"]["business"][1], 44)
     assert after["groups"]["residents"] == before["groups"]["residents"]
     assert set(after["groups"]) == set(before["groups"])
