@@ -59,7 +59,7 @@ def test_an_admin_restores_an_archived_round(app, two_cities, make_round, login)
     round_page = admin.get("/console/rounds/shu-2024?lang=kk").get_data(as_text=True)
     assert 'href="/console/rounds/shu-2024/restore"' in round_page and "Қалпына келтіру" in round_page
     page = admin.get("/console/rounds/shu-2024/restore?lang=kk").get_data(as_text=True)
-    assert "Мұрағаттағы раундты қалпына келтіресіз бе?" in page
+    assert "Мұрағаттағы кезеңді қалпына келтіресіз бе?" in page
     form = _confirm_form(page)
     assert admin.post(form.pop("action"), data=form).status_code == 302
     assert _round_state(app, "shu-2024")["status"] == "closed"
