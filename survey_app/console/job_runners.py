@@ -3,9 +3,6 @@ laid out by a worker off the request."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from flask import render_template
 from flask_babel import force_locale
 
@@ -14,7 +11,7 @@ from ..pdf import html_to_pdf
 from ..services import jobs, paper
 from ..services.errors import ServiceError
 from ..services.invitations import qr_png_data_uri
-from ..services.result_cache import code_generation
+from ..services.result_cache import code_generation, digest_of
 from ..services.results import find_round
 
 
@@ -29,7 +26,7 @@ def paper_key(round_: SurveyRound, round_group, params: dict) -> str:
         "instrument": round_group.instrument.content_hash,
         "code": code_generation(),
     }
-    return "paper_pdf|" + hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
+    return "paper_pdf|" + digest_of(state)
 
 
 def paper_html(round_: SurveyRound, group: str, lang: str, first: int, copies: int, link: str | None) -> str:

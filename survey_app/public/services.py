@@ -276,11 +276,12 @@ def _claim(survey: Survey, invitation: Invitation) -> None:
 
 def find_response(survey: Survey, resume_token: str | None) -> Response | None:
     """The response a resume token belongs to, in this round and group."""
-    if not _resume_hash(resume_token):
+    digest = _resume_hash(resume_token)
+    if not digest:
         return None
     return db.session.scalar(
         select(Response).where(
-            Response.resume_token_hash == _resume_hash(resume_token),
+            Response.resume_token_hash == digest,
             Response.round_id == survey.round.id,
             Response.group == survey.group.group,
         )

@@ -126,17 +126,17 @@ def made_file(key: str) -> bytes | None:
     )
 
 
-def stored_file(key: str, suffix: str = ".pdf") -> bytes | None:
+def stored_file(key: str) -> bytes | None:
     """The file made for `key`, if any worker made it: from this machine's report cache, or from the job that
     made it on another machine (then kept in this machine's cache too)."""
     from .result_cache import report_cache
 
     cache = report_cache()
-    data = cache.get(key, suffix)
+    data = cache.get(key, ".pdf")
     if data is None:
         data = made_file(key)
         if data is not None:
-            cache.put(key, suffix, data)
+            cache.put(key, ".pdf", data)
     return data
 
 

@@ -42,6 +42,11 @@ def code_generation() -> str:
     return digest.hexdigest()[:16]
 
 
+def digest_of(state: dict) -> str:
+    """The sha256 of a JSON-able description of what something is made from (a fingerprint)."""
+    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def _responses_state(round_ids: list[int]) -> list:
     if not round_ids:
         return []
@@ -90,7 +95,7 @@ def round_fingerprint(round_: SurveyRound, k_min: int) -> str:
         "polls": _responses_state([p for p in polls if p != round_.id]),
         "indicators": [str(v) for v in indicators],
     }
-    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
+    return digest_of(state)
 
 
 class MemoryCache:

@@ -51,6 +51,23 @@ def _new_city_data(client, **overrides) -> dict:
     return data
 
 
+def _city_form(client, city_id):
+    """The prefix of city `city_id`'s form on the cities page and what it posts for Shu (its token included)."""
+    page = client.get("/console/cities").get_data(as_text=True)
+    token = re.search(rf'name="c{city_id}-csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    prefix = f"c{city_id}-"
+    data = {
+        "city_id": str(city_id),
+        prefix + "csrf_token": token,
+        prefix + "name_kk": "Шу",
+        prefix + "name_ru": "Шу",
+        prefix + "name_en": "Shu",
+        prefix + "region": "Zhambyl",
+        prefix + "population": "37000",
+    }
+    return prefix, data
+
+
 MARGINS = {
     "new-m_sex_male": "0.48",
     "new-m_sex_female": "0.52",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from consolehelpers import (
     MARGINS,
     _audit_actions,
+    _city_form,
     _count,
     _new_city_data,
     csrf_token,
@@ -109,22 +108,6 @@ def test_a_duplicate_english_name_with_a_non_ascii_letter_is_refused(app, two_ci
     assert response.status_code == 422
     assert "A city with this English name already exists." in response.get_data(as_text=True)
     assert _count(app, City) == 3
-
-
-def _city_form(client, city_id):
-    page = client.get("/console/cities").get_data(as_text=True)
-    token = re.search(rf'name="c{city_id}-csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    prefix = f"c{city_id}-"
-    data = {
-        "city_id": str(city_id),
-        prefix + "csrf_token": token,
-        prefix + "name_kk": "Шу",
-        prefix + "name_ru": "Шу",
-        prefix + "name_en": "Shu",
-        prefix + "region": "Zhambyl",
-        prefix + "population": "37000",
-    }
-    return prefix, data
 
 
 def test_cities_margins_are_validated_and_audited(app, two_cities, login):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from consolehelpers import _edit_data
+from consolehelpers import _city_form, _edit_data
 from sqlalchemy import select
 
 from survey_app.extensions import db
@@ -38,22 +38,12 @@ def test_times_are_typed_and_shown_in_the_city_s_zone(app, two_cities, make_roun
 
 
 def test_a_city_takes_a_time_zone_and_refuses_an_unknown_one(app, two_cities, login):
-    import re
-
     admin = login(two_cities["users"]["admin"])
     a = two_cities["a"]
     page = admin.get("/console/cities?lang=en").get_data(as_text=True)
     assert f'name="c{a}-timezone"' in page and 'value="Asia/Almaty"' in page
-    token = re.search(rf'name="c{a}-csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    prefix = f"c{a}-"
-    data = {
-        "city_id": str(a),
-        prefix + "csrf_token": token,
-        prefix + "name_kk": "Шу",
-        prefix + "name_ru": "Шу",
-        prefix + "name_en": "Shu",
-        prefix + "timezone": "Asia/Nowhere",
-    }
+    prefix, data = _city_form(admin, a)
+    data[prefix + "timezone"] = "Asia/Nowhere"
     refused = admin.post("/console/cities?lang=ru", data=data)
     assert refused.status_code == 422 and "Asia/Almaty" in refused.get_data(as_text=True)
     with app.app_context():

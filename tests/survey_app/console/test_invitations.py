@@ -132,19 +132,24 @@ def test_tokens_of_another_round_are_refused_without_an_error(app, two_cities, l
     assert too_long.status_code == 400
 
 
+def _upload(client, body: bytes, lang="en", name="list.csv", **extra):
+    """Post an organisations file to the business group's invitation form (the page in `lang`)."""
+    data = {
+        "csrf_token": csrf_token(client, f"/console/rounds/shu-2025?lang={lang}"),
+        "group": "business",
+        "output": "screen",
+        "upload": (io.BytesIO(body), name),
+        **extra,
+    }
+    return client.post(
+        f"/console/rounds/shu-2025/invitations?lang={lang}", data=data, content_type="multipart/form-data"
+    )
+
+
 def test_an_upload_with_bad_rows_creates_nothing_and_names_the_rows(app, two_cities, login):
     coordinator = login(two_cities["users"]["coordinator"])
     table = "organisation,sector,email\nGood LLP,trade,info@good.kz\n,trade,\nBad mail LLP,services,not an e-mail\n"
-    data = {
-        "csrf_token": csrf_token(coordinator, "/console/rounds/shu-2025?lang=en"),
-        "group": "business",
-        "count": "",
-        "output": "screen",
-        "upload": (io.BytesIO(table.encode()), "list.csv"),
-    }
-    response = coordinator.post(
-        "/console/rounds/shu-2025/invitations?lang=en", data=data, content_type="multipart/form-data"
-    )
+    response = _upload(coordinator, table.encode(), count="")
     assert response.status_code == 302
     page = coordinator.get(response.headers["Location"]).get_data(as_text=True)
     assert "Nothing was created" in page
@@ -157,15 +162,7 @@ def test_an_upload_with_bad_rows_creates_nothing_and_names_the_rows(app, two_cit
 def test_an_upload_with_russian_headers_from_excel_is_read(app, two_cities, login):
     coordinator = login(two_cities["users"]["coordinator"])
     table = "Организация;Сектор;Эл. почта\r\nТОО «Жол»;строительство;info@zhol.kz\r\n"
-    data = {
-        "csrf_token": csrf_token(coordinator, "/console/rounds/shu-2025?lang=ru"),
-        "group": "business",
-        "output": "screen",
-        "upload": (io.BytesIO(table.encode("cp1251")), "список.csv"),
-    }
-    response = coordinator.post(
-        "/console/rounds/shu-2025/invitations?lang=ru", data=data, content_type="multipart/form-data"
-    )
+    response = _upload(coordinator, table.encode("cp1251"), lang="ru", name="список.csv")
     assert response.status_code == 200 and len(_links(response)) == 1
     with app.app_context():
         row = db.session.scalar(select(Invitation))
@@ -175,15 +172,7 @@ def test_an_upload_with_russian_headers_from_excel_is_read(app, two_cities, logi
 def test_an_upload_of_good_rows_lists_the_organisations(app, two_cities, login):
     coordinator = login(two_cities["users"]["coordinator"])
     table = "organisation,sector,email\nGood LLP,trade,info@good.kz\n<b>Bold</b> JSC,=cmd,\n"
-    data = {
-        "csrf_token": csrf_token(coordinator, "/console/rounds/shu-2025?lang=en"),
-        "group": "business",
-        "output": "screen",
-        "upload": (io.BytesIO(table.encode()), "list.csv"),
-    }
-    response = coordinator.post(
-        "/console/rounds/shu-2025/invitations?lang=en", data=data, content_type="multipart/form-data"
-    )
+    response = _upload(coordinator, table.encode())
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert len(_links(response)) == 2 and "Good LLP" in page
