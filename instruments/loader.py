@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -16,22 +17,25 @@ from . import checking, relevance
 from .checking import Checker, DefinitionError, Problem
 from .domain import GROUPS
 from .model import (
+    COMPUTED_TYPES,
     CONSTRUCTS,
     QUESTION_TYPES,
     SCORED_TYPES,
     Instrument,
     from_definition,
 )
+from .question_checks import MAX_TEXT, XML_NAME, ExpressionChecks, TypeChecks
 
 HERE = Path(__file__).resolve().parent
 DEFINITIONS_DIR = HERE / "definitions"
 SCALES_FILE = HERE / "scales.yaml"
 MAX_FILE_BYTES = 1024 * 1024
-MAX_QUESTIONS = 500
+MAX_QUESTIONS = 2000
 MAX_CHOICES = 200
-MAX_TEXT = 2000
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 CHOICE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}$")
+XLSFORM_CHOICE_RE = re.compile(r"^[^\x00-\x1f]{1,100}$")
+LANGUAGE_KEY = re.compile(r"^[a-z][a-z0-9_\-]{0,23}$")
 
 COMMON_KEYS = {"code", "type", "label", "help", "required", "relevant", "construct", "reverse"}
 TYPE_KEYS = {
@@ -43,7 +47,24 @@ TYPE_KEYS = {
     "decimal": {"min", "max"},
     "text": {"max_length"},
     "ties": {"choices", "ego", "max_choices"},
+    "note": set(),
+    "calculate": set(),
+    "hidden": set(),
+    "date": set(),
+    "time": set(),
+    "datetime": set(),
+    "range": {"min", "max", "step"},
+    "rank": {"choices"},
+    "acknowledge": set(),
+    "barcode": set(),
+    "geopoint": set(),
+    "geotrace": set(),
+    "geoshape": set(),
 }
+#: What only an XLSForm question carries (its expressions are XPath).
+XLSFORM_KEYS = {"guidance", "required_if", "required_message", "constraint", "constraint_message", "calculation",
+                "choice_filter", "default", "read_only", "appearance"}  # fmt: skip
+XLSFORM_SETTINGS = {"form_id", "version", "languages", "default_language"}
 
 
 class InstrumentError(DefinitionError):
@@ -64,16 +85,51 @@ def load_scales() -> dict[str, list[dict]]:
     return data
 
 
-class _Checker(Checker):
+class _Checker(TypeChecks, ExpressionChecks, Checker):
     def __init__(self, source: str, scales: dict):
         super().__init__(source)
         self.scales = scales
+        self.xlsform = False
+        self.names: set[str] = set()
+        self.warnings: list[str] = []
 
     def texts(self, value: Any, where: str | None, what: str, required: bool = True) -> dict | None:
         if isinstance(value, str):
             self.problem(where, f"{what} must give kk, ru and en texts, not one string")
             return None
+        if self.xlsform:
+            return self.form_texts(value, where, what, required)
         return super().texts(value, where, what, required=required, max_length=MAX_TEXT)
+
+    def form_texts(self, value: Any, where: str | None, what: str, required: bool) -> dict | None:
+        """An XLSForm's texts: any of its languages, at least one (the reader warned of missing ones)."""
+        if (
+            value is None
+            or not isinstance(value, dict)
+            or not any(isinstance(v, str) and v.strip() for v in value.values())
+        ):
+            if required or value is not None:
+                self.problem(where, f"{what} is missing")
+            return None
+        out = {}
+        for lang, text in value.items():
+            if not isinstance(lang, str) or not LANGUAGE_KEY.match(lang) or not isinstance(text, str):
+                self.problem(where, f"{what} has an unreadable language {str(lang)[:24]!r}")
+            elif len(text) > MAX_TEXT:
+                self.problem(where, f"{what} in {lang!r} is longer than {MAX_TEXT} characters")
+            elif text.strip():
+                out[lang] = text.strip()
+        return out
+
+    def form_settings(self, value: Any) -> dict | None:
+        if not isinstance(value, dict) or set(value) - XLSFORM_SETTINGS or not isinstance(value.get("form_id"), str):
+            self.problem(None, "xlsform must be a mapping of form_id, version, languages and default_language")
+            return None
+        return {k: value[k] for k in sorted(value)}
+
+    def code_ok(self, code: Any) -> bool:
+        pattern = XML_NAME if self.xlsform else CODE_RE
+        return isinstance(code, str) and bool(pattern.match(code))
 
     def number(self, value: Any, where: str, what: str) -> float | int | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -86,6 +142,10 @@ class _Checker(Checker):
             self.problem(None, "the file must be a mapping with code, group, version, title and sections")
             return None
         out: dict[str, Any] = {}
+        self.xlsform = "xlsform" in data
+        if self.xlsform:
+            out["xlsform"] = self.form_settings(data["xlsform"])
+            self.names = _question_names(data)
         code = data.get("code")
         if not isinstance(code, str) or not CODE_RE.match(code):
             self.problem(None, "code must be lower-case letters, digits and _ (at most 40)")
@@ -100,7 +160,7 @@ class _Checker(Checker):
         out["version"] = version
         out["title"] = self.texts(data.get("title"), None, "title")
         out["intro"] = self.texts(data.get("intro"), None, "intro")
-        for extra in set(data) - {"code", "group", "version", "title", "intro", "sections"}:
+        for extra in set(data) - {"code", "group", "version", "title", "intro", "sections", "xlsform"}:
             self.problem(None, f"unknown key {extra!r}")
         sections = data.get("sections")
         if not isinstance(sections, list) or not sections:
@@ -116,7 +176,7 @@ class _Checker(Checker):
                 self.problem(where, "must be a mapping with code, title and questions")
                 continue
             scode = section.get("code")
-            if not isinstance(scode, str) or not CODE_RE.match(scode):
+            if not self.code_ok(scode):
                 self.problem(where, "section code must be lower-case letters, digits and _")
             elif scode in section_codes:
                 self.problem(where, f"section code {scode!r} is used twice")
@@ -151,10 +211,12 @@ class _Checker(Checker):
             code = choice.get("code")
             if isinstance(code, int) and not isinstance(code, bool):
                 code = str(code)
-            if not isinstance(code, str) or not CHOICE_RE.match(code):
+            if not isinstance(code, str) or not (XLSFORM_CHOICE_RE if self.xlsform else CHOICE_RE).match(code):
                 self.problem(where, f"choice {index} has an invalid code {code!r}")
                 continue
-            if code in codes:
+            if code in codes and self.xlsform:
+                self.warnings.append(f"{where}: the choice {code!r} appears twice in its list")
+            elif code in codes:
                 self.problem(where, f"choice code {code!r} is used twice")
             codes.add(code)
             label = self.texts(choice.get("label"), where, f"label of choice {code!r}")
@@ -164,7 +226,9 @@ class _Checker(Checker):
                 if sector not in GROUPS:
                     self.problem(where, f"choice {code!r} needs a sector, one of {', '.join(GROUPS)}")
                 item["sector"] = sector
-            extra = set(choice) - {"code", "label", "sector"}
+            if self.xlsform and isinstance(choice.get("columns"), dict):
+                item["columns"] = {str(k): str(v) for k, v in choice["columns"].items()}
+            extra = set(choice) - {"code", "label", "sector"} - ({"columns"} if self.xlsform else set())
             if extra:
                 self.problem(where, f"choice {code!r} has unknown keys {sorted(extra)}")
             out.append(item)
@@ -175,11 +239,13 @@ class _Checker(Checker):
             self.problem(where, "must be a mapping with code, type and label")
             return None
         code = data.get("code")
-        if not isinstance(code, str) or not CODE_RE.match(code):
-            self.problem(
-                where,
-                f"question code {code!r} must be lower-case letters, digits and _ (at most 40, starting with a letter)",
+        if not self.code_ok(code):
+            rule = (
+                "letters, digits, _, - and . (at most 64, starting with a letter or _)"
+                if self.xlsform
+                else "lower-case letters, digits and _ (at most 40, starting with a letter)"
             )
+            self.problem(where, f"question code {str(code)[:80]!r} must be {rule}")
             return None
         where = code
         if code in seen:
@@ -190,23 +256,27 @@ class _Checker(Checker):
             seen[code] = {"code": code, "type": None}
             return None
         q: dict[str, Any] = {"code": code, "type": qtype}
-        q["label"] = self.texts(data.get("label"), where, "label")
+        if qtype not in COMPUTED_TYPES or data.get("label") is not None:
+            q["label"] = self.texts(data.get("label"), where, "label")
         if data.get("help") is not None:
             q["help"] = self.texts(data.get("help"), where, "help")
         for flag in ("required", "reverse"):
             if flag in data and not isinstance(data[flag], bool):
                 self.problem(where, f"{flag} must be true or false")
         q["required"] = data.get("required") is True
-        allowed = COMMON_KEYS | TYPE_KEYS[qtype]
+        allowed = COMMON_KEYS | TYPE_KEYS[qtype] | (XLSFORM_KEYS if self.xlsform else set())
         for extra in sorted(set(data) - allowed):
             self.problem(where, f"unknown key {extra!r} for a {qtype} question")
 
         self.scoring(data, where, qtype, q)
         self.type_parts(data, where, qtype, q, seen)
-        relevant = data.get("relevant")
-        if relevant is not None and relevant != "":
-            self.condition(relevant, where, seen)
-            q["relevant"] = relevant.strip() if isinstance(relevant, str) else relevant
+        if self.xlsform:
+            self.xlsform_parts(data, where, qtype, q, self.names)
+        else:
+            relevant = data.get("relevant")
+            if relevant is not None and relevant != "":
+                self.condition(relevant, where, seen)
+                q["relevant"] = relevant.strip() if isinstance(relevant, str) else relevant
         seen[code] = q
         return q
 
@@ -223,81 +293,6 @@ class _Checker(Checker):
             if construct is None:
                 self.problem(where, "reverse applies only to an item that feeds a construct")
             q["reverse"] = True
-
-    def type_parts(self, data: dict, where: str, qtype: str, q: dict, seen: dict[str, dict]) -> None:
-        """What a question of its type needs: a scale, choices, bounds, a length, an ego question."""
-        if qtype == "likert":
-            scale = data.get("scale")
-            if scale not in self.scales or scale == "frequency_ties":
-                names = ", ".join(k for k in self.scales if k != "frequency_ties")
-                self.problem(where, f"unknown scale {scale!r}; use one of {names}")
-            else:
-                q["scale"] = scale
-                q["choices"] = [
-                    {"code": str(p["value"]), "value": p["value"], "label": p["label"]} for p in self.scales[scale]
-                ]
-        elif qtype in {"single", "multiple"}:
-            q["choices"] = self.choices(data.get("choices"), where)
-        elif qtype == "ties":
-            q["choices"] = self.choices(data.get("choices"), where, with_sector=True)
-        if qtype in {"multiple", "ties"} and data.get("max_choices") is not None:
-            mc = data["max_choices"]
-            if isinstance(mc, bool) or not isinstance(mc, int) or mc < 1:
-                self.problem(where, "max_choices must be a whole number of at least 1")
-            else:
-                q["max_choices"] = mc
-        if qtype == "likert" and data.get("area") is not None:
-            self.area(data["area"], where, q)
-        if qtype == "yesno":
-            if "dont_know" in data and not isinstance(data["dont_know"], bool):
-                self.problem(where, "dont_know must be true or false")
-            q["dont_know"] = data.get("dont_know") is True
-        if qtype in {"integer", "decimal"}:
-            low = self.number(data.get("min"), where, "min")
-            high = self.number(data.get("max"), where, "max")
-            if low is not None and high is not None:
-                if low >= high:
-                    self.problem(where, "min must be less than max")
-                if qtype == "integer" and (low != int(low) or high != int(high)):
-                    self.problem(where, "an integer question needs whole-number bounds")
-                q["min"], q["max"] = low, high
-        if qtype == "text":
-            limit = data.get("max_length", 500)
-            if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_TEXT:
-                self.problem(where, f"max_length must be a whole number from 1 to {MAX_TEXT}")
-            else:
-                q["max_length"] = limit
-        if qtype == "ties" and data.get("ego") is not None:
-            self.ego(data, where, q, seen)
-
-    def area(self, value: Any, where: str, q: dict) -> None:
-        """The area of public life (reference standard, methodology §6.1) whose digital services the item rates."""
-        from .refstd import load_refstd_framework
-
-        codes = load_refstd_framework().area_codes
-        if value not in codes:
-            self.problem(
-                where, f"area {value!r} is not an area of the reference standard; use one of {', '.join(codes)}"
-            )
-        elif q.get("construct"):
-            self.problem(where, "an area rating feeds the opinion side of the rating, not a construct")
-        else:
-            q["area"] = value
-
-    def ego(self, data: dict, where: str, q: dict, seen: dict[str, dict]) -> None:
-        """The earlier single-choice question whose answer is the respondent's own organisation."""
-        ego = data["ego"]
-        target = seen.get(ego)
-        if target is None:
-            self.problem(where, f"ego refers to {ego!r}, which is not an earlier question")
-        elif target.get("type") != "single":
-            self.problem(where, f"ego {ego!r} must be a single-choice question")
-        else:
-            actors = {c["code"] for c in q.get("choices", [])}
-            unknown = {c["code"] for c in target.get("choices", [])} - actors
-            if unknown:
-                self.problem(where, f"ego {ego!r} offers choices that are not actors: {', '.join(sorted(unknown))}")
-        q["ego"] = ego
 
     def condition(self, text: Any, where: str, seen: dict[str, dict]) -> None:
         try:
@@ -320,18 +315,36 @@ class _Checker(Checker):
                 self.problem(where, f"relevant compares {name!r} with {value!r}, which it does not offer")
 
 
-def validate_definition(data: Any, source: str) -> dict:
-    """Validate a parsed definition and return its normalised form, or raise InstrumentError."""
+def _question_names(data: dict) -> set[str]:
+    """Every question code of a definition (an XLSForm expression may name any question of the form)."""
+    sections = data.get("sections") if isinstance(data.get("sections"), list) else []
+    return {
+        q["code"]
+        for s in sections
+        if isinstance(s, dict) and isinstance(s.get("questions"), list)
+        for q in s["questions"]
+        if isinstance(q, dict) and isinstance(q.get("code"), str)
+    }
+
+
+def _checked(data: Any, source: str) -> tuple[dict, list[str]]:
     checker = _Checker(source, load_scales())
     normalised = checker.instrument(data)
     if checker.problems:
         raise InstrumentError(checker.problems)
-    return normalised
+    return normalised, checker.warnings
+
+
+def validate_definition(data: Any, source: str) -> dict:
+    """Validate a parsed definition and return its normalised form, or raise InstrumentError."""
+    return _checked(data, source)[0]
 
 
 def parse_instrument(data: Any, source: str) -> Instrument:
-    """Validate a parsed definition (YAML or XLSForm) and build the Instrument."""
-    return from_definition(validate_definition(data, source))
+    """Validate a parsed definition (YAML or XLSForm) and build the Instrument (with the checks' warnings)."""
+    normalised, warnings = _checked(data, source)
+    instrument = from_definition(normalised)
+    return dataclasses.replace(instrument, warnings=tuple(warnings)) if warnings else instrument
 
 
 def load_instrument_text(text: str, source: str) -> Instrument:

@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-QUESTION_TYPES = ("likert", "single", "multiple", "yesno", "integer", "decimal", "text", "ties")
+QUESTION_TYPES = (
+    "likert", "single", "multiple", "yesno", "integer", "decimal", "text", "ties",
+    "note", "calculate", "hidden", "date", "time", "datetime", "range", "rank", "acknowledge", "barcode",
+    "geopoint", "geotrace", "geoshape",
+)  # fmt: skip
+#: Types with no answer of the respondent's: a note is read, a calculate or hidden value is worked out.
+NOTE_TYPES = ("note",)
+COMPUTED_TYPES = ("calculate", "hidden")
+CHOICE_TYPES = ("likert", "single", "multiple", "ties", "rank")
 SCORED_TYPES = ("likert", "yesno")
 TIE_FREQUENCIES = ("rarely", "monthly", "weekly")
 ENGAGEMENT_CONSTRUCTS = ("public_engagement", "trust", "intersectoral_coordination", "mobilisation")
@@ -25,6 +33,7 @@ class Choice:
     label: Texts
     value: int | None = None  # likert scale points
     sector: str | None = None  # ties actors
+    columns: dict[str, str] | None = None  # choices-sheet columns a choice_filter reads
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,32 @@ class Question:
     ego: str | None = None
     scale: str | None = None
     area: str | None = None  # a reference-standard area whose digital services a likert item rates (§6.1)
+    # XLSForm: expressions in XPath (their parsed trees beside them), texts in the form's languages
+    guidance: Texts | None = None
+    required_if: str | None = None
+    required_tree: list | None = None
+    required_message: Texts | None = None
+    constraint: str | None = None
+    constraint_tree: list | None = None
+    constraint_message: Texts | None = None
+    calculation: str | None = None
+    calculation_tree: list | None = None
+    choice_filter: str | None = None
+    filter_tree: list | None = None
+    default: str | None = None
+    read_only: bool = False
+    appearance: str | None = None
+    step: float | None = None
+
+    @property
+    def answerable(self) -> bool:
+        """Whether the respondent gives this question an answer (not a note, not a worked-out value)."""
+        return self.type not in NOTE_TYPES and self.type not in COMPUTED_TYPES and not self.read_only
+
+    @property
+    def stored(self) -> bool:
+        """Whether the question has a value to store and export (everything but a note)."""
+        return self.type not in NOTE_TYPES
 
     @property
     def scale_points(self) -> int:
@@ -73,6 +108,18 @@ class Instrument:
     intro: Texts
     sections: tuple[Section, ...]
     definition: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    warnings: tuple[str, ...] = field(repr=False, compare=False, default=())
+
+    @property
+    def xlsform(self) -> dict[str, Any] | None:
+        """The XLSForm settings of an uploaded form (form id, version, languages); None for our own format."""
+        return self.definition.get("xlsform")
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the questionnaire's texts are written in."""
+        form = self.xlsform
+        return tuple(form.get("languages") or ()) if form else ("kk", "ru", "en")
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:
@@ -98,13 +145,33 @@ def content_hash(definition: dict) -> str:
 
 
 def _choice(data: dict) -> Choice:
-    return Choice(code=data["code"], label=data["label"], value=data.get("value"), sector=data.get("sector"))
+    return Choice(
+        code=data["code"],
+        label=data["label"],
+        value=data.get("value"),
+        sector=data.get("sector"),
+        columns=data.get("columns"),
+    )
+
+
+def _trees(q: dict, xpath_mode: bool) -> dict[str, Any]:
+    """The parsed trees of a question's conditions and expressions."""
+    from . import xpath
+    from .relevance import parse
+
+    out: dict[str, Any] = {}
+    if q.get("relevant"):
+        out["relevant_tree"] = ["x", xpath.parse(q["relevant"])] if xpath_mode else parse(q["relevant"])
+    for key, tree in (("required_if", "required_tree"), ("constraint", "constraint_tree"),
+                      ("calculation", "calculation_tree"), ("choice_filter", "filter_tree")):  # fmt: skip
+        if q.get(key):
+            out[tree] = xpath.parse(q[key])
+    return out
 
 
 def from_definition(definition: dict) -> Instrument:
     """Build the Instrument view of a normalised (already validated) definition dict."""
-    from .relevance import parse
-
+    xpath_mode = "xlsform" in definition
     sections = []
     for s in definition["sections"]:
         questions = []
@@ -113,11 +180,10 @@ def from_definition(definition: dict) -> Instrument:
                 Question(
                     code=q["code"],
                     type=q["type"],
-                    label=q["label"],
+                    label=q.get("label") or {},
                     help=q.get("help"),
                     required=q.get("required", False),
                     relevant=q.get("relevant"),
-                    relevant_tree=parse(q["relevant"]) if q.get("relevant") else None,
                     construct=q.get("construct"),
                     reverse=q.get("reverse", False),
                     choices=tuple(_choice(c) for c in q.get("choices", ())),
@@ -129,6 +195,18 @@ def from_definition(definition: dict) -> Instrument:
                     ego=q.get("ego"),
                     scale=q.get("scale"),
                     area=q.get("area"),
+                    guidance=q.get("guidance"),
+                    required_if=q.get("required_if"),
+                    required_message=q.get("required_message"),
+                    constraint=q.get("constraint"),
+                    constraint_message=q.get("constraint_message"),
+                    calculation=q.get("calculation"),
+                    choice_filter=q.get("choice_filter"),
+                    default=q.get("default"),
+                    read_only=q.get("read_only", False),
+                    appearance=q.get("appearance"),
+                    step=q.get("step"),
+                    **_trees(q, xpath_mode),
                 )
             )
         sections.append(Section(code=s["code"], title=s["title"], questions=tuple(questions)))

@@ -23,7 +23,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
+
+from . import xpath
 
 MAX_LENGTH = 1000
 MAX_DEPTH = 30
@@ -178,6 +181,8 @@ def parse(text: str) -> list:
 def names(tree: list) -> set[str]:
     """The question codes a parsed condition refers to."""
     kind = tree[0]
+    if kind == "x":
+        return xpath.refs(tree[1])
     if kind in {"or", "and"}:
         return names(tree[1]) | names(tree[2])
     if kind == "not":
@@ -190,6 +195,8 @@ def names(tree: list) -> set[str]:
 def literals(tree: list) -> list[tuple[str, Any]]:
     """(question code, compared value) pairs, to check choice codes exist."""
     kind = tree[0]
+    if kind == "x":
+        return xpath.compared_literals(tree[1])
     if kind in {"or", "and"}:
         return literals(tree[1]) + literals(tree[2])
     if kind == "not":
@@ -236,8 +243,11 @@ def _present(value: Any) -> bool:
 
 
 def evaluate(tree: list, answers: Mapping[str, Any]) -> bool:
-    """Evaluate a parsed condition; comparisons with an unanswered question are false."""
+    """Evaluate a parsed condition; comparisons with an unanswered question are false (in an XLSForm's XPath,
+    a ``["x", tree]``, an unanswered question is the empty string, as in ODK)."""
     kind = tree[0]
+    if kind == "x":
+        return xpath.truth(tree[1], xpath.Env(answers, today=date.today().isoformat()))
     if kind == "or":
         return evaluate(tree[1], answers) or evaluate(tree[2], answers)
     if kind == "and":
@@ -263,59 +273,3 @@ def evaluate(tree: list, answers: Mapping[str, Any]) -> bool:
             return str(tree[2]) in [str(v) for v in value]
         return False
     raise ConditionError(f"unknown node {kind!r}")
-
-
-_XLS_TOKEN = re.compile(
-    r"""'[^']*'|"[^"]*"|\$\{[A-Za-z_][A-Za-z0-9_]*\}|!=|<=|>=|=|\s+|[A-Za-z_][A-Za-z0-9_]*|.""", re.DOTALL
-)
-
-
-def _selected(pieces: list[str], start: int) -> tuple[str, int] | None:
-    """`selected ( ${q} , 'x' )` from pieces[start] (spaces skipped) → ("q contains 'x'", index after it)."""
-    wanted = ["selected", "(", "${", ",", "'", ")"]
-    found: list[str] = []
-    i = start
-    while i < len(pieces) and len(found) < len(wanted):
-        piece = pieces[i]
-        i += 1
-        if piece.isspace():
-            continue
-        expected = wanted[len(found)]
-        if expected == "${" and not piece.startswith("${"):
-            return None
-        if expected == "'" and not (len(piece) >= 2 and piece[0] in "'\"" and piece[-1] == piece[0]):
-            return None
-        if expected not in ("${", "'") and piece != expected:
-            return None
-        found.append(piece)
-    if len(found) < len(wanted):
-        return None
-    return f"{found[2][2:-1]} contains {found[4]}", i
-
-
-def from_xlsform(text: str) -> str:
-    """Translate an XLSForm `relevant` (`${q} = 'x'`, `selected(${q}, 'x')`) into our condition language.
-
-    The text is read token by token, so quoted strings pass unchanged:
-
-    >>> from_xlsform("${q} = 'a=b' or selected(${m}, 'x')")
-    "q == 'a=b' or m contains 'x'"
-    """
-    pieces = _XLS_TOKEN.findall(text)
-    out: list[str] = []
-    i = 0
-    while i < len(pieces):
-        piece = pieces[i]
-        selected = _selected(pieces, i) if piece == "selected" else None
-        if selected is not None:
-            out.append(selected[0])
-            i = selected[1]
-            continue
-        if piece.startswith("${"):
-            out.append(piece[2:-1])
-        elif piece == "=":
-            out.append("==")
-        else:
-            out.append(piece)
-        i += 1
-    return "".join(out)

@@ -56,13 +56,14 @@ def translate(message: str, **variables) -> str:
 
 
 def localized(texts, lang: str | None = None) -> str:
-    """Pick the text for the current language from a {kk, ru, en} mapping (falls back to ru, then en)."""
+    """Pick the text for the current language from a {kk, ru, en} mapping (falls back to ru, then en, then
+    the first language an uploaded form has)."""
     if texts is None:
         return ""
     if isinstance(texts, str):
         return texts
     lang = lang or current_language()
-    return texts.get(lang) or texts.get(DEFAULT_LANGUAGE) or texts.get("en") or ""
+    return texts.get(lang) or texts.get(DEFAULT_LANGUAGE) or texts.get("en") or next(iter(texts.values()), "")
 
 
 def _translations():

@@ -1,283 +1,235 @@
-"""The rows of an XLSForm's survey, choices and settings sheets → an instrument definition mapping."""
+"""An XLSForm's sheets → an instrument definition mapping, read as pyxform reads them: settings optional,
+groups nested (each group a page; a group's `relevant` applies to every question inside it), metadata
+left out with a warning, `or_other` turned into an "Other" choice and a text question."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from .. import relevance
-from ..checking import Problem
-from ..loader import InstrumentError
-from .texts import XlsformChecker
-from .workbook import sheet_rows
+from .. import xpath
+from ..checking import Checker
+from ..domain import GROUPS
+from . import rows
+from .settings import choice_lists, form_code, settings_row, version_number
+from .texts import FormTexts
+from .workbook import Sheet, quote
 
-METADATA_TYPES = {
-    "start",
-    "end",
-    "today",
-    "deviceid",
-    "subscriberid",
-    "simserial",
-    "phonenumber",
-    "username",
-    "email",
-    "audit",
-    "instanceid",
-    "start-geopoint",
-    "background-audio",
-    "uri:deviceid",
-    "uri:email",
-    "uri:phonenumber",
-    "uri:subscriberid",
-    "uri:simserial",
-    "uri:username",
-}
-SIMPLE_TYPES = {
-    "integer": "integer",
-    "int": "integer",
-    "decimal": "decimal",
-    "text": "text",
-    "string": "text",
-    "yesno": "yesno",
-}
-LIST_TYPES = {"select_one": "single", "select_multiple": "multiple", "ties": "ties"}
-QUESTION_COLUMNS = {"construct", "reverse", "scale", "min", "max", "max_length", "dont_know", "max_choices", "ego"}
-TRUE = {"yes", "true", "1", "y", "true()"}
-FALSE = {"no", "false", "0", "n", "false()", ""}
+OTHER_LABEL = {"kk": "Басқа", "ru": "Другое", "en": "Other"}
+SPECIFY_LABEL = {"kk": "Нақтылаңыз", "ru": "Уточните", "en": "Specify other"}
+#: Survey columns SCRI reads; any other column is named in a warning.
+READ_COLUMNS = {
+    "type", "name", "label", "hint", "guidance_hint", "required", "required_message", "relevant", "constraint",
+    "constraint_message", "calculation", "choice_filter", "appearance", "default", "read_only", "parameters",
+    "repeat_count", *rows.OUR_COLUMNS,
+}  # fmt: skip
 
 
-def _read(book, formula_book, name: str) -> tuple[dict, list[Problem], dict[str, int]]:
-    reader = XlsformChecker(name)
-    (survey_header, survey_rows), (settings_header, settings_rows), (choices_header, choices_rows) = _sheets(
-        reader, book, formula_book, name
-    )
-    definition = _settings(reader, settings_header, settings_rows)
-    lists = _choice_lists(reader, choices_header, choices_rows)
-    columns = (
-        reader.language_columns(survey_header, "label", "survey"),
-        reader.language_columns(survey_header, "hint", "survey"),
-    )
-    if "type" not in survey_header or "name" not in survey_header:
+class XlsformChecker(Checker):
+    """The problems of one workbook, and its warnings (what is read differently or left out)."""
+
+    def __init__(self, source: str):
+        super().__init__(source)
+        self.warnings: list[str] = []
+
+    def warn(self, where: str | None, text: str) -> None:
+        self.warnings.append(f"{where}: {text}" if where else text)
+
+
+def read_form(reader: XlsformChecker, sheets: dict[str, Sheet], name: str, group: str | None) -> tuple[dict, dict]:
+    """(definition, {question code: survey row}) of a workbook's sheets."""
+    survey, choices, settings_sheet = sheets["survey"], sheets.get("choices"), sheets.get("settings")
+    settings, settings_cells = settings_row(settings_sheet)
+    texts = FormTexts([s for s in (survey, choices, settings_sheet) if s], settings.get("default_language"))
+    if not survey.has("type") or not survey.has("name"):
         reader.problem("survey sheet", "the first row must name the columns, including 'type' and 'name'")
-    definition["sections"], rows_of = _sections(reader, survey_rows, definition, lists, columns)
-    return definition, reader.problems, rows_of
+    definition: dict[str, Any] = {
+        "code": form_code(settings.get("form_id"), name),
+        "group": _group(reader, group, settings.get("group")),
+        "version": version_number(settings.get("version")),
+    }
+    title = texts.texts(settings_sheet, settings_cells, "form_title", "form_title") if settings_sheet else None
+    definition["title"] = title or {texts.default: str(settings.get("form_title") or definition["code"])}
+    intro = texts.texts(settings_sheet, settings_cells, "intro", "intro") if settings_sheet else None
+    definition["intro"] = intro or dict(definition["title"])
+    lists = choice_lists(reader, choices, texts, _filter_columns(survey))
+    definition["sections"], rows_of = _Sections(reader, survey, texts, lists, definition).read()
+    if not definition["sections"] and not reader.problems:
+        reader.problem("survey sheet", "the survey sheet has no questions")
+    form: dict[str, Any] = {"form_id": str(settings.get("form_id") or definition["code"])}
+    if settings.get("version") not in (None, ""):
+        form["version"] = str(settings["version"])
+    form["languages"] = texts.languages
+    form["default_language"] = texts.default
+    definition["xlsform"] = form
+    unread = sorted({c[3] for c in survey.columns if c[1] not in READ_COLUMNS})
+    if unread:
+        reader.warn("survey sheet", "columns SCRI does not use are left out: " + ", ".join(quote(c) for c in unread))
+    reader.warnings.extend(texts.warnings())
+    return definition, rows_of
 
 
-def _sheets(reader: XlsformChecker, book, formula_book, name: str):
-    """(header, rows) of the survey, settings and choices sheets (choices may be absent)."""
-    sheets = {s.strip().lower(): s for s in book.sheetnames}
-    missing = [s for s in ("survey", "settings") if s not in sheets]
-    if missing:
-        found = ", ".join(repr(s) for s in book.sheetnames) or "none"
-        raise InstrumentError(
-            [
-                Problem(
-                    name,
-                    None,
-                    f"the workbook needs sheets named 'survey', 'choices' and "
-                    f"'settings'; missing {', '.join(repr(m) for m in missing)} "
-                    f"(found {found})",
-                )
-            ]
-        )
-
-    def read(sheet_name: str):
-        real = sheets[sheet_name]
-        return sheet_rows(reader, book[real], formula_book[real], sheet_name)
-
-    return read("survey"), read("settings"), read("choices") if "choices" in sheets else ([], [])
+def _group(reader: XlsformChecker, chosen: str | None, written: Any) -> str | None:
+    group = chosen or (str(written).strip() if written not in (None, "") else None)
+    if group is None:
+        reader.problem(None, f"choose the stakeholder group the questionnaire is for: {', '.join(GROUPS)}")
+    return group
 
 
-def _sections(reader: XlsformChecker, survey_rows, definition: dict, lists, columns) -> tuple[list[dict], dict]:
-    """The survey rows as sections (a group each; questions outside groups in sections of the form's own)."""
-    label_columns, hint_columns = columns
-    sections: list[dict] = []
-    loose: dict | None = None
-    group: dict | None = None
-    rows_of: dict[str, int] = {}
-    form_code = definition["code"] if isinstance(definition["code"], str) else "form"
-    for number, row in survey_rows:
-        where = f"survey sheet, row {number}"
-        raw_type = str(row.get("type", "")).strip()
-        kind, _, arg = re.sub(r"\s+", " ", raw_type).partition(" ")
-        kind = kind.lower()
-        qname = row.get("name")
-        if kind in ("begin_group", "begin") and (kind == "begin_group" or arg.lower() == "group"):
-            if group is not None:
-                reader.problem(where, "groups inside groups are not supported; close the group first")
-                continue
-            group = {"code": qname, "title": reader.texts(row, label_columns, where, "label"), "questions": []}
-            if qname:
-                rows_of[str(qname)] = number
-            sections.append(group)
-            loose = None
+def _filter_columns(survey: Sheet) -> set[str]:
+    """The choices-sheet columns that choice_filter expressions read."""
+    found: set[str] = set()
+    for _number, row in survey.rows:
+        text = survey.value(row, "choice_filter")
+        if text in (None, ""):
             continue
-        if kind in ("end_group", "end") and (kind == "end_group" or arg.lower() == "group"):
-            if group is None:
-                reader.problem(where, "end_group without a begin_group")
-            group = None
-            continue
-        if kind in METADATA_TYPES and not arg:
-            continue
-        if not raw_type:
-            reader.problem(where, "the type is empty")
-            continue
-        if "choice_filter" in {k.lower() for k in row}:
-            reader.problem(f"{where} ({qname})", "choice_filter is not supported")
-            continue
-        qtype = _question_type(kind, arg, row)
-        if qtype is None:
-            reader.problem(
-                f"{where} ({qname})" if qname else where,
-                f"question type {raw_type!r} is not supported; use select_one LIST, select_multiple "
-                "LIST, integer, decimal, text, yesno, ties LIST, begin_group or end_group",
-            )
-            continue
-        if qname:
-            rows_of[str(qname)] = number
-        question = _question(reader, row, qname, qtype, arg, where, lists, label_columns, hint_columns)
-        if group is None:
-            if loose is None:
-                count = sum(1 for s in sections if s.get("loose"))
-                loose = {
-                    "code": form_code if not count else f"{form_code}_{count + 1}",
-                    "title": definition["title"],
-                    "questions": [],
-                    "loose": True,
-                }
-                sections.append(loose)
-            loose["questions"].append(question)
-        else:
-            group["questions"].append(question)
-    if group is not None:
-        reader.problem("survey sheet", f"group {group.get('code')!r} has no end_group")
-    for section in sections:
-        section.pop("loose", None)
-    return sections, rows_of
-
-
-def _settings(reader: XlsformChecker, header: list[str], rows: list[tuple[int, dict]]) -> dict[str, Any]:
-    """Code, version, group, title and intro from the settings sheet's first row."""
-    settings_rows, settings_header = rows, header
-    definition: dict[str, Any] = {}
-    settings = settings_rows[0][1] if settings_rows else {}
-    if not settings_rows:
-        reader.problem("settings sheet", "row 2 must give form_id, version, group and form_title")
-    lower = {k.lower(): k for k in settings}
-    form_id = settings.get(lower.get("form_id", ""))
-    definition["code"] = str(form_id) if form_id is not None else None
-    version = settings.get(lower.get("version", ""))
-    if isinstance(version, str) and version.strip().isdigit():
-        version = int(version.strip())
-    definition["version"] = version
-    definition["group"] = settings.get(lower.get("group", ""))
-    title_columns = reader.language_columns(settings_header, "form_title", "settings")
-    definition["title"] = reader.texts(settings, title_columns, "settings sheet", "form_title")
-    intro_columns = reader.language_columns(settings_header, "intro", "settings") or reader.language_columns(
-        settings_header, "form_intro", "settings"
-    )
-    definition["intro"] = reader.texts(settings, intro_columns, "settings sheet", "intro")
-
-    return definition
-
-
-def _question_type(kind: str, arg: str, row: dict) -> str | None:
-    """Our question type for an XLSForm type (`select_one` with a `scale` is Likert); None: unsupported."""
-    if kind in SIMPLE_TYPES and not arg:
-        return SIMPLE_TYPES[kind]
-    if kind in LIST_TYPES and arg and " " not in arg:
-        return "likert" if kind == "select_one" and row.get("scale") not in (None, "") else LIST_TYPES[kind]
-    return None
-
-
-def _question(
-    reader: XlsformChecker, row: dict, qname, qtype: str, arg: str, where: str, lists, label_columns, hint_columns
-) -> dict[str, Any]:
-    """One survey row as a question of the definition."""
-    question: dict[str, Any] = {"code": qname, "type": qtype}
-    question["label"] = reader.texts(row, label_columns, f"{qname or where}", "label")
-    hint = reader.texts(row, hint_columns, f"{qname or where}", "hint")
-    if hint:
-        question["help"] = hint
-    flag_where = f"{qname} ({where})"
-    for key in ("required", "reverse", "dont_know"):
-        if key in row:
-            value = _flag(row[key])
-            if value is None:
-                reader.problem(flag_where, f"{key} must be yes or no")
-            elif key != "dont_know" or qtype == "yesno":
-                question[key] = value
-    relevant = row.get("relevant")
-    if relevant not in (None, ""):
-        question["relevant"] = relevance.from_xlsform(str(relevant))
-    for key in ("construct", "ego", "scale"):
-        if row.get(key) not in (None, ""):
-            if key == "scale" and qtype != "likert":
-                continue
-            question[key] = str(row[key])
-    for key in ("min", "max", "max_length", "max_choices"):
-        if row.get(key) not in (None, ""):
-            question[key] = _number(row[key])
-    if qtype in ("single", "multiple", "ties"):
-        if arg not in lists:
-            reader.problem(flag_where, f"list {arg!r} is not on the choices sheet")
-            question["choices"] = None
-        else:
-            question["choices"] = [{k: v for k, v in c.items() if k != "sector" or qtype == "ties"} for c in lists[arg]]
-    return question
-
-
-def _choice_lists(reader: XlsformChecker, header: list[str], rows: list[tuple[int, dict]]) -> dict[str, list[dict]]:
-    lists: dict[str, list[dict]] = {}
-    if not rows:
-        return lists
-    if "list_name" not in header or "name" not in header:
-        reader.problem("choices sheet", "the first row must name the columns list_name, name and label")
-        return lists
-    label_columns = reader.language_columns(header, "label", "choices")
-    for number, row in rows:
-        list_name = row.get("list_name")
-        if list_name in (None, ""):
-            reader.problem(f"choices sheet, row {number}", "list_name is empty")
-            continue
-        where = f"choices sheet, row {number} ({list_name})"
-        choice: dict[str, Any] = {
-            "code": _code(row.get("name")),
-            "label": reader.texts(row, label_columns, where, "label"),
-        }
-        if row.get("sector") not in (None, ""):
-            choice["sector"] = str(row["sector"])
-        lists.setdefault(str(list_name), []).append(choice)
-    return lists
-
-
-def _flag(value: Any) -> bool | None:
-    if value is None:
-        return False
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in TRUE:
-        return True
-    if text in FALSE:
-        return False
-    return None
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    text = str(value).strip().replace(",", ".")
-    try:
-        return int(text)
-    except ValueError:
         try:
-            return float(text)
-        except ValueError:
-            return value  # the loader reports "must be a number"
+            found |= {node[1] for node in xpath.walk(xpath.parse(str(text))) if node[0] == "col"}
+        except xpath.ExpressionError:
+            continue  # reported with its row when the question is checked
+    return found
 
 
-def _code(value: Any) -> Any:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value
+class _Sections:
+    """Walks the survey rows with a stack of open groups; every group boundary starts a new page."""
+
+    def __init__(self, reader: XlsformChecker, survey: Sheet, texts: FormTexts, lists: dict, definition: dict):
+        self.reader, self.survey, self.texts, self.lists = reader, survey, texts, lists
+        self.form_title = definition["title"]
+        self.form_code = definition["code"]
+        self.stack: list[dict] = []  # open groups: {code, title, relevant, repeat, number}
+        self.sections: list[dict] = []
+        self.current: dict | None = None
+        self.rows_of: dict[str, int] = {}
+        self.metadata: list[str] = []
+
+    def read(self) -> tuple[list[dict], dict[str, int]]:
+        for number, row in self.survey.rows:
+            self.row(number, row)
+        for group in reversed(self.stack):
+            self.reader.problem(
+                self.survey.where(group["number"], "type"), f"group {quote(group['code'])} has no end_group"
+            )
+        if self.metadata:
+            self.reader.warn(
+                "survey sheet",
+                "device and session metadata are not collected (SCRI keeps only its own start and submit times): "
+                + ", ".join(self.metadata[:10]),
+            )
+        return [s for s in self.sections if s["questions"]], self.rows_of
+
+    def row(self, number: int, row: dict) -> None:
+        raw = self.survey.value(row, "type")
+        if raw in (None, ""):
+            if any(k != self.survey.index("type") for k in row):
+                self.reader.problem(self.survey.where(number, "type"), "the type is empty")
+            return
+        kind, arg, or_other = rows.split_type(str(raw))
+        if kind in ("begin_group", "begin_repeat", "begin_loop"):
+            return self.begin(number, row, kind)
+        if kind in ("end_group", "end_repeat"):
+            return self.end(number)
+        if kind in rows.METADATA and not arg:
+            self.metadata.append(f"{kind} (row {number})")
+            return
+        qtype = self.type_of(number, row, kind, arg, raw)
+        if qtype is None:
+            return
+        if self.survey.value(row, "name") in (None, ""):
+            self.reader.problem(self.survey.where(number, "name"), f"the {quote(raw)} question has no name")
+            return
+        question = rows.question(self.reader, self.survey, number, row, qtype, self.texts)
+        self.place(number, question, arg, or_other)
+
+    def type_of(self, number: int, row: dict, kind: str, arg: str, raw: Any) -> str | None:
+        where = self.survey.where(number, "type")
+        if kind in rows.LATER:
+            self.reader.problem(where, f"{quote(raw)}: questions that ask for {rows.LATER[kind]} are not supported yet")
+            return None
+        if kind in rows.LIST_TYPES and arg:
+            if kind == "select_one" and self.survey.value(row, "scale") not in (None, ""):
+                return "likert"
+            return rows.LIST_TYPES[kind]
+        if kind in rows.TYPES and not arg:
+            return rows.TYPES[kind]
+        self.reader.problem(where, f"the question type {quote(raw)} is not an XLSForm type SCRI knows")
+        return None
+
+    def begin(self, number: int, row: dict, kind: str) -> None:
+        code = str(self.survey.value(row, "name") or "").strip() or f"group_{number}"
+        title = self.texts.texts(self.survey, row, "label", f"label of group {code}")
+        relevant = self.survey.value(row, "relevant")
+        if kind in ("begin_repeat", "begin_loop"):
+            self.reader.problem(self.survey.where(number, "type"), f"{rows.LATER[kind]} ({kind}) is not supported yet")
+        self.stack.append({"code": code, "title": title, "relevant": str(relevant).strip() if relevant else None,
+                           "number": number})  # fmt: skip
+        self.current = None
+
+    def end(self, number: int) -> None:
+        if not self.stack:
+            self.reader.problem(self.survey.where(number, "type"), "end_group without a begin_group")
+            return
+        self.stack.pop()
+        self.current = None
+
+    def page(self) -> dict:
+        """The page new questions go on: the innermost open group's (a new page after each boundary)."""
+        if self.current is None:
+            group = self.stack[-1] if self.stack else None
+            code = group["code"] if group else self.form_code
+            title = next((g["title"] for g in reversed(self.stack) if g["title"]), None) or self.form_title
+            taken = {s["code"] for s in self.sections}
+            unique, n = code, 2
+            while unique in taken:
+                unique, n = f"{code}_{n}", n + 1
+            self.current = {"code": unique, "title": title, "questions": []}
+            self.sections.append(self.current)
+        return self.current
+
+    def place(self, number: int, question: dict, arg: str, or_other: bool) -> None:
+        conditions = [g["relevant"] for g in self.stack if g["relevant"]]
+        if question.get("relevant"):
+            conditions.append(question["relevant"])
+        if conditions:
+            question["relevant"] = " and ".join(f"({c})" for c in conditions) if len(conditions) > 1 else conditions[0]
+        if question["type"] in ("single", "multiple", "rank", "ties", "likert"):
+            self.attach_choices(number, question, arg, or_other)
+        if question["code"] in self.rows_of:
+            self.rename(number, question)
+        if question["code"]:
+            self.rows_of[question["code"]] = number
+        page = self.page()
+        page["questions"].append(question)
+        if or_other and question["type"] in ("single", "multiple"):
+            page["questions"].append(self.other(question))
+
+    def rename(self, number: int, question: dict) -> None:
+        """A name used again in another group (XForms allows it: the paths differ) gets its group's name."""
+        old = question["code"]
+        group = self.stack[-1]["code"] if self.stack else "q"
+        new, n = f"{group}_{old}"[:64], 2
+        while new in self.rows_of:
+            new, n = f"{group}_{old}_{n}"[:64], n + 1
+        question["code"] = new
+        self.reader.warn(self.survey.where(number, "name"), f"{old} is used earlier in the form; here it is {new}")
+
+    def attach_choices(self, number: int, question: dict, arg: str, or_other: bool) -> None:
+        if question["type"] == "likert":
+            return
+        if arg not in self.lists:
+            self.reader.problem(self.survey.where(number, "type"), f"the list {quote(arg)} is not on the choices sheet")
+            question["choices"] = None
+            return
+        choices = [dict(c) for c in self.lists[arg]]
+        if question["type"] != "ties":
+            for c in choices:
+                c.pop("sector", None)
+        if or_other and all(c["code"] != "other" for c in choices):
+            choices.append({"code": "other", "label": dict(OTHER_LABEL)})
+        question["choices"] = choices
+
+    def other(self, question: dict) -> dict:
+        """The text question pyxform adds after a select with `or_other`."""
+        code = question["code"]
+        condition = f"selected(${{{code}}}, 'other')"
+        relevant = f"({question['relevant']}) and {condition}" if question.get("relevant") else condition
+        return {"code": f"{code}_other", "type": "text", "label": dict(SPECIFY_LABEL), "relevant": relevant}

@@ -6,6 +6,8 @@ checked), a function call, a bare name (a column of the choices sheet, in a ``ch
 parenthesised expression.
 
 The tree is plain JSON, so the browser evaluates the very tree the server parsed:
+A path (``/data/group/q``, ``../q``, as older forms write) names its last step, like ``${q}``.
+
 ``["num", 1.5]``, ``["str", "x"]``, ``["ref", "q"]``, ``["self"]``, ``["col", "name"]``, ``["neg", a]``,
 ``["op", "and", a, b]``, ``["fn", "selected", [a, b]]``.
 """
@@ -22,8 +24,9 @@ _TOKEN = re.compile(
         (?P<number>\d+(?:\.\d*)?|\.\d+)
       | (?P<string>'[^']*'|"[^"]*")
       | (?P<ref>\$\{\s*[A-Za-z_][\w.\-]*\s*\})
+      | (?P<path>(?:\.\./|\./|/)+[A-Za-z_][\w.\-]*(?:/[A-Za-z_][\w.\-]*)*|[A-Za-z_][\w.\-]*(?:/[A-Za-z_][\w.\-]*)+)
       | (?P<op>!=|<=|>=|=|<|>|\+|-|\*|\||\(|\)|,)
-      | (?P<name>[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)
+      | (?P<name>[A-Za-z_][\w.\-]*(?:::?[A-Za-z_][\w.\-]*)?)
       | (?P<dot>\.\.|\.)
     )""",
     re.VERBOSE,
@@ -63,7 +66,7 @@ def _operator_expected(tokens: list[tuple[str, str]]) -> bool:
     if not tokens:
         return False
     kind, value = tokens[-1]
-    return kind in ("number", "string", "ref", "dot", "name") or value == ")"
+    return kind in ("number", "string", "ref", "path", "dot", "name") or value == ")"
 
 
 class _Parser:
@@ -130,6 +133,8 @@ class _Parser:
             return ["str", value[1:-1]]
         if kind == "ref":
             return ["ref", value[2:-1].strip()]
+        if kind == "path":
+            return ["ref", value.rstrip("/").rsplit("/", 1)[-1]]
         if kind == "dot":
             if value == "..":
                 raise ExpressionError("'..' (the parent) is not supported; use ${name}")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from instruments.domain import GROUPS
 from instruments.loader import InstrumentError, load_instrument_file
 
 from ._util import UserError
@@ -18,7 +19,13 @@ def instruments_group() -> None:
 
 @instruments_group.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate(paths: tuple[Path, ...]) -> None:
+@click.option(
+    "--group",
+    type=click.Choice(GROUPS),
+    default=None,
+    help="The stakeholder group of an XLSForm that does not name one in its settings sheet.",
+)
+def validate(paths: tuple[Path, ...], group: str | None) -> None:
     """Check definition files (YAML or XLSForm .xlsx) and list every problem with its question code."""
     failed = 0
     for path in paths:
@@ -26,7 +33,7 @@ def validate(paths: tuple[Path, ...]) -> None:
             if path.suffix.lower() in (".xlsx", ".xlsm"):
                 from instruments.xlsform import load_xlsform_file
 
-                instrument = load_xlsform_file(path)
+                instrument = load_xlsform_file(path, group)
             else:
                 instrument = load_instrument_file(path)
         except InstrumentError as exc:
@@ -38,6 +45,8 @@ def validate(paths: tuple[Path, ...]) -> None:
             f"{path}: OK — {instrument.code} v{instrument.version} ({instrument.group}), "
             f"{len(instrument.sections)} sections, {len(instrument.questions)} questions"
         )
+        for warning in instrument.warnings:
+            click.echo(f"  note: {warning}")
     if failed:
         raise UserError(f"{failed} of {len(paths)} file(s) have problems")
 

@@ -11,27 +11,40 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
+from wtforms import SelectField
 
-from instruments.domain import LANGUAGES
+from instruments.domain import GROUPS, LANGUAGES
 from instruments.loader import MAX_FILE_BYTES, InstrumentError, Problem, load_instrument_text
 from instruments.xlsform import MAX_XLSX_BYTES, load_xlsform_bytes
 
 from ..errors import abort_with
 from ..extensions import db
-from ..models import Instrument
+from ..models import AuditEvent, Instrument
 from ..services import audit
 from ..services.errors import ServiceError
 from ..services.instruments import instrument_definition, store_instrument
 from . import bp
-from .forms import EmptyForm
+from .forms import GROUP_LABELS, EmptyForm
 from .unit_of_work import run
 
 YAML_SUFFIXES = (".yaml", ".yml")
+MAX_WARNINGS = 40
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 
 class InstrumentUploadForm(FlaskForm):
     upload = FileField(_l("Questionnaire file (YAML or XLSForm .xlsx)"))
+    group = SelectField(
+        _l("Stakeholder group"),
+        description=_l("Who answers this questionnaire. An XLSForm rarely says; a YAML file always does."),
+        validate_choice=False,
+    )
+
+
+def _upload_form() -> InstrumentUploadForm:
+    form = InstrumentUploadForm()
+    form.group.choices = [("", _("As the file says"))] + [(g, GROUP_LABELS[g]) for g in GROUPS]
+    return form
 
 
 def _can_manage() -> bool:
@@ -63,10 +76,10 @@ def _page(form: InstrumentUploadForm, problems: list[Problem] | None = None, fil
 @bp.get("/instruments")
 @login_required
 def instruments():
-    return _page(InstrumentUploadForm())
+    return _page(_upload_form())
 
 
-def _read_upload(storage) -> tuple[str, object]:
+def _read_upload(storage, group: str | None) -> tuple[str, object]:
     """(file name, Instrument) of an uploaded definition; InstrumentError lists its problems."""
     name = Path(storage.filename or "upload").name
     suffix = Path(name).suffix.lower()
@@ -81,7 +94,7 @@ def _read_upload(storage) -> tuple[str, object]:
         return name, load_instrument_text(text, name)
     if suffix in XLSX_SUFFIXES:
         data = storage.stream.read(MAX_XLSX_BYTES + 1)
-        return name, load_xlsform_bytes(data, name)
+        return name, load_xlsform_bytes(data, name, group)
     raise InstrumentError([Problem(name, None, "choose a .yaml or .xlsx file")])
 
 
@@ -90,15 +103,18 @@ def _read_upload(storage) -> tuple[str, object]:
 def instrument_upload():
     if not _can_manage():
         abort_with(403)
-    form = InstrumentUploadForm()
+    form = _upload_form()
     if not form.validate_on_submit():
         abort_with(400)
+    if form.group.data not in (None, "", *GROUPS):
+        flash(_("Choose the stakeholder group from the list."), "error")
+        return _page(form, status=422)
     storage = form.upload.data
     if storage is None or not getattr(storage, "filename", ""):
         flash(_("Choose a file to upload."), "error")
         return _page(form, status=422)
     try:
-        name, definition = _read_upload(storage)
+        name, definition = _read_upload(storage, form.group.data or None)
     except InstrumentError as exc:
         return _page(form, exc.problems, Path(storage.filename).name, status=422)
 
@@ -114,6 +130,7 @@ def instrument_upload():
                 "version": row.version,
                 "group": row.group,
                 "hash": row.content_hash[:12],
+                "warnings": [w[:300] for w in definition.warnings[:MAX_WARNINGS]],
             },
         )
         return row
@@ -159,12 +176,26 @@ def instrument_preview(instrument_id: int):
     return render_template(
         "console/instrument_preview.html",
         row=row,
+        warnings=_upload_warnings(row),
         instrument=definition,
         sections=sections,
         langs=LANGUAGES,
         form=EmptyForm(),
         can_manage=_can_manage(),
     )
+
+
+def _upload_warnings(row: Instrument) -> list[str]:
+    """What reading the uploaded file left out or read differently (kept with the upload's audit entry)."""
+    event = db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.action == "instrument.upload", AuditEvent.object_type == "Instrument")
+        .where(AuditEvent.object_id == row.id)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    details = event.details if event is not None and isinstance(event.details, dict) else {}
+    return [str(w) for w in details.get("warnings") or []]
 
 
 @bp.post("/instruments/<int:instrument_id>/approve")

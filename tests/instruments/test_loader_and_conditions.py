@@ -138,20 +138,6 @@ def test_hostile_conditions_are_refused_not_run(hostile):
         relevance.parse(hostile)
 
 
-def test_xlsform_expressions_are_translated():
-    assert relevance.from_xlsform("${a} = 'x' and selected(${b}, 'y')") == "a == 'x' and b contains 'y'"
-    assert relevance.from_xlsform("${n} >= 3") == "n >= 3"
-
-
-def test_xlsform_conditions_are_translated_token_by_token():
-    from instruments.relevance import from_xlsform, parse
-
-    assert from_xlsform("${q} = 'a=b'") == "q == 'a=b'"  # an = inside quotes is text, not a comparison
-    assert from_xlsform("${q} != \"x = y\" and selected(${m}, 'k')") == "q != \"x = y\" and m contains 'k'"
-    assert from_xlsform("${age} >= 18 or ${age}<=5") == "age >= 18 or age<=5"
-    assert parse(from_xlsform("${q} = 'a=b'")) == ["cmp", "==", "q", "a=b"]
-
-
 def test_built_in_sections_are_short_enough_for_one_phone_screen_or_two():
     """No built-in section asks more than nine questions (the consent page calls them short)."""
     from instruments.loader import builtin_instruments

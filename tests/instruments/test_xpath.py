@@ -10,7 +10,11 @@ from instruments import xpath
 
 def _env():
     return xpath.Env(
-        TABLE["answers"], current=TABLE["current"], columns=TABLE["columns"], labels=TABLE["labels"], today=TABLE["today"]
+        TABLE["answers"],
+        current=TABLE["current"],
+        columns=TABLE["columns"],
+        labels=TABLE["labels"],
+        today=TABLE["today"],
     )
 
 

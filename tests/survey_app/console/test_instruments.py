@@ -65,11 +65,30 @@ def test_problems_are_listed_and_nothing_is_stored(app, two_cities, login):
     response = _upload(client, workbook(survey=survey), "bad.xlsx")
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Missing translations" in page and "trust_akimat" in page
-    assert "missing translation: label in &#39;kk&#39;" in page
-    assert "uses_egov" in page and "is not on the choices sheet" in page
+    assert "bad.xlsx was not stored" in page
+    assert "row 3, column A" in page and "is not on the choices sheet" in page
     with app.app_context():
         assert db.session.scalar(select(db.func.count(Instrument.id))) == before
+
+
+def test_a_form_without_kazakh_is_stored_with_its_notes_shown_on_the_preview(app, two_cities, login):
+    client = login(two_cities["users"]["coordinator"])
+    survey = [list(r) for r in SURVEY]
+    survey[4][2] = ""
+    token = _token(client)
+    response = client.post(
+        "/console/instruments/upload?lang=en",
+        content_type="multipart/form-data",
+        data={"csrf_token": token, "group": "business", "upload": (io.BytesIO(workbook(survey=survey)), "f.xlsx")},
+    )
+    assert response.status_code == 302
+    page = client.get(response.location.split("?")[0] + "?lang=kk").get_data(as_text=True)
+    assert "Notes from reading the file" in page or "файлды" in page.lower()
+    assert "1 texts have no Kazakh (kk) text (label of trust_akimat)" in page
+    assert "I trust the akimat" not in page and "Я доверяю акимату" in page  # shown in Russian, not blank
+    with app.app_context():
+        row = db.session.scalar(select(Instrument).where(Instrument.code == "residents_x"))
+        assert row.group == "business"
 
 
 def test_yaml_upload_and_a_viewer_may_not_upload(app, two_cities, login):
