@@ -27,6 +27,13 @@ CONSTRUCTS = ENGAGEMENT_CONSTRUCTS + GOVERNANCE_CONSTRUCTS + PERCEPTION_CONSTRUC
 Texts = dict[str, str]
 
 
+def text_in(texts: Texts | None, lang: str) -> str:
+    """A text in `lang`, else in Russian, English or the first language it has (what a respondent was shown)."""
+    if not texts:
+        return ""
+    return texts.get(lang) or texts.get("ru") or texts.get("en") or next(iter(texts.values()), "")
+
+
 @dataclass(frozen=True)
 class Choice:
     code: str

@@ -11,7 +11,7 @@ from . import bp
 from .routes import _survey
 
 #: The static files every questionnaire page needs; the service worker keeps them on the phone.
-ASSETS = ("css/base.css", "css/public.css", "js/public.js")
+ASSETS = ("css/base.css", "css/public.css", "js/xpath.js", "js/public.js")
 
 
 @bp.app_context_processor

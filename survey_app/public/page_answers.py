@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import request
-from flask_babel import gettext as _
 
+from . import form_logic as logic
 from . import services as svc
 from .questions import parse_answer
 
 
-def read_page(current, answers: dict, lenient: bool) -> tuple[dict, dict[str, str]]:
+def read_page(current, answers: dict, lenient: bool, instrument=None) -> tuple[dict, dict[str, str]]:
     """The answers with this page's replaced by what was posted, and the errors: none for a missing answer
     when `lenient` (going back or switching language keeps what is there without insisting), nor for a
     follow-up the page did not show (it is asked next, see ``follow_ups``)."""
@@ -19,13 +19,18 @@ def read_page(current, answers: dict, lenient: bool) -> tuple[dict, dict[str, st
     for question in current.questions:
         if not svc.visible(question, merged):
             continue
+        if not question.answerable:
+            merged.update(logic.worked_out(instrument, [question], merged))
+            continue
         value, error = parse_answer(question, request.form)
+        if value is not None and not error:
+            error = logic.answer_error(question, value, merged, instrument)
         if error and not lenient:
             errors[question.code] = error
         elif value is not None and not error:
             merged[question.code] = value
-        elif question.required and not lenient and question.code in shown:
-            errors[question.code] = _("This question needs an answer.")
+        elif not lenient and question.code in shown and logic.required(question, merged):
+            errors[question.code] = logic.required_message(question)
     return merged, errors
 
 

@@ -17,6 +17,8 @@ from werkzeug.datastructures import MultiDict
 
 from instruments.model import TIE_FREQUENCIES, Question
 
+from ..i18n import localized
+
 Parser = Callable[[Question, MultiDict], tuple[Any, str | None]]
 PARSERS: dict[str, Parser] = {}
 _INTEGER = re.compile(r"^[+-]?\d{1,15}$")
@@ -38,8 +40,10 @@ def tie_field(question: Question, actor: str) -> str:
 
 def field_names(question: Question) -> set[str]:
     """Every form field name a question may submit."""
-    if question.type == "ties":
+    if question.type in ("ties", "rank"):
         return {tie_field(question, c.code) for c in question.choices}
+    if not question.answerable:
+        return set()
     return {question.code}
 
 
@@ -51,7 +55,18 @@ def _one(form: MultiDict, name: str) -> str:
 
 
 def _bounds(question: Question) -> str:
+    if question.constraint_message:  # the bounds came from the form's constraint: its own words
+        return localized(question.constraint_message)
+    if question.min is None or question.max is None:
+        return _("This answer is not accepted here. Please check it.")
     return _("Please enter a number from %(low)s to %(high)s.", low=_fmt(question.min), high=_fmt(question.max))
+
+
+def _within(question: Question, value: float) -> bool:
+    """Within the question's bounds (an XLSForm number may have neither, or only one)."""
+    if question.min is not None and value < question.min:
+        return False
+    return question.max is None or value <= question.max
 
 
 def _fmt(number: float | None) -> str:
@@ -103,7 +118,7 @@ def parse_integer(question: Question, form: MultiDict):
     if not _INTEGER.match(raw):
         return None, _("Please enter a whole number.")
     value = int(raw)
-    if not question.min <= value <= question.max:
+    if not _within(question, value):
         return None, _bounds(question)
     return value, None
 
@@ -116,7 +131,7 @@ def parse_decimal(question: Question, form: MultiDict):
     if not _DECIMAL.match(raw):
         return None, _("Please enter a number, for example 12.5.")
     value = float(raw.replace(",", "."))
-    if not math.isfinite(value) or not question.min <= value <= question.max:
+    if not math.isfinite(value) or not _within(question, value):
         return None, _bounds(question)
     return value, None
 
@@ -169,10 +184,14 @@ def form_value(question: Question, value: Any) -> dict[str, Any]:
         return {}
     if question.type == "ties":
         return {tie_field(question, actor): [freq] for actor, freq in value.items()}
+    if question.type == "rank":
+        return {tie_field(question, code): [str(n)] for n, code in enumerate(value, start=1)}
     if question.type == "multiple":
         return {question.code: list(value)}
-    if question.type == "decimal":
+    if question.type in ("decimal", "range"):
         return {question.code: [_fmt(value)]}
+    if question.type in ("geotrace", "geoshape"):
+        return {question.code: [str(value).replace(";", "\n")]}
     return {question.code: [str(value)]}
 
 
@@ -197,6 +216,22 @@ def answer_text(question: Question, value: Any, localized: Callable[[Any], str])
         return "; ".join(
             f"{localized(c.label)}: {often.get(value[c.code], '')}" for c in question.choices if c.code in value
         )
-    if question.type == "decimal":
+    if question.type in ("decimal", "range"):
         return _fmt(value)
+    if question.type == "rank":
+        labels = {c.code: localized(c.label) for c in question.choices}
+        return "; ".join(f"{n}. {labels.get(code, code)}" for n, code in enumerate(value, start=1))
+    if question.type == "acknowledge":
+        return _("Yes")
     return str(value)
+
+
+@parser("note")
+@parser("calculate")
+@parser("hidden")
+def parse_nothing(question: Question, form: MultiDict):
+    """A note has no answer; a calculate or hidden value is worked out, never posted."""
+    return None, None
+
+
+from . import question_types  # noqa: E402,F401  (registers the XLSForm field types)

@@ -16,6 +16,7 @@ from ..i18n import current_language, localized
 from ..links import external_url
 from ..services import ratelimit
 from . import bp
+from . import form_logic as logic
 from . import services as svc
 from .page_answers import follow_ups as _follow_ups
 from .page_answers import next_page as _next_page
@@ -241,7 +242,10 @@ def _questions_context(survey: svc.Survey, section, answers: dict, form: MultiDi
             values[name] = form.getlist(name)
     else:
         for question in section.questions:
-            values.update(form_value(question, answers.get(question.code)))
+            stored = answers.get(question.code)
+            if stored is None and question.default and question.answerable:
+                stored = logic.default_value(question, answers, survey.instrument)
+            values.update(form_value(question, stored))
     earlier = {code: value for code, value in answers.items() if code not in {q.code for q in section.questions}}
     shown = dict(earlier)
     items = []
@@ -249,18 +253,24 @@ def _questions_context(survey: svc.Survey, section, answers: dict, form: MultiDi
         is_visible = svc.visible(question, shown)
         if question.code in answers and is_visible:
             shown[question.code] = answers[question.code]
-        items.append(
-            {
-                "q": question,
-                "visible": is_visible,
-                "values": values,
-                "error": errors.get(question.code),
-                "relevant_json": json.dumps(question.relevant_tree, ensure_ascii=False)
-                if question.relevant_tree
-                else "",
-            }
-        )
+        elif is_visible and not question.answerable:
+            shown.update(logic.worked_out(survey.instrument, [question], shown))
+        items.append(_item(question, is_visible, values, errors, shown))
     return items, json.dumps(earlier, ensure_ascii=False)
+
+
+def _item(question, is_visible: bool, values: dict, errors: dict, shown: dict) -> dict:
+    """One question's rendering data: its values, error, condition and, for a filtered list, the choices."""
+    return {
+        "q": question,
+        "visible": is_visible,
+        "values": values,
+        "error": errors.get(question.code),
+        "relevant_json": json.dumps(question.relevant_tree, ensure_ascii=False) if question.relevant_tree else "",
+        "filter_json": json.dumps(question.filter_tree, ensure_ascii=False) if question.filter_tree else "",
+        "offered": {c.code for c in logic.offered_choices(question, shown)} if question.filter_tree else None,
+        "shown_value": answer_text(question, shown.get(question.code), localized) if question.read_only else "",
+    }
 
 
 @bp.route("/s/<slug>/<group>/p/<int:number>", methods=["GET", "POST"])
@@ -292,7 +302,9 @@ def section(slug: str, group: str, number: int):
         )
     action = request.form.get("action", "next")
     language = action[5:] if action.startswith("lang:") and action[5:] in LANGUAGES else None
-    merged, errors = _read_page(current, answers, lenient=action == "back" or language is not None)
+    merged, errors = _read_page(
+        current, answers, lenient=action == "back" or language is not None, instrument=survey.instrument
+    )
     if language:  # the language switch saves what is typed so far (anything invalid is left out)
         svc.save_answers(response, survey.instrument, merged, number - 1, answers)
         return redirect(_section_url(survey, number) + "?lang=" + language)

@@ -28,6 +28,7 @@ from ..models._base import utcnow
 from ..services.answers import decode, encode
 from ..services.instruments import instrument_definition
 from ..services.rounds import apply_schedule, scheduled_status
+from . import form_logic
 
 
 class RespondentError(Exception):
@@ -355,7 +356,7 @@ def missing_required(instrument: InstrumentDef, answers: dict[str, Any]) -> int 
                 continue
             if question.code in answers:
                 shown[question.code] = answers[question.code]
-            elif question.required:
+            elif question.answerable and form_logic.required(question, shown):
                 return index
     return None
 

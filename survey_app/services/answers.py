@@ -10,6 +10,11 @@
 | text | value_text | str |
 | multiple | value_json | list of choice codes, in the instrument's order |
 | ties | value_json | {actor_code: 'rarely' / 'monthly' / 'weekly'} |
+| range | value_num | int or float |
+| date, time, datetime | value_text | ISO 8601: 2025-05-31, 14:30, 2025-05-31T14:30 |
+| geopoint, geotrace, geoshape | value_text | ODK's `lat lon altitude accuracy`, points joined by `;` |
+| acknowledge, barcode, calculate, hidden | value_text | 'OK', the code typed, the worked-out value |
+| rank | value_json | list of choice codes, first place first |
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ from __future__ import annotations
 from typing import Any
 
 from instruments.model import Question
+
+TEXT_TYPES = ("single", "yesno", "text", "date", "time", "datetime", "geopoint", "geotrace", "geoshape",
+              "acknowledge", "barcode", "calculate", "hidden")  # fmt: skip
 
 
 def encode(question: Question, value: Any) -> dict[str, Any]:
@@ -26,9 +34,11 @@ def encode(question: Question, value: Any) -> dict[str, Any]:
         columns["value_num"] = int(value)
     elif question.type == "decimal":
         columns["value_num"] = float(value)
-    elif question.type in ("single", "yesno", "text"):
+    elif question.type == "range":
+        columns["value_num"] = value
+    elif question.type in TEXT_TYPES:
         columns["value_text"] = str(value)
-    elif question.type in ("multiple", "ties"):
+    elif question.type in ("multiple", "ties", "rank"):
         columns["value_json"] = value
     else:
         raise ValueError(f"unknown question type {question.type!r}")
@@ -43,7 +53,9 @@ def decode(question: Question | None, value_num, value_text, value_json) -> Any:
         return int(value_num) if value_num is not None else None
     if question.type == "decimal":
         return float(value_num) if value_num is not None else None
-    if question.type in ("single", "yesno", "text"):
+    if question.type == "range":
+        return None if value_num is None else (int(value_num) if float(value_num).is_integer() else float(value_num))
+    if question.type in TEXT_TYPES:
         return value_text
     return value_json
 

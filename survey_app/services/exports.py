@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from instruments.model import TIE_FREQUENCIES, Question
+from instruments.model import TIE_FREQUENCIES, Question, text_in
 
 from ..extensions import db
 from ..models import Answer, Instrument, Response, SurveyRound
@@ -96,6 +96,8 @@ def columns(round_: SurveyRound) -> list[Column]:
     seen: set[str] = set()
     for group, definition in _instruments(round_):
         for q in definition.questions:
+            if not q.stored:
+                continue
             names = (
                 [(f"{group}.{q.code}__{c.code}", c.code) for c in q.choices]
                 if q.type in ("multiple", "ties")
@@ -115,6 +117,8 @@ def _cell(column: Column, value: Any) -> Any:
         return 1 if column.choice in value else 0
     if column.question.type == "ties":
         return value.get(column.choice)
+    if column.question.type == "rank":
+        return " ".join(value)
     return value
 
 
@@ -265,26 +269,26 @@ def codebook(round_: SurveyRound) -> Iterator[list[Any]]:
             q.type,
             q.construct or "",
             bool(q.reverse),
-            q.label["kk"],
-            q.label["ru"],
-            q.label["en"],
+            text_in(q.label, "kk"),
+            text_in(q.label, "ru"),
+            text_in(q.label, "en"),
         ]
         if column.choice is not None:
             choice = q.choice(column.choice)
             labels = choice.label if choice is not None else {"kk": "", "ru": "", "en": ""}
             if q.type == "ties":
-                base[6:9] = [f"{q.label[lang]}: {labels[lang]}" for lang in ("kk", "ru", "en")]
+                base[6:9] = [f"{text_in(q.label, lang)}: {text_in(labels, lang)}" for lang in ("kk", "ru", "en")]
                 for value in TIE_FREQUENCIES:
                     yield [*base, value, *labels_of[value]]
             else:
-                yield [*base, 1, labels["kk"], labels["ru"], labels["en"]]
+                yield [*base, 1, text_in(labels, "kk"), text_in(labels, "ru"), text_in(labels, "en")]
         elif q.type == "yesno":
             for c in YESNO_LABELS + ([DONT_KNOW_LABEL] if q.dont_know else []):
                 yield [*base, *c]
         elif q.choices:
             for c in q.choices:
                 value = c.value if q.type == "likert" and c.value is not None else c.code
-                yield [*base, value, c.label["kk"], c.label["ru"], c.label["en"]]
+                yield [*base, value, text_in(c.label, "kk"), text_in(c.label, "ru"), text_in(c.label, "en")]
         else:
             bounds = f"{q.min:g}–{q.max:g}" if q.min is not None and q.max is not None else ""
             yield [*base, bounds, "", "", ""]

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from instruments.domain import LANGUAGES
-from instruments.model import TIE_FREQUENCIES
+from instruments.model import TIE_FREQUENCIES, text_in
 
 from ..models import SurveyRound
 from .exports import BASE_COLUMNS, Column, columns, rows, tie_labels
@@ -111,21 +111,23 @@ def _coding(column: Column, lang: str) -> tuple[dict[Any, int] | None, dict[int,
             if c != "dont_know" or q.dont_know
         }
     if q.type == "likert":
-        values = {c.value if c.value is not None else n: c.label[lang] for n, c in enumerate(q.choices, start=1)}
+        values = {
+            c.value if c.value is not None else n: text_in(c.label, lang) for n, c in enumerate(q.choices, start=1)
+        }
         return {v: v for v in values}, values
     if q.type == "single":
         return (
             {c.code: n for n, c in enumerate(q.choices, start=1)},
-            {n: c.label[lang] for n, c in enumerate(q.choices, start=1)},
+            {n: text_in(c.label, lang) for n, c in enumerate(q.choices, start=1)},
         )
     return None, None
 
 
 def _variable_label(column: Column, lang: str) -> str:
-    label = column.question.label[lang]
+    label = text_in(column.question.label, lang)
     if column.choice is not None:
         choice = column.question.choice(column.choice)
-        label = f"{label}: {choice.label[lang] if choice is not None else column.choice}"
+        label = f"{label}: {text_in(choice.label, lang) if choice is not None else column.choice}"
     return label
 
 

@@ -53,6 +53,8 @@ def paper_sections(instrument: InstrumentDef, lang: str) -> list[tuple[Any, list
     for section in instrument.sections:
         items = []
         for question in section.questions:
+            if question.type in ("calculate", "hidden"):
+                continue  # worked out when the answers are typed in
             numbers[question.code] = len(numbers) + 1
             items.append(
                 PaperItem(numbers[question.code], question, condition_text(instrument, question, numbers, lang))

@@ -50,6 +50,7 @@
     return false;
   }
   function evaluate(t, a) {
+    if (t[0] === "x") { return window.SCRIXPath.truth(t[1], { answers: a, today: today() }); }
     switch (t[0]) {
       case "or": return evaluate(t[1], a) || evaluate(t[2], a);
       case "and": return evaluate(t[1], a) && evaluate(t[2], a);
@@ -66,8 +67,43 @@
     }
     return false;
   }
+  function today() {
+    var d = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+  }
+  /* A choice_filter (cascading lists): each choice carries its columns; those the filter refuses are hidden
+     and cleared. */
+  function filterChoices(block, answers) {
+    var tree = block.getAttribute("data-filter");
+    if (!tree) { return; }
+    try { tree = JSON.parse(tree); } catch (e) { return; }
+    block.querySelectorAll("label[data-columns]").forEach(function (label) {
+      var columns = {};
+      try { columns = JSON.parse(label.getAttribute("data-columns")); } catch (e) { columns = {}; }
+      var keep = window.SCRIXPath.truth(tree, { answers: answers, columns: columns, today: today() });
+      label.hidden = !keep;
+      if (!keep) { label.querySelectorAll("input").forEach(function (i) { i.checked = false; }); }
+    });
+  }
+  /* The browser's location fills a place question, only when the respondent presses the button (the
+     browser asks for consent); typing the coordinates works without it. */
+  document.querySelectorAll("button[data-locate]").forEach(function (button) {
+    if (!("geolocation" in navigator)) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var field = document.getElementById(button.getAttribute("data-locate"));
+      navigator.geolocation.getCurrentPosition(function (p) {
+        var c = p.coords;
+        var point = c.latitude.toFixed(6) + " " + c.longitude.toFixed(6) + " " + Math.round(c.altitude || 0) + " " + Math.round(c.accuracy || 0);
+        field.value = field.tagName === "TEXTAREA" && field.value.trim() ? field.value.replace(/\s+$/, "") + "\n" + point : point;
+        field.dispatchEvent(new Event("input", { bubbles: true }));
+      }, function () { field.focus(); }, { enableHighAccuracy: true, timeout: 20000 });
+    });
+  });
   function valueOf(block) {
     var code = block.getAttribute("data-code");
+    if (block.getAttribute("data-display")) { return undefined; }
     var checked = block.querySelectorAll("input:checked");
     var boxes = block.querySelectorAll("input[type=checkbox]");
     if (boxes.length) { return Array.prototype.map.call(checked, function (i) { return i.value; }); }
@@ -97,7 +133,8 @@
       var show = true;
       if (tree) { try { show = evaluate(JSON.parse(tree), answers); } catch (e) { show = true; } }
       block.hidden = !show;
-      if (show) { shown.push(block.getAttribute("data-code")); }
+      if (show) { filterChoices(block, answers); }
+      if (show && !block.getAttribute("data-display")) { shown.push(block.getAttribute("data-code")); }
       if (show) { var v = valueOf(block); if (present(v)) { answers[block.getAttribute("data-code")] = v; } }
     });
     if (asked) { asked.value = shown.join(" "); }

@@ -1,0 +1,166 @@
+"""An XLSForm's field types and logic, answered through the public pages as a respondent would (no script):
+notes, dates and times, a range, a ranking, a place, a barcode, an acknowledgement, cascading choices,
+`or_other`, a group's relevant, a constraint with its message, a conditional requirement and calculations."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+import pytest
+
+SURVEY = [
+    ["type", "name", "label::English (en)", "label::Russian (ru)", "hint::English (en)", "relevant", "constraint",
+     "constraint_message::English (en)", "required", "calculation", "choice_filter", "default", "read_only",
+     "parameters"],
+    ["start", "start"],
+    ["note", "welcome", "Welcome to the survey", "Добро пожаловать"],
+    ["integer", "age", "Your age", "Возраст", "Full years", "", ". >= 16 and . <= 110", "From 16 to 110, please",
+     "yes"],
+    ["date", "moved", "When did you move here?", "Когда переехали?"],
+    ["time", "wake", "When do you get up?", "Во сколько встаёте?"],
+    ["datetime", "last_visit", "Last visit to the akimat", "Последний визит"],
+    ["range", "happy", "How happy are you (0–10)?", "Насколько счастливы?", "", "", "", "", "", "", "", "", "",
+     "start=0 end=10 step=2"],
+    ["select_one region", "region", "Region", "Область", "", "", "", "", "yes"],
+    ["select_one town", "town", "Town", "Город", "", "", "", "", "", "", "region = ${region}"],
+    ["select_one trans", "transport", "How do you travel?", "Как добираетесь?", "", "", "", "", "", "", "", "", "", ""],
+    ["begin_group", "young", "Young people", "Молодёжь", "", "${age} < 30"],
+    ["text", "school", "Your school", "Ваша школа"],
+    ["end_group"],
+    ["rank", "priorities", "Rank what matters", "Приоритеты"],
+    ["geopoint", "home", "Where do you live?", "Где живёте?"],
+    ["barcode", "card", "Card number", "Номер карты"],
+    ["acknowledge", "agree", "I have read the terms", "Я прочитал условия"],
+    ["text", "why", "Why not?", "Почему нет?", "", "", "", "", "${agree} != 'OK'"],
+    ["calculate", "age_next", "", "", "", "", "", "", "", "${age} + 1"],
+    ["calculate", "summary", "", "", "", "", "", "", "",
+     "concat(jr:choice-name(${town}, '${town}'), ' / ', ${age_next})"],
+    ["hidden", "source", "", "", "", "", "", "", "", "", "", "web"],
+    ["text", "city_name", "City", "Город", "", "", "", "", "", "", "", "Shu", "yes"],
+]  # fmt: skip
+CHOICES = [
+    ["list_name", "name", "label::English (en)", "label::Russian (ru)", "region"],
+    ["region", "zhambyl", "Zhambyl", "Жамбылская"],
+    ["region", "abai", "Abai", "Абай"],
+    ["town", "shu", "Shu", "Шу", "zhambyl"],
+    ["town", "taraz", "Taraz", "Тараз", "zhambyl"],
+    ["town", "ayagoz", "Ayagoz", "Аягоз", "abai"],
+    ["trans", "bus", "Bus", "Автобус"],
+    ["trans", "car", "Car", "Машина"],
+    ["priorities", "roads", "Roads", "Дороги"],
+    ["priorities", "heating", "Heating", "Отопление"],
+    ["priorities", "water", "Water", "Вода"],
+]
+SETTINGS = [["form_id", "version", "form_title::English (en)", "form_title::Russian (ru)"],
+            ["city_life", "2025051201", "City life", "Жизнь города"]]  # fmt: skip
+
+
+def _book(survey=SURVEY) -> bytes:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in (("survey", survey), ("choices", CHOICES), ("settings", SETTINGS)):
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _rank_row(survey):
+    rows = [list(r) for r in survey]
+    for row in rows:
+        if row[:2] == ["rank", "priorities"]:
+            row[0] = "rank priorities"
+        if row[:2] == ["select_one trans", "transport"]:
+            row[0] = "select_one trans or_other"
+    return rows
+
+
+@pytest.fixture
+def xlsform_round(app, make_city):
+    from instruments.xlsform import load_xlsform_bytes
+    from survey_app.extensions import db
+    from survey_app.models import City
+    from survey_app.services import rounds
+    from survey_app.services.instruments import store_instrument
+
+    with app.app_context():
+        city = db.session.get(City, make_city())
+        row = store_instrument(load_xlsform_bytes(_book(_rank_row(SURVEY)), "city_life.xlsx", "residents"))
+        round_ = rounds.create_round(
+            city, "life-2025", ["residents"], instruments={"residents": row}, access={"residents": "open"}, year=2025
+        )
+        rounds.open_round(round_)
+        db.session.commit()
+    return "life-2025"
+
+
+def _page(r, number, data):
+    r.get(f"/p/{number}")
+    return r.post(f"/p/{number}", {"action": "next", **data})
+
+
+def test_the_fields_of_an_xlsform_are_asked_checked_and_stored(xlsform_round, respondent, stored):
+    r = respondent("life-2025")
+    r.start("?lang=en")
+    page = r.get("/p/1").get_data(as_text=True)
+    assert "Welcome to the survey" in page and 'name="welcome"' not in page
+    assert 'type="date"' in page and 'type="time"' in page and 'type="datetime-local"' in page
+    assert 'name="age_next"' not in page and 'name="summary"' not in page
+    too_young = _page(r, 1, {"age": "12", "region": "zhambyl", "happy": "5"})
+    text = too_young.get_data(as_text=True)
+    assert too_young.status_code == 422 and "From 16 to 110, please" in text
+    assert "steps of 2" in text
+    bad_town = _page(r, 1, {"age": "25", "region": "zhambyl", "town": "ayagoz", "happy": "6"})
+    assert bad_town.status_code == 422 and "Please choose one of the offered answers." in bad_town.get_data(
+        as_text=True
+    )
+    done = _page(r, 1, {"age": "25", "moved": "2019-08-31", "wake": "06:45", "last_visit": "2025-05-02T10:15",
+                        "happy": "6", "region": "zhambyl", "town": "taraz", "transport": "other",
+                        "transport_other": "Horse"})  # fmt: skip
+    assert done.status_code == 302, re.findall(r'class="q-error"[^>]*>(.*?)</p>', done.get_data(as_text=True))
+    page = r.get("/p/2").get_data(as_text=True)
+    assert "Your school" in page  # the group is asked: 25 < 30
+    assert _page(r, 2, {"school": "No. 5"}).status_code == 302
+    page = r.get("/p/3").get_data(as_text=True)
+    assert page.count('name="priorities__') == 3
+    assert 'name="city_name"' not in page and '<p class="read-only-value">Shu</p>' in page
+    refused = _page(r, 3, {"priorities__roads": "1", "priorities__water": "1", "home": "43.6 73.7", "agree": "OK"})
+    assert refused.status_code == 422 and "one answer only" in refused.get_data(as_text=True)
+    bad_place = _page(r, 3, {"priorities__roads": "1", "home": "north of the river", "agree": "OK"})
+    assert "latitude and longitude" in bad_place.get_data(as_text=True)
+    needs_why = _page(r, 3, {"priorities__water": "1", "priorities__roads": "2", "home": "43.6 73.7"})
+    assert needs_why.status_code == 422  # `why` is required when the terms are not acknowledged
+    ok = _page(r, 3, {"priorities__water": "1", "priorities__roads": "2", "home": "43.6, 73.7", "card": "KZ 0042",
+                      "agree": "OK"})  # fmt: skip
+    assert ok.status_code == 302
+    r.get("/review")
+    assert r.post("/review").location.endswith("/thanks")
+    answers = stored("life-2025")[0]["answers"]
+    assert answers["age"] == 25 and answers["moved"] == "2019-08-31" and answers["wake"] == "06:45"
+    assert answers["last_visit"] == "2025-05-02T10:15" and answers["happy"] == 6
+    assert answers["town"] == "taraz" and answers["transport"] == "other" and answers["transport_other"] == "Horse"
+    assert answers["priorities"] == ["water", "roads"] and answers["home"] == "43.6 73.7 0 0"
+    assert answers["card"] == "KZ 0042" and answers["agree"] == "OK" and "why" not in answers
+    assert answers["age_next"] == "26" and answers["summary"] == "Taraz / 26" and answers["source"] == "web"
+    assert "welcome" not in answers
+
+
+def test_a_group_whose_relevant_fails_is_not_asked(xlsform_round, respondent, stored):
+    r = respondent("life-2025")
+    r.start("?lang=en")
+    assert _page(r, 1, {"age": "45", "region": "abai", "town": "ayagoz"}).status_code == 302
+    # the young people's page is skipped: 45 is not under 30
+    assert r.get("/p/2").status_code in (200, 302)
+    page = r.get("/p/3").get_data(as_text=True)
+    assert "Rank what matters" in page
+
+
+def test_cascading_choices_are_filtered_for_a_page_without_script(xlsform_round, respondent):
+    r = respondent("life-2025")
+    r.start("?lang=ru")
+    page = r.get("/p/1").get_data(as_text=True)
+    assert "Тараз" in page and "data-filter=" in page and "data-columns=" in page
