@@ -60,6 +60,10 @@ TYPE_KEYS = {
     "geopoint": set(),
     "geotrace": set(),
     "geoshape": set(),
+    "image": {"max_pixels"},
+    "audio": set(),
+    "video": set(),
+    "file": set(),
 }
 #: What only an XLSForm question carries (its expressions are XPath).
 XLSFORM_KEYS = {"guidance", "required_if", "required_message", "constraint", "constraint_message", "calculation",

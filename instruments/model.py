@@ -11,8 +11,10 @@ from typing import Any
 QUESTION_TYPES = (
     "likert", "single", "multiple", "yesno", "integer", "decimal", "text", "ties",
     "note", "calculate", "hidden", "date", "time", "datetime", "range", "rank", "acknowledge", "barcode",
-    "geopoint", "geotrace", "geoshape",
+    "geopoint", "geotrace", "geoshape", "image", "audio", "video", "file",
 )  # fmt: skip
+#: Types answered by attaching a file (kept outside the database, beside the response).
+UPLOAD_TYPES = ("image", "audio", "video", "file")
 #: Types with no answer of the respondent's: a note is read, a calculate or hidden value is worked out.
 NOTE_TYPES = ("note",)
 COMPUTED_TYPES = ("calculate", "hidden")
@@ -79,6 +81,7 @@ class Question:
     read_only: bool = False
     appearance: str | None = None
     step: float | None = None
+    max_pixels: int | None = None  # an image: the longest side it is stored at
 
     @property
     def answerable(self) -> bool:
@@ -213,6 +216,7 @@ def from_definition(definition: dict) -> Instrument:
                     read_only=q.get("read_only", False),
                     appearance=q.get("appearance"),
                     step=q.get("step"),
+                    max_pixels=q.get("max_pixels"),
                     **_trees(q, xpath_mode),
                 )
             )

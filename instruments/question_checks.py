@@ -47,6 +47,12 @@ class TypeChecks:
                 q["max_length"] = limit
         if qtype == "ties" and data.get("ego") is not None:
             self.ego(data, where, q, seen)
+        if qtype == "image" and data.get("max_pixels") is not None:
+            pixels = data["max_pixels"]
+            if isinstance(pixels, bool) or not isinstance(pixels, int) or not 64 <= pixels <= 8192:
+                self.problem(where, "max_pixels must be a whole number from 64 to 8192")
+            else:
+                q["max_pixels"] = pixels
         if qtype == "calculate" and not data.get("calculation"):
             self.problem(where, "a calculate question needs a calculation")
 

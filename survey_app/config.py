@@ -112,6 +112,10 @@ def load(instance_path: str) -> dict:
         # The largest body any endpoint accepts (uploads); public forms have a lower limit.
         "MAX_CONTENT_LENGTH": _env_int("SCRI_MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
         "SCRI_MAX_FORM_BYTES": _env_int("SCRI_MAX_FORM_BYTES", 64 * 1024),
+        # A file a respondent attaches (photo, recording, document): at most this size each; a questionnaire page
+        # with files accepts a body up to MAX_CONTENT_LENGTH. Kept under SCRI_UPLOAD_DIR (default instance/uploads).
+        "SCRI_UPLOAD_FILE_BYTES": _env_int("SCRI_UPLOAD_FILE_BYTES", 8 * 1024 * 1024),
+        "SCRI_UPLOAD_DIR": os.environ.get("SCRI_UPLOAD_DIR", "").strip() or None,
         "SCRI_K_MIN": _env_int("SCRI_K_MIN", 5),
         # Questionnaire POSTs a minute per respondent (their device cookie or response), new responses a minute
         # per device, and a ceiling per client address high enough for a town behind one carrier address.

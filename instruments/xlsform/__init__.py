@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import warnings
 from pathlib import Path
 
 from ..checking import Problem
@@ -71,6 +72,12 @@ def xlsform_definition(data: bytes, name: str, group: str | None = None):
 
     check_xlsx_zip(data, name)
     reader = XlsformChecker(name)
+    with warnings.catch_warnings():  # openpyxl warns of spreadsheet extensions it drops; nothing of the form's
+        warnings.simplefilter("ignore", UserWarning)
+        return _read_book(openpyxl, reader, data, name, group)
+
+
+def _read_book(openpyxl, reader: XlsformChecker, data: bytes, name: str, group: str | None):
     try:
         values_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formula_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)

@@ -16,7 +16,8 @@ TYPES = {
     "note": "note", "calculate": "calculate", "hidden": "hidden", "date": "date", "time": "time",
     "datetime": "datetime", "range": "range", "acknowledge": "acknowledge", "trigger": "acknowledge",
     "barcode": "barcode", "geopoint": "geopoint", "gps": "geopoint", "location": "geopoint",
-    "geotrace": "geotrace", "geoshape": "geoshape", "yesno": "yesno",
+    "geotrace": "geotrace", "geoshape": "geoshape", "yesno": "yesno", "image": "image", "photo": "image",
+    "audio": "audio", "video": "video", "file": "file",
 }  # fmt: skip
 LIST_TYPES = {"select_one": "single", "select_multiple": "multiple", "rank": "rank", "ties": "ties"}
 #: Types that are not a question: what ODK records about the device or the session. SCRI keeps its own
@@ -28,7 +29,6 @@ METADATA = {
     "csv-external", "background-geopoint",
 }  # fmt: skip
 LATER = {
-    "image": "a photo", "photo": "a photo", "audio": "a recording", "video": "a video", "file": "a file",
     "begin_repeat": "a repeat", "begin_loop": "a loop", "select_one_from_file": "choices from a file",
     "select_multiple_from_file": "choices from a file", "select_one_external": "external choices",
 }  # fmt: skip
@@ -125,6 +125,10 @@ def question(checker: Checker, sheet: Sheet, number: int, row: dict, qtype: str,
         _bounds_from(q)
     if qtype == "range":
         _range(checker, sheet, number, row, q)
+    if qtype == "image":
+        pixels = re.search(r"max-pixels\s*=\s*(\d+)", str(sheet.value(row, "parameters") or ""))
+        if pixels:
+            q["max_pixels"] = int(pixels.group(1))
     return q
 
 

@@ -135,8 +135,10 @@ class _Sections:
         if qtype is None:
             return
         if self.survey.value(row, "name") in (None, ""):
-            self.reader.problem(self.survey.where(number, "name"), f"the {quote(raw)} question has no name")
-            return
+            if qtype != "note":
+                self.reader.problem(self.survey.where(number, "name"), f"the {quote(raw)} question has no name")
+                return
+            row = {**row, self.survey.index("name"): f"note_{number}"}
         question = rows.question(self.reader, self.survey, number, row, qtype, self.texts)
         self.place(number, question, arg, or_other)
 

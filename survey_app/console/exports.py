@@ -1,4 +1,5 @@
-"""Download a round's responses as CSV or XLSX (streamed while the rows are read) or SPSS (.sav, built whole)."""
+"""Download a round's responses as CSV or XLSX (streamed while the rows are read), SPSS (.sav, built whole) or
+a zip with the files respondents attached (built in a temporary file, then streamed)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask_login import current_user, login_required
 from ..errors import abort_with
 from ..extensions import db
 from ..i18n import current_language
-from ..services import audit, exports, exports_spss, exports_xlsx
+from ..services import audit, exports, exports_files, exports_spss, exports_xlsx
 from ..services.permissions import get_round_for
 from . import bp
 
@@ -16,6 +17,7 @@ MIMETYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "sav": "application/x-spss-sav",
+    "zip": "application/zip",
 }
 
 
@@ -38,6 +40,18 @@ def export(slug: str, fmt: str):
         return Response(
             exports_spss.sav_bytes(round_, partial, current_language()), mimetype=MIMETYPES[fmt], headers=headers
         )
+    if fmt == "zip":  # the responses with the files respondents attached
+        archive = exports_files.files_zip(round_, partial)
+        return Response(_read(archive), mimetype=MIMETYPES[fmt], headers=headers)
     chunks = exports.csv_chunks if fmt == "csv" else exports_xlsx.xlsx_chunks
     body = stream_with_context(chunks(round_.id, partial))
     return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
+
+
+def _read(archive, size: int = 1 << 16):
+    """The temporary file's bytes in chunks; closed (and so deleted) at the end."""
+    try:
+        while chunk := archive.read(size):
+            yield chunk
+    finally:
+        archive.close()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Response, SurveyRound
 from ..models._base import utcnow
+from ..services.exports_files import stored_files
 
 
 def monitor(round_: SurveyRound) -> dict:
@@ -63,6 +64,9 @@ def monitor(round_: SurveyRound) -> dict:
     }
     total["completion_pct"] = round(100 * total["completed"] / total["target"], 1) if total["target"] else None
     total["median_minutes"] = round(statistics.median(all_durations), 1) if all_durations else None
+    files = stored_files(round_, ("complete", "partial"))
+    total["files"] = len(files)
+    total["file_megabytes"] = round(sum(f.get("size", 0) for f in files) / 2**20, 1)
     return {
         "round": round_.slug,
         "status": round_.status,

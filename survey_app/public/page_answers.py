@@ -2,14 +2,46 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
+from flask_babel import gettext as _
 
+from instruments.model import UPLOAD_TYPES
+
+from ..services import attachments
 from . import form_logic as logic
 from . import services as svc
 from .questions import parse_answer
 
 
-def read_page(current, answers: dict, lenient: bool, instrument=None) -> tuple[dict, dict[str, str]]:
+def refusal(question, reason: str) -> str:
+    """Why a file was not accepted, in the respondent's language."""
+    if reason == "empty":
+        return _("The file is empty. Please choose it again.")
+    if reason == "large":
+        return _("The file is larger than %(mb)s MB.", mb=current_app.config["SCRI_UPLOAD_FILE_BYTES"] // 2**20)
+    return {
+        "image": _("Please choose a photo (JPEG, PNG, WebP or HEIC)."),
+        "audio": _("Please choose a sound recording (MP3, M4A, OGG, WAV, AMR or WebM)."),
+        "video": _("Please choose a video (MP4, MOV, 3GP or WebM)."),
+    }.get(question.type, _("Please choose a PDF, a picture, a text file or an Office document."))
+
+
+def uploaded(question, stored, save_file):
+    """(answer, error) of a file question: a new file checked and stored, the stored one kept, or removed."""
+    if request.form.get(f"{question.code}__remove") == "1":
+        return None, None  # the file goes when the answer does (services.save_answers)
+    storage = request.files.get(question.code)
+    if storage is None or not storage.filename:
+        return stored, None
+    data = storage.stream.read(current_app.config["SCRI_UPLOAD_FILE_BYTES"] + 1)
+    try:
+        data, mime, ext = attachments.checked(question.type, data, question.max_pixels)
+    except attachments.UploadRefused as exc:
+        return stored, refusal(question, str(exc))
+    return save_file(question.code, data, mime, ext), None
+
+
+def read_page(current, answers: dict, lenient: bool, instrument=None, save_file=None) -> tuple[dict, dict[str, str]]:
     """The answers with this page's replaced by what was posted, and the errors: none for a missing answer
     when `lenient` (going back or switching language keeps what is there without insisting), nor for a
     follow-up the page did not show (it is asked next, see ``follow_ups``)."""
@@ -22,7 +54,10 @@ def read_page(current, answers: dict, lenient: bool, instrument=None) -> tuple[d
         if not question.answerable:
             merged.update(logic.worked_out(instrument, [question], merged))
             continue
-        value, error = parse_answer(question, request.form)
+        if question.type in UPLOAD_TYPES:
+            value, error = uploaded(question, answers.get(question.code), save_file)
+        else:
+            value, error = parse_answer(question, request.form)
         if value is not None and not error:
             error = logic.answer_error(question, value, merged, instrument)
         if error and not lenient:

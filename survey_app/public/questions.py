@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from instruments.model import TIE_FREQUENCIES, Question
+from instruments.model import TIE_FREQUENCIES, UPLOAD_TYPES, Question
 
 from ..i18n import localized
 
@@ -42,6 +42,8 @@ def field_names(question: Question) -> set[str]:
     """Every form field name a question may submit."""
     if question.type in ("ties", "rank"):
         return {tie_field(question, c.code) for c in question.choices}
+    if question.type in UPLOAD_TYPES:
+        return {question.code, f"{question.code}__remove"}
     if not question.answerable:
         return set()
     return {question.code}
@@ -182,6 +184,8 @@ def form_value(question: Question, value: Any) -> dict[str, Any]:
     """What to pre-fill in the form for a stored value: field name → list of strings."""
     if value is None:
         return {}
+    if question.type in UPLOAD_TYPES:
+        return {}  # a file chooser cannot be filled in; the page says what is stored
     if question.type == "ties":
         return {tie_field(question, actor): [freq] for actor, freq in value.items()}
     if question.type == "rank":
@@ -223,14 +227,21 @@ def answer_text(question: Question, value: Any, localized: Callable[[Any], str])
         return "; ".join(f"{n}. {labels.get(code, code)}" for n, code in enumerate(value, start=1))
     if question.type == "acknowledge":
         return _("Yes")
+    if question.type in UPLOAD_TYPES and isinstance(value, dict):
+        return _("File attached (%(size)s KB)", size=max(1, round(value.get("size", 0) / 1024)))
     return str(value)
 
 
 @parser("note")
 @parser("calculate")
 @parser("hidden")
+@parser("image")
+@parser("audio")
+@parser("video")
+@parser("file")
 def parse_nothing(question: Question, form: MultiDict):
-    """A note has no answer; a calculate or hidden value is worked out, never posted."""
+    """A note has no answer; a calculate or hidden value is worked out, never posted; a file comes with
+    the request's files (page_answers reads it)."""
     return None, None
 
 

@@ -10,11 +10,12 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from instruments.domain import LANGUAGES
+from instruments.model import UPLOAD_TYPES
 
 from ..errors import abort_with
 from ..i18n import current_language, localized
 from ..links import external_url
-from ..services import ratelimit
+from ..services import attachments, ratelimit
 from . import bp
 from . import form_logic as logic
 from . import services as svc
@@ -31,12 +32,14 @@ PREFETCH_HEADER = "X-SCRI-Prefetch"
 
 @bp.url_value_preprocessor
 def limit_form_size(endpoint, values):
-    """Questionnaire pages accept small bodies only (uploads go to the console).
+    """Questionnaire pages accept small bodies only, but for a page that attaches a file.
 
     A URL value preprocessor runs before every before_request function, so the limit holds before the CSRF
     check reads the form; `max_content_length` also bounds a body sent without a Content-Length.
     """
     limit = current_app.config["SCRI_MAX_FORM_BYTES"]
+    if request.mimetype == "multipart/form-data":  # a page with a file question
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
     if request.method == "POST":
         if (request.content_length or 0) > limit:
             abort(413)
@@ -270,6 +273,7 @@ def _item(question, is_visible: bool, values: dict, errors: dict, shown: dict) -
         "filter_json": json.dumps(question.filter_tree, ensure_ascii=False) if question.filter_tree else "",
         "offered": {c.code for c in logic.offered_choices(question, shown)} if question.filter_tree else None,
         "shown_value": answer_text(question, shown.get(question.code), localized) if question.read_only else "",
+        "stored_file": shown.get(question.code) if question.type in UPLOAD_TYPES else None,
     }
 
 
@@ -294,7 +298,7 @@ def section(slug: str, group: str, number: int):
     allowed = set(CONTROL_FIELDS)
     for question in current.questions:
         allowed |= field_names(question)
-    if any(name not in allowed for name in request.form):
+    if any(name not in allowed for name in [*request.form, *request.files]):
         abort_with(
             400,
             _("Unexpected answer"),
@@ -303,13 +307,20 @@ def section(slug: str, group: str, number: int):
     action = request.form.get("action", "next")
     language = action[5:] if action.startswith("lang:") and action[5:] in LANGUAGES else None
     merged, errors = _read_page(
-        current, answers, lenient=action == "back" or language is not None, instrument=survey.instrument
+        current,
+        answers,
+        lenient=action == "back" or language is not None,
+        instrument=survey.instrument,
+        save_file=lambda code, data, mime, ext: attachments.store(survey.round.id, response.id, code, data, mime, ext),
     )
     if language:  # the language switch saves what is typed so far (anything invalid is left out)
         svc.save_answers(response, survey.instrument, merged, number - 1, answers)
         return redirect(_section_url(survey, number) + "?lang=" + language)
     follow_ups = action != "back" and bool(_follow_ups(current, merged))
     if errors:
+        if request.files or any(name.endswith("__remove") for name in request.form):
+            # a file that was accepted (or removed) stays so even when another answer needs fixing
+            svc.save_answers(response, survey.instrument, merged, number - 1, answers)
         return _section_page(survey, response, number, merged, request.form, errors, follow_ups), 422
     if follow_ups:
         # Without JavaScript the follow-ups of this page's answers were not on it: ask them now.
@@ -336,6 +347,7 @@ def _section_page(survey, response, number, answers, form, errors, follow_ups=Fa
         errors=errors,
         earlier_json=earlier_json,
         asked=" ".join(item["q"].code for item in items if item["visible"]),
+        with_files=any(item["q"].type in UPLOAD_TYPES for item in items),
         follow_ups=follow_ups,
         resume_url=_resume_url(survey),
     )

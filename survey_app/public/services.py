@@ -17,14 +17,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from instruments.domain import GROUPS, ROUND_SLUG_RE
+from instruments.model import UPLOAD_TYPES, Question
 from instruments.model import Instrument as InstrumentDef
-from instruments.model import Question
 from instruments.relevance import evaluate
 
 from ..auth import hash_token
 from ..extensions import db
 from ..models import Answer, Invitation, Response, RoundGroup, SurveyRound
 from ..models._base import utcnow
+from ..services import attachments
 from ..services.answers import decode, encode
 from ..services.instruments import instrument_definition
 from ..services.rounds import apply_schedule, scheduled_status
@@ -345,6 +346,10 @@ def save_answers(
     response.current_section = max(response.current_section, section)
     response.updated_at = utcnow()
     db.session.commit()
+    for code in stale:  # a file whose answer is gone (removed, or its question no longer asked)
+        question = instrument.question(code)
+        if question is not None and question.type in UPLOAD_TYPES and code not in kept:
+            attachments.remove(stored[code])
 
 
 def missing_required(instrument: InstrumentDef, answers: dict[str, Any]) -> int | None:

@@ -15,6 +15,7 @@
 | geopoint, geotrace, geoshape | value_text | ODK's `lat lon altitude accuracy`, points joined by `;` |
 | acknowledge, barcode, calculate, hidden | value_text | 'OK', the code typed, the worked-out value |
 | rank | value_json | list of choice codes, first place first |
+| image, audio, video, file | value_json | {file, type, size, sha256}: the file under SCRI_UPLOAD_DIR |
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def encode(question: Question, value: Any) -> dict[str, Any]:
         columns["value_num"] = value
     elif question.type in TEXT_TYPES:
         columns["value_text"] = str(value)
-    elif question.type in ("multiple", "ties", "rank"):
+    elif question.type in ("multiple", "ties", "rank", "image", "audio", "video", "file"):
         columns["value_json"] = value
     else:
         raise ValueError(f"unknown question type {question.type!r}")

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from instruments.model import TIE_FREQUENCIES, Question, text_in
+from instruments.model import TIE_FREQUENCIES, UPLOAD_TYPES, Question, text_in
 
 from ..extensions import db
 from ..models import Answer, Instrument, Response, SurveyRound
@@ -119,6 +119,8 @@ def _cell(column: Column, value: Any) -> Any:
         return value.get(column.choice)
     if column.question.type == "rank":
         return " ".join(value)
+    if column.question.type in UPLOAD_TYPES:
+        return f"files/{value['file']}" if isinstance(value, dict) and value.get("file") else None
     return value
 
 

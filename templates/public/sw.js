@@ -180,7 +180,8 @@ self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
-  if (request.method === "POST" && request.mode === "navigate" && keepable(request.url)) {
+  var multipart = (request.headers.get("Content-Type") || "").indexOf("multipart/") === 0;
+  if (request.method === "POST" && request.mode === "navigate" && keepable(request.url) && !multipart) {
     event.respondWith(post(request));
   } else if (request.method === "GET" && ASSETS.indexOf(url.pathname) >= 0) {
     event.respondWith(caches.match(url.pathname).then(function (hit) { return hit || fetch(request); }));
