@@ -196,7 +196,10 @@ class _Checker(TypeChecks, ExpressionChecks, Checker):
                 q = self.question(question, f"section {scode or index}, question {qindex}", seen)
                 if q is not None:
                     normalised.append(q)
-            out["sections"].append({"code": scode, "title": title, "questions": normalised})
+            entry = {"code": scode, "title": title, "questions": normalised}
+            if self.xlsform and section.get("repeat") is not None:
+                entry["repeat"] = self.repeat(section["repeat"], f"section {scode or index}")
+            out["sections"].append(entry)
         if total > MAX_QUESTIONS:
             self.problem(None, f"at most {MAX_QUESTIONS} questions are allowed")
         return out

@@ -107,6 +107,13 @@ class Section:
     code: str
     title: Texts
     questions: tuple[Question, ...]
+    repeat: dict | None = None  # a repeated page: {count?, titles?, max?} (XLSForm begin_repeat)
+    count_tree: list | None = None
+
+    @property
+    def most(self) -> int:
+        """The most times a repeated page is answered."""
+        return int((self.repeat or {}).get("max", 50))
 
 
 @dataclass(frozen=True)
@@ -220,7 +227,15 @@ def from_definition(definition: dict) -> Instrument:
                     **_trees(q, xpath_mode),
                 )
             )
-        sections.append(Section(code=s["code"], title=s["title"], questions=tuple(questions)))
+        repeat = s.get("repeat")
+        count_tree = None
+        if repeat is not None and repeat.get("count"):
+            from . import xpath
+
+            count_tree = xpath.parse(repeat["count"])
+        sections.append(
+            Section(code=s["code"], title=s["title"], questions=tuple(questions), repeat=repeat, count_tree=count_tree)
+        )
     return Instrument(
         code=definition["code"],
         group=definition["group"],

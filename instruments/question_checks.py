@@ -10,6 +10,7 @@ from . import xpath
 from .model import COMPUTED_TYPES
 
 MAX_TEXT = 2000
+MAX_REPEAT = 50
 XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
 EXPRESSIONS = (("relevant", False, True), ("required_if", False, True), ("constraint", False, True),
                ("calculation", False, True), ("choice_filter", True, True))  # fmt: skip
@@ -119,6 +120,25 @@ class TypeChecks:
 
 class ExpressionChecks:
     """An XLSForm question's XPath expressions, its extra texts and flags (what only an XLSForm carries)."""
+
+    def repeat(self, value: Any, where: str) -> dict:
+        """A repeated page: how many times (an expression, or as the respondent adds them), at most MAX_REPEAT."""
+        out: dict[str, Any] = {}
+        if not isinstance(value, dict) or set(value) - {"count", "titles", "max"}:
+            self.problem(where, "repeat must be a mapping of count, titles and max")
+            return out
+        if value.get("count") not in (None, ""):
+            self.expression(str(value["count"]), where, "repeat_count", out, self.names, columns=False, current=False)
+            if "repeat_count" in out:
+                out["count"] = out.pop("repeat_count")
+        if isinstance(value.get("titles"), list):
+            out["titles"] = [self.texts(t, where, "repeat title") for t in value["titles"][:MAX_REPEAT]]
+        most = value.get("max", MAX_REPEAT)
+        if isinstance(most, bool) or not isinstance(most, int) or not 1 <= most <= MAX_REPEAT:
+            self.problem(where, f"a repeat's max must be a whole number from 1 to {MAX_REPEAT}")
+        elif most != MAX_REPEAT:
+            out["max"] = most
+        return out
 
     def xlsform_parts(self, data: dict, where: str, qtype: str, q: dict, names: set[str]) -> None:
         for key, columns, current in EXPRESSIONS:

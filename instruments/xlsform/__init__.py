@@ -102,7 +102,7 @@ def _sheets(reader: XlsformChecker, book, formula_book, name: str) -> dict:
         found = ", ".join(repr(s[:40]) for s in book.sheetnames[:10]) or "none"
         raise InstrumentError([Problem(name, None, f"the workbook needs a sheet named 'survey' (found {found})")])
     sheets = {}
-    for sheet_name in ("survey", "choices", "settings"):
+    for sheet_name in ("survey", "choices", "settings", "external_choices"):
         real = by_name.get(sheet_name)
         if real is None:
             continue
@@ -114,7 +114,7 @@ def _sheets(reader: XlsformChecker, book, formula_book, name: str) -> dict:
             raise InstrumentError(
                 [Problem(name, f"{sheet_name} sheet", "the sheet cannot be read; the file is damaged")]
             ) from None
-    for other in ("external_choices", "entities"):
+    for other in ("entities", "osm"):
         if other in by_name:
             reader.warn(f"{other} sheet", "is not used by SCRI")
     return sheets

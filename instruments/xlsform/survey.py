@@ -52,6 +52,8 @@ def read_form(reader: XlsformChecker, sheets: dict[str, Sheet], name: str, group
     intro = texts.texts(settings_sheet, settings_cells, "intro", "intro") if settings_sheet else None
     definition["intro"] = intro or dict(definition["title"])
     lists = choice_lists(reader, choices, texts, _filter_columns(survey))
+    external = choice_lists(reader, sheets.get("external_choices"), texts, _filter_columns(survey))
+    lists.update({f"external:{name}": items for name, items in external.items()})
     definition["sections"], rows_of = _Sections(reader, survey, texts, lists, definition).read()
     if not definition["sections"] and not reader.problems:
         reader.problem("survey sheet", "the survey sheet has no questions")
@@ -140,7 +142,7 @@ class _Sections:
                 return
             row = {**row, self.survey.index("name"): f"note_{number}"}
         question = rows.question(self.reader, self.survey, number, row, qtype, self.texts)
-        self.place(number, question, arg, or_other)
+        self.place(number, question, f"external:{arg}" if kind.endswith("_external") else arg, or_other)
 
     def type_of(self, number: int, row: dict, kind: str, arg: str, raw: Any) -> str | None:
         where = self.survey.where(number, "type")
@@ -160,23 +162,55 @@ class _Sections:
         code = str(self.survey.value(row, "name") or "").strip() or f"group_{number}"
         title = self.texts.texts(self.survey, row, "label", f"label of group {code}")
         relevant = self.survey.value(row, "relevant")
+        group = {
+            "code": code,
+            "title": title,
+            "relevant": str(relevant).strip() if relevant else None,
+            "number": number,
+        }
         if kind in ("begin_repeat", "begin_loop"):
-            self.reader.problem(self.survey.where(number, "type"), f"{rows.LATER[kind]} ({kind}) is not supported yet")
-        self.stack.append({"code": code, "title": title, "relevant": str(relevant).strip() if relevant else None,
-                           "number": number})  # fmt: skip
-        self.current = None
+            if any(g.get("repeat") is not None for g in self.stack):
+                self.reader.problem(self.survey.where(number, "type"), "a repeat inside a repeat is not supported")
+            group["repeat"] = self.repeat(number, row, kind)
+        self.stack.append(group)
+        if kind in ("begin_repeat", "begin_loop") or not self.in_repeat():
+            self.current = None  # a group inside a repeat stays on the repeat's page
+
+    def in_repeat(self) -> bool:
+        return any(g.get("repeat") is not None for g in self.stack)
+
+    def repeat(self, number: int, row: dict, kind: str) -> dict:
+        """How often a repeat is answered: `repeat_count` (an expression), the choices of a `begin loop over`
+        list, or as often as the respondent adds one."""
+        found: dict = {}
+        count = self.survey.value(row, "repeat_count")
+        if count not in (None, ""):
+            found["count"] = str(count).strip()
+        if kind == "begin_loop":
+            raw = str(self.survey.value(row, "type"))
+            over = raw.split(" over ", 1)[1].strip() if " over " in raw else ""
+            if over not in self.lists:
+                self.reader.problem(
+                    self.survey.where(number, "type"), f"the list {quote(over)} is not on the choices sheet"
+                )
+            else:
+                found["count"] = str(len(self.lists[over]))
+                found["titles"] = [c["label"] for c in self.lists[over]]
+        return found
 
     def end(self, number: int) -> None:
         if not self.stack:
             self.reader.problem(self.survey.where(number, "type"), "end_group without a begin_group")
             return
-        self.stack.pop()
-        self.current = None
+        closed = self.stack.pop()
+        if closed.get("repeat") is not None or not self.in_repeat():
+            self.current = None
 
     def page(self) -> dict:
         """The page new questions go on: the innermost open group's (a new page after each boundary)."""
         if self.current is None:
-            group = self.stack[-1] if self.stack else None
+            repeat = next((g for g in reversed(self.stack) if g.get("repeat") is not None), None)
+            group = repeat or (self.stack[-1] if self.stack else None)
             code = group["code"] if group else self.form_code
             title = next((g["title"] for g in reversed(self.stack) if g["title"]), None) or self.form_title
             taken = {s["code"] for s in self.sections}
@@ -184,6 +218,8 @@ class _Sections:
             while unique in taken:
                 unique, n = f"{code}_{n}", n + 1
             self.current = {"code": unique, "title": title, "questions": []}
+            if repeat is not None:
+                self.current["repeat"] = dict(repeat["repeat"])
             self.sections.append(self.current)
         return self.current
 
@@ -218,7 +254,11 @@ class _Sections:
         if question["type"] == "likert":
             return
         if arg not in self.lists:
-            self.reader.problem(self.survey.where(number, "type"), f"the list {quote(arg)} is not on the choices sheet")
+            sheet = "external_choices" if arg.startswith("external:") else "choices"
+            name = arg.removeprefix("external:")
+            self.reader.problem(
+                self.survey.where(number, "type"), f"the list {quote(name)} is not on the {sheet} sheet"
+            )
             question["choices"] = None
             return
         choices = [dict(c) for c in self.lists[arg]]

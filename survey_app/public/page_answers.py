@@ -9,6 +9,7 @@ from instruments.model import UPLOAD_TYPES
 
 from ..services import attachments
 from . import form_logic as logic
+from . import repeats
 from . import services as svc
 from .questions import parse_answer
 
@@ -26,11 +27,13 @@ def refusal(question, reason: str) -> str:
     }.get(question.type, _("Please choose a PDF, a picture, a text file or an Office document."))
 
 
-def uploaded(question, stored, save_file):
+def uploaded(question, stored, save_file, form=None, files=None):
     """(answer, error) of a file question: a new file checked and stored, the stored one kept, or removed."""
-    if request.form.get(f"{question.code}__remove") == "1":
+    form = request.form if form is None else form
+    files = request.files if files is None else files
+    if form.get(f"{question.code}__remove") == "1":
         return None, None  # the file goes when the answer does (services.save_answers)
-    storage = request.files.get(question.code)
+    storage = files.get(question.code)
     if storage is None or not storage.filename:
         return stored, None
     data = storage.stream.read(current_app.config["SCRI_UPLOAD_FILE_BYTES"] + 1)
@@ -44,29 +47,39 @@ def uploaded(question, stored, save_file):
 def read_page(current, answers: dict, lenient: bool, instrument=None, save_file=None) -> tuple[dict, dict[str, str]]:
     """The answers with this page's replaced by what was posted, and the errors: none for a missing answer
     when `lenient` (going back or switching language keeps what is there without insisting), nor for a
-    follow-up the page did not show (it is asked next, see ``follow_ups``)."""
+    follow-up the page did not show (it is asked next, see ``follow_ups``). A repeated page: `repeats`."""
+    if current.repeat is not None:
+        return repeats.read_repeat(current, answers, lenient, instrument, save_file)
     merged = {k: v for k, v in answers.items() if k not in {q.code for q in current.questions}}
-    shown = shown_questions(current)
+    errors = read_questions(
+        current.questions, merged, answers, lenient, instrument, save_file, shown_questions(current)
+    )
+    return merged, errors
+
+
+def read_questions(questions, merged, before, lenient, instrument, save_file, shown, form=None, files=None, prefix=""):
+    """Read `questions` from the form into `merged` (in place); their errors, keyed by `prefix` + code."""
+    form = request.form if form is None else form
     errors: dict[str, str] = {}
-    for question in current.questions:
+    for question in questions:
         if not svc.visible(question, merged):
             continue
         if not question.answerable:
             merged.update(logic.worked_out(instrument, [question], merged))
             continue
         if question.type in UPLOAD_TYPES:
-            value, error = uploaded(question, answers.get(question.code), save_file)
+            value, error = uploaded(question, before.get(question.code), save_file, form, files)
         else:
-            value, error = parse_answer(question, request.form)
+            value, error = parse_answer(question, form)
         if value is not None and not error:
             error = logic.answer_error(question, value, merged, instrument)
         if error and not lenient:
-            errors[question.code] = error
+            errors[prefix + question.code] = error
         elif value is not None and not error:
             merged[question.code] = value
-        elif not lenient and question.code in shown and logic.required(question, merged):
-            errors[question.code] = logic.required_message(question)
-    return merged, errors
+        elif not lenient and (shown is None or question.code in shown) and logic.required(question, merged):
+            errors[prefix + question.code] = logic.required_message(question)
+    return errors
 
 
 def shown_questions(current) -> set[str]:
@@ -93,6 +106,9 @@ def next_page(instrument, answers: dict, number: int, forward: bool = True) -> i
     sections = instrument.sections
     candidates = range(number + 1, len(sections) + 1) if forward else range(number - 1, 0, -1)
     for candidate in candidates:
-        if any(svc.visible(q, kept) for q in sections[candidate - 1].questions):
+        section = sections[candidate - 1]
+        if section.repeat is not None and repeats.fixed_count(section, instrument, kept) == 0:
+            continue
+        if any(svc.visible(q, kept) for q in section.questions):
             return candidate
     return None

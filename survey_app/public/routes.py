@@ -16,7 +16,7 @@ from ..errors import abort_with
 from ..i18n import current_language, localized
 from ..links import external_url
 from ..services import attachments, ratelimit
-from . import bp
+from . import bp, repeats
 from . import form_logic as logic
 from . import services as svc
 from .page_answers import follow_ups as _follow_ups
@@ -262,6 +262,20 @@ def _questions_context(survey: svc.Survey, section, answers: dict, form: MultiDi
     return items, json.dumps(earlier, ensure_ascii=False)
 
 
+def _entries(survey, section, answers: dict, form, errors: dict, adding: bool) -> list[dict]:
+    """The entries of a repeated page; a re-shown page keeps what was typed."""
+
+    def item_of(shadow, question, seen, values, errors):
+        if form is not None:
+            values.update({name: form.getlist(name) for name in field_names(shadow) if name in form})
+        visible = svc.visible(question, seen)
+        if visible and not question.answerable:
+            seen.update(logic.worked_out(survey.instrument, [question], seen))
+        return _item(shadow, visible, values, errors, {shadow.code: seen.get(question.code), **seen})
+
+    return repeats.instance_items(section, answers, errors, item_of, survey.instrument, adding)
+
+
 def _item(question, is_visible: bool, values: dict, errors: dict, shown: dict) -> dict:
     """One question's rendering data: its values, error, condition and, for a filtered list, the choices."""
     return {
@@ -298,6 +312,8 @@ def section(slug: str, group: str, number: int):
     allowed = set(CONTROL_FIELDS)
     for question in current.questions:
         allowed |= field_names(question)
+    if current.repeat is not None:
+        allowed |= repeats.field_names(current, field_names)
     if any(name not in allowed for name in [*request.form, *request.files]):
         abort_with(
             400,
@@ -306,17 +322,21 @@ def section(slug: str, group: str, number: int):
         )
     action = request.form.get("action", "next")
     language = action[5:] if action.startswith("lang:") and action[5:] in LANGUAGES else None
+    editing = current.repeat is not None and (action == "add" or action.startswith("remove:"))
     merged, errors = _read_page(
         current,
         answers,
-        lenient=action == "back" or language is not None,
+        lenient=action == "back" or language is not None or editing,
         instrument=survey.instrument,
         save_file=lambda code, data, mime, ext: attachments.store(survey.round.id, response.id, code, data, mime, ext),
     )
     if language:  # the language switch saves what is typed so far (anything invalid is left out)
         svc.save_answers(response, survey.instrument, merged, number - 1, answers)
         return redirect(_section_url(survey, number) + "?lang=" + language)
-    follow_ups = action != "back" and bool(_follow_ups(current, merged))
+    if editing:  # another entry of a repeated page, or one fewer: saved, and the page shown again
+        svc.save_answers(response, survey.instrument, merged, number - 1, answers)
+        return _section_page(survey, response, number, merged, None, {}, adding=action == "add")
+    follow_ups = action != "back" and current.repeat is None and bool(_follow_ups(current, merged))
     if errors:
         if request.files or any(name.endswith("__remove") for name in request.form):
             # a file that was accepted (or removed) stays so even when another answer needs fixing
@@ -334,9 +354,10 @@ def section(slug: str, group: str, number: int):
     return redirect(_section_url(survey, target))
 
 
-def _section_page(survey, response, number, answers, form, errors, follow_ups=False):
+def _section_page(survey, response, number, answers, form, errors, follow_ups=False, adding=False):
     current = survey.instrument.sections[number - 1]
     items, earlier_json = _questions_context(survey, current, answers, form, errors)
+    entries = _entries(survey, current, answers, form, errors, adding) if current.repeat is not None else None
     return render_template(
         "public/section.html",
         survey=survey,
@@ -348,6 +369,10 @@ def _section_page(survey, response, number, answers, form, errors, follow_ups=Fa
         earlier_json=earlier_json,
         asked=" ".join(item["q"].code for item in items if item["visible"]),
         with_files=any(item["q"].type in UPLOAD_TYPES for item in items),
+        entries=entries,
+        can_add=entries is not None
+        and repeats.fixed_count(current, survey.instrument, answers) is None
+        and len(entries) < current.most,
         follow_ups=follow_ups,
         resume_url=_resume_url(survey),
     )
@@ -358,6 +383,29 @@ def _resume_url(survey: svc.Survey) -> str | None:
     if not token:
         return None
     return external_url("public.resume", slug=survey.round.slug, group=survey.group.group, token=token)
+
+
+def _summary(index: int, section, answers: dict) -> dict:
+    """One page of the review: its asked questions with the answers (each entry of a repeated page)."""
+    if section.repeat is not None:
+        rows, answered, asked = [], 0, 0
+        for number, entry in enumerate(repeats.entries(section, answers), start=1):
+            seen = {**answers, **entry}
+            for q in section.questions:
+                if q.answerable and svc.visible(q, seen):
+                    asked += 1
+                    answered += q.code in entry
+                    text = answer_text(q, entry.get(q.code), localized)
+                    rows.append({"label": q.label, "entry": number, "text": text})
+        return {"number": index, "title": section.title, "answered": answered, "asked": asked, "answers": rows}
+    asked = [q for q in section.questions if q.answerable and svc.visible(q, answers)]
+    return {
+        "number": index,
+        "title": section.title,
+        "answered": sum(q.code in answers for q in asked),
+        "asked": len(asked),
+        "answers": [{"label": q.label, "text": answer_text(q, answers.get(q.code), localized)} for q in asked],
+    }
 
 
 @bp.route("/s/<slug>/<group>/review", methods=["GET", "POST"])
@@ -378,18 +426,7 @@ def review(slug: str, group: str):
         invitation_id = (session.get("invitations") or {}).get(str(response.id))
         svc.complete_response(survey, response, invitation_id)
         return redirect(url_for("public.thanks", slug=slug, group=group))
-    summary = []
-    for index, sec in enumerate(survey.instrument.sections, start=1):
-        asked = [q for q in sec.questions if svc.visible(q, answers)]
-        summary.append(
-            {
-                "number": index,
-                "title": sec.title,
-                "answered": sum(q.code in answers for q in asked),
-                "asked": len(asked),
-                "answers": [{"label": q.label, "text": answer_text(q, answers.get(q.code), localized)} for q in asked],
-            }
-        )
+    summary = [_summary(index, sec, answers) for index, sec in enumerate(survey.instrument.sections, start=1)]
     return render_template(
         "public/review.html",
         survey=survey,

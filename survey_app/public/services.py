@@ -308,9 +308,14 @@ def visible(question: Question, answers: dict[str, Any]) -> bool:
 def relevant_answers(instrument: InstrumentDef, answers: dict[str, Any]) -> dict[str, Any]:
     """Answers in questionnaire order with those to questions that are no longer asked dropped."""
     kept: dict[str, Any] = {}
-    for question in instrument.questions:
-        if question.code in answers and visible(question, kept):
-            kept[question.code] = answers[question.code]
+    for section in instrument.sections:
+        if section.repeat is not None:  # its entries are one answer under the page's code
+            if isinstance(answers.get(section.code), list):
+                kept[section.code] = answers[section.code]
+            continue
+        for question in section.questions:
+            if question.code in answers and visible(question, kept):
+                kept[question.code] = answers[question.code]
     return kept
 
 
@@ -339,7 +344,7 @@ def save_answers(
         )
     if fresh:
         rows = [
-            {"response_id": response.id, "question_code": code, **encode(instrument.question(code), kept[code])}
+            {"response_id": response.id, "question_code": code, **_columns(instrument, code, kept[code])}
             for code in fresh
         ]
         db.session.execute(insert(Answer.__table__), rows)  # one batch (a pipeline on PostgreSQL)
@@ -352,10 +357,20 @@ def save_answers(
             attachments.remove(stored[code])
 
 
+def _columns(instrument: InstrumentDef, code: str, value: Any) -> dict[str, Any]:
+    """An answer's columns; a repeated page's entries are a JSON list under the page's code."""
+    question = instrument.question(code)
+    if question is None:
+        return {"value_num": None, "value_text": None, "value_json": value}
+    return encode(question, value)
+
+
 def missing_required(instrument: InstrumentDef, answers: dict[str, Any]) -> int | None:
     """Index of the first section with a required, asked and unanswered question (None: all done)."""
     shown: dict[str, Any] = {}
     for index, section in enumerate(instrument.sections):
+        if section.repeat is not None:
+            continue  # each entry's required questions are checked on its page
         for question in section.questions:
             if not visible(question, shown):
                 continue

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -90,14 +91,21 @@ def _instruments(round_: SurveyRound) -> list[tuple[str, Any]]:
     return pairs
 
 
+def _exported_questions(definition) -> Iterator[Question]:
+    """The questions with a column: every stored one; a repeated page is one column of its entries (JSON)."""
+    for section in definition.sections:
+        if section.repeat is not None:
+            yield Question(code=section.code, type="repeat", label=section.title)
+            continue
+        yield from (q for q in section.questions if q.stored)
+
+
 def columns(round_: SurveyRound) -> list[Column]:
     """The answer columns in a stable order."""
     out: list[Column] = []
     seen: set[str] = set()
     for group, definition in _instruments(round_):
-        for q in definition.questions:
-            if not q.stored:
-                continue
+        for q in _exported_questions(definition):
             names = (
                 [(f"{group}.{q.code}__{c.code}", c.code) for c in q.choices]
                 if q.type in ("multiple", "ties")
@@ -119,6 +127,8 @@ def _cell(column: Column, value: Any) -> Any:
         return value.get(column.choice)
     if column.question.type == "rank":
         return " ".join(value)
+    if column.question.type == "repeat":
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if column.question.type in UPLOAD_TYPES:
         return f"files/{value['file']}" if isinstance(value, dict) and value.get("file") else None
     return value

@@ -12,8 +12,8 @@ from instruments.loader import InstrumentError
 from instruments.xlsform import load_xlsform_file
 
 CORPUS = sorted((Path(__file__).parent / "xlsform_corpus").rglob("*.xlsx"))
-#: The share of the corpus that imports as written; raised as the missing field types land (goal: 0.8).
-IMPORTED_AT_LEAST = 0.65
+#: The share of the corpus that imports as written; the issue asks for 80 %.
+IMPORTED_AT_LEAST = 0.8
 _LOCATED = re.compile(r"row \d+|sheet|workbook|choose the stakeholder group")
 
 

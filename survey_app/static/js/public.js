@@ -128,14 +128,24 @@
   function refresh() {
     var answers = Object.assign({}, earlier);
     var shown = [];
+    var local = {};  /* a repeated page: each entry's own answers, by its prefix (r1., r2., …) */
     form.querySelectorAll(".question[data-code]").forEach(function (block) {
+      var entry = block.closest("[data-prefix]");
+      var mark = entry ? entry.getAttribute("data-prefix") : "";
+      var code = block.getAttribute("data-code");
+      var scope = entry ? Object.assign({}, answers, local[mark] || {}) : answers;
       var tree = block.getAttribute("data-relevant");
       var show = true;
-      if (tree) { try { show = evaluate(JSON.parse(tree), answers); } catch (e) { show = true; } }
+      if (tree) { try { show = evaluate(JSON.parse(tree), scope); } catch (e) { show = true; } }
       block.hidden = !show;
-      if (show) { filterChoices(block, answers); }
-      if (show && !block.getAttribute("data-display")) { shown.push(block.getAttribute("data-code")); }
-      if (show) { var v = valueOf(block); if (present(v)) { answers[block.getAttribute("data-code")] = v; } }
+      if (show) { filterChoices(block, scope); }
+      if (show && !block.getAttribute("data-display")) { shown.push(code); }
+      if (show) {
+        var v = valueOf(block);
+        if (present(v)) {
+          if (entry) { (local[mark] = local[mark] || {})[code.slice(mark.length)] = v; } else { answers[code] = v; }
+        }
+      }
     });
     if (asked) { asked.value = shown.join(" "); }
   }

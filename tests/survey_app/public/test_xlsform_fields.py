@@ -164,3 +164,76 @@ def test_cascading_choices_are_filtered_for_a_page_without_script(xlsform_round,
     r.start("?lang=ru")
     page = r.get("/p/1").get_data(as_text=True)
     assert "Тараз" in page and "data-filter=" in page and "data-columns=" in page
+
+
+HOUSEHOLD = [
+    ["type", "name", "label::English (en)", "relevant", "repeat_count", "required", "constraint"],
+    ["integer", "children", "How many children live with you?", "", "", "yes", ". >= 0 and . <= 10"],
+    ["begin_repeat", "child", "Child", "${children} > 0", "${children}"],
+    ["integer", "child_age", "Age of this child", "", "", "yes", ". >= 0 and . <= 18"],
+    ["select_one yn", "school", "Goes to school?", "${child_age} >= 6"],
+    ["end_repeat"],
+    ["begin_repeat", "visit", "Visit to the akimat"],
+    ["text", "purpose", "Why did you go?"],
+    ["end_repeat"],
+]
+YN = [["list_name", "name", "label::English (en)"], ["yn", "yes", "Yes"], ["yn", "no", "No"]]
+
+
+@pytest.fixture
+def household_round(app, make_city):
+    from instruments.xlsform import load_xlsform_bytes
+    from survey_app.extensions import db
+    from survey_app.models import City
+    from survey_app.services import rounds
+    from survey_app.services.instruments import store_instrument
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in (("survey", HOUSEHOLD), ("choices", YN)):
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    city_id = make_city()
+    with app.app_context():
+        row = store_instrument(load_xlsform_bytes(out.getvalue(), "household.xlsx", "residents"))
+        round_ = rounds.create_round(
+            db.session.get(City, city_id), "home-2025", ["residents"], instruments={"residents": row},
+            access={"residents": "open"}, year=2025,
+        )  # fmt: skip
+        rounds.open_round(round_)
+        db.session.commit()
+
+
+def test_a_repeat_is_asked_once_per_child_and_as_often_as_the_respondent_adds(household_round, respondent, stored):
+    r = respondent("home-2025")
+    r.start("?lang=en")
+    assert _page(r, 1, {"children": "2"}).status_code == 302
+    page = r.get("/p/2").get_data(as_text=True)
+    assert page.count("Age of this child") == 2 and 'name="r2.child_age"' in page and "Add another" not in page
+    bad = _page(r, 2, {"r1.child_age": "4", "r2.child_age": "40"})
+    assert bad.status_code == 422 and 'id="err-r2.child_age"' in bad.get_data(as_text=True)
+    assert _page(r, 2, {"r1.child_age": "4", "r2.child_age": "9", "r2.school": "yes"}).status_code == 302
+    page = r.get("/p/3").get_data(as_text=True)
+    assert "Why did you go?" in page and "Add another entry" in page
+    more = r.post("/p/3", {"action": "add", "r1.purpose": "A certificate"})
+    assert more.status_code == 200 and 'name="r2.purpose"' in more.get_data(as_text=True)
+    assert _page(r, 3, {"r1.purpose": "A certificate", "r2.purpose": "A complaint about heating"}).status_code == 302
+    review = r.get("/review").get_data(as_text=True)
+    assert "Entry 2" in review, (
+        re.sub(r"\s+", " ", review[review.find("<main") :])[:3000] and "A complaint about heating" in review
+    )
+    assert r.post("/review").location.endswith("/thanks")
+    answers = stored("home-2025")[0]["answers"]
+    assert answers["children"] == 2
+    assert answers["child"] == [{"child_age": 4}, {"child_age": 9, "school": "yes"}]
+    assert answers["visit"] == [{"purpose": "A certificate"}, {"purpose": "A complaint about heating"}]
+
+
+def test_a_repeat_counted_zero_is_skipped(household_round, respondent):
+    r = respondent("home-2025")
+    r.start("?lang=en")
+    done = _page(r, 1, {"children": "0"})
+    assert done.status_code == 302 and done.location.endswith("/p/3")
