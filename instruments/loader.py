@@ -68,7 +68,7 @@ TYPE_KEYS = {
 #: What only an XLSForm question carries (its expressions are XPath).
 XLSFORM_KEYS = {"guidance", "required_if", "required_message", "constraint", "constraint_message", "calculation",
                 "choice_filter", "default", "read_only", "appearance"}  # fmt: skip
-XLSFORM_SETTINGS = {"form_id", "version", "languages", "default_language"}
+XLSFORM_SETTINGS = {"form_id", "version", "languages", "default_language", "metadata"}
 
 
 class InstrumentError(DefinitionError):

@@ -34,7 +34,7 @@ ALIASES = {
     "jr:noapperrorstring": "no_app_error_string",
 }
 TRANSLATABLE = {"label", "hint", "guidance_hint", "constraint_message", "required_message", "image", "audio",
-                "video", "big-image", "form_title", "intro"}  # fmt: skip
+                "video", "big-image", "form_title", "intro", "scri_title"}  # fmt: skip
 LANGUAGE_NAMES = {
     "kazakh": "kk", "қазақ": "kk", "қазақша": "kk", "қазақ тілі": "kk", "казахский": "kk",
     "russian": "ru", "русский": "ru", "орысша": "ru", "english": "en", "английский": "en", "ағылшынша": "en",

@@ -55,7 +55,8 @@ _OLD = (
 )
 TRUE = {"yes", "true", "1", "y", "true()"}
 FALSE = {"no", "false", "0", "n", "false()"}
-OUR_COLUMNS = ("construct", "reverse", "scale", "dont_know", "max_choices", "ego", "area", "max_length", "min", "max")
+OUR_COLUMNS = ("construct", "reverse", "scale", "dont_know", "max_choices", "ego", "area", "max_length", "min", "max",
+               "scri_type", "scri_relevant")  # fmt: skip
 _BOUND = re.compile(r"^\s*\.\s*(>=|>|<=|<)\s*(-?\d+(?:\.\d+)?)\s*$")
 
 

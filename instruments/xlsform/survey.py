@@ -10,6 +10,7 @@ from .. import xpath
 from ..checking import Checker
 from ..domain import GROUPS
 from . import rows
+from .export import NATIVE_FORMAT
 from .settings import choice_lists, form_code, settings_row, version_number
 from .texts import FormTexts
 from .workbook import Sheet, quote
@@ -47,27 +48,78 @@ def read_form(reader: XlsformChecker, sheets: dict[str, Sheet], name: str, group
         "group": _group(reader, group, settings.get("group")),
         "version": version_number(settings.get("version")),
     }
-    title = texts.texts(settings_sheet, settings_cells, "form_title", "form_title") if settings_sheet else None
+    title = None
+    if settings_sheet:  # the title in every language (SCRI's column: pyxform reads form_title as one text)
+        title = texts.texts(settings_sheet, settings_cells, "scri_title", "form_title") or texts.texts(
+            settings_sheet, settings_cells, "form_title", "form_title"
+        )
     definition["title"] = title or {texts.default: str(settings.get("form_title") or definition["code"])}
     intro = texts.texts(settings_sheet, settings_cells, "intro", "intro") if settings_sheet else None
     definition["intro"] = intro or dict(definition["title"])
     lists = choice_lists(reader, choices, texts, _filter_columns(survey))
     external = choice_lists(reader, sheets.get("external_choices"), texts, _filter_columns(survey))
     lists.update({f"external:{name}": items for name, items in external.items()})
-    definition["sections"], rows_of = _Sections(reader, survey, texts, lists, definition).read()
+    walker = _Sections(reader, survey, texts, lists, definition)
+    definition["sections"], rows_of = walker.read()
     if not definition["sections"] and not reader.problems:
         reader.problem("survey sheet", "the survey sheet has no questions")
+    if str(settings.get("scri_format") or "") == NATIVE_FORMAT:  # exported from a SCRI questionnaire
+        return native_definition(definition), rows_of
+    _our_types(definition)
     form: dict[str, Any] = {"form_id": str(settings.get("form_id") or definition["code"])}
     if settings.get("version") not in (None, ""):
         form["version"] = str(settings["version"])
     form["languages"] = texts.languages
     form["default_language"] = texts.default
+    if walker.kept_metadata:
+        form["metadata"] = walker.kept_metadata
     definition["xlsform"] = form
     unread = sorted({c[3] for c in survey.columns if c[1] not in READ_COLUMNS})
     if unread:
         reader.warn("survey sheet", "columns SCRI does not use are left out: " + ", ".join(quote(c) for c in unread))
     reader.warnings.extend(texts.warnings())
     return definition, rows_of
+
+
+#: What only an uploaded XLSForm carries, left out when a SCRI questionnaire comes back in its own format.
+XLSFORM_ONLY = ("constraint", "constraint_message", "required_if", "required_message", "calculation", "appearance",
+                "default", "read_only", "choice_filter", "guidance")  # fmt: skip
+
+
+def _our_types(definition: dict) -> None:
+    """`scri_type` (yesno, ties: types only SCRI has) over the standard type the workbook gives ODK."""
+    for section in definition["sections"]:
+        for q in section["questions"]:
+            kind = q.pop("scri_type", None)
+            q.pop("scri_relevant", None)
+            if kind == "yesno":
+                q["type"] = "yesno"
+                q.pop("choices", None)
+            elif kind == "ties":
+                q["type"] = "ties"
+
+
+def native_definition(definition: dict) -> dict:
+    """A workbook exported from a questionnaire of our own format, read back into that format: conditions
+    from `scri_relevant`, the XPath and constraints derived for ODK left out."""
+    _types = {q["code"]: q.pop("scri_type", None) for s in definition["sections"] for q in s["questions"]}
+    for section in definition["sections"]:
+        for q in section["questions"]:
+            relevant = q.pop("scri_relevant", None)
+            q.pop("relevant", None)
+            if relevant:
+                q["relevant"] = relevant
+            for key in XLSFORM_ONLY:
+                q.pop(key, None)
+            kind = _types.get(q["code"])
+            if kind == "yesno":
+                q["type"] = "yesno"
+                q.pop("choices", None)
+            elif kind == "ties":
+                q["type"] = "ties"
+            if q["type"] not in ("single", "multiple", "ties"):
+                q.pop("choices", None)
+    return definition
 
 
 def _group(reader: XlsformChecker, chosen: str | None, written: Any) -> str | None:
@@ -103,6 +155,7 @@ class _Sections:
         self.current: dict | None = None
         self.rows_of: dict[str, int] = {}
         self.metadata: list[str] = []
+        self.kept_metadata: list[list[str]] = []  # [type, name]: written back when the form is exported
 
     def read(self) -> tuple[list[dict], dict[str, int]]:
         for number, row in self.survey.rows:
@@ -132,6 +185,7 @@ class _Sections:
             return self.end(number)
         if kind in rows.METADATA and not arg:
             self.metadata.append(f"{kind} (row {number})")
+            self.kept_metadata.append([kind, str(self.survey.value(row, "name") or kind)])
             return
         qtype = self.type_of(number, row, kind, arg, raw)
         if qtype is None:
@@ -250,6 +304,10 @@ class _Sections:
         question["code"] = new
         self.reader.warn(self.survey.where(number, "name"), f"{old} is used earlier in the form; here it is {new}")
 
+    def in_form_languages(self, texts: dict[str, str]) -> dict[str, str]:
+        """A text SCRI adds, in each of the form's languages (English where we have no word of it)."""
+        return {lang: texts.get(lang, texts["en"]) for lang in self.texts.languages}
+
     def attach_choices(self, number: int, question: dict, arg: str, or_other: bool) -> None:
         if question["type"] == "likert":
             return
@@ -262,11 +320,11 @@ class _Sections:
             question["choices"] = None
             return
         choices = [dict(c) for c in self.lists[arg]]
-        if question["type"] != "ties":
+        if question["type"] != "ties" and question.get("scri_type") != "ties":
             for c in choices:
                 c.pop("sector", None)
         if or_other and all(c["code"] != "other" for c in choices):
-            choices.append({"code": "other", "label": dict(OTHER_LABEL)})
+            choices.append({"code": "other", "label": self.in_form_languages(OTHER_LABEL)})
         question["choices"] = choices
 
     def other(self, question: dict) -> dict:
@@ -274,4 +332,9 @@ class _Sections:
         code = question["code"]
         condition = f"selected(${{{code}}}, 'other')"
         relevant = f"({question['relevant']}) and {condition}" if question.get("relevant") else condition
-        return {"code": f"{code}_other", "type": "text", "label": dict(SPECIFY_LABEL), "relevant": relevant}
+        return {
+            "code": f"{code}_other",
+            "type": "text",
+            "label": self.in_form_languages(SPECIFY_LABEL),
+            "relevant": relevant,
+        }

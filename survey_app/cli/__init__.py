@@ -25,7 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "indicators": ("indicators", "Infrastructure and reference-standard indicator values of cities."),
     "init": ("core", "Create or upgrade the database schema and store the built-in questionnaires."),
-    "instruments": ("instruments", "Questionnaire definitions."),
+    "instruments": ("instruments", "Questionnaire definitions: check, list, export as XLSForm."),
     "refstd": ("refstd", 'Reference-standard rating of "Smart" cities (paper 002, formulas 1–8).'),
     "report": (
         "report",

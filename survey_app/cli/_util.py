@@ -45,3 +45,24 @@ def user_errors(func):
 def echo_json(data) -> None:
     """Print JSON to standard output (UTF-8, readable)."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def write_atomically(output, data: bytes) -> None:
+    """Write a file whole or not at all (a temporary file beside it, then renamed); UserError otherwise."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    output = Path(output)
+    folder = output.resolve().parent
+    if not folder.is_dir():
+        raise UserError(f"folder {folder} does not exist")
+    if output.is_dir():
+        raise UserError(f"{output} is a folder; give a file name")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".scri-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, output)
+    except OSError as exc:
+        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None

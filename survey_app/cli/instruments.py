@@ -1,20 +1,21 @@
-"""`scri instruments validate PATH`."""
+"""`scri instruments validate PATH`, `scri instruments list`, `scri instruments export CODE -o FILE.xlsx`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from instruments.domain import GROUPS
 from instruments.loader import InstrumentError, load_instrument_file
 
-from ._util import UserError
+from ._util import UserError, user_errors, write_atomically
 
 
 @click.group("instruments")
 def instruments_group() -> None:
-    """Questionnaire definitions."""
+    """Questionnaire definitions: check, list, export as XLSForm."""
 
 
 @instruments_group.command("validate")
@@ -49,6 +50,42 @@ def validate(paths: tuple[Path, ...], group: str | None) -> None:
             click.echo(f"  note: {warning}")
     if failed:
         raise UserError(f"{failed} of {len(paths)} file(s) have problems")
+
+
+@instruments_group.command("export")
+@click.argument("code")
+@click.option("--version", "version", type=int, default=None, help="A stored version (default: the newest).")
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="The .xlsx to write.")
+@with_appcontext
+@user_errors
+def export_command(code: str, version: int | None, output: Path) -> None:
+    """Write a questionnaire (built-in or uploaded) as an XLSForm workbook that ODK and KoboToolbox read."""
+    from instruments.xlsform.export import export_xlsform
+
+    from ..services.instruments import find_instrument, instrument_definition
+
+    row = find_instrument(code, version)
+    if row is None:
+        wanted = f"{code!r} version {version}" if version else repr(code)
+        raise UserError(f"no questionnaire {wanted}; `scri instruments list` shows the stored ones")
+    if output.suffix.lower() != ".xlsx":
+        raise UserError("the output file must end in .xlsx")
+    write_atomically(output, export_xlsform(instrument_definition(row)))
+    click.echo(f"{output}: {row.code} v{row.version} as XLSForm")
+
+
+@instruments_group.command("list")
+@with_appcontext
+def list_command() -> None:
+    """The stored questionnaires: code, version, group, source and whether approved."""
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..models import Instrument
+
+    for row in db.session.scalars(select(Instrument).order_by(Instrument.code, Instrument.version)):
+        state = "approved" if row.approved else "awaiting approval"
+        click.echo(f"{row.code}\tv{row.version}\t{row.group}\t{row.source}\t{state}")
 
 
 commands = [instruments_group]

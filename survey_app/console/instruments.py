@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -182,6 +182,25 @@ def instrument_preview(instrument_id: int):
         langs=LANGUAGES,
         form=EmptyForm(),
         can_manage=_can_manage(),
+    )
+
+
+@bp.get("/instruments/<int:instrument_id>/xlsform.xlsx")
+@login_required
+def instrument_xlsform(instrument_id: int):
+    """The questionnaire as an XLSForm workbook (for ODK, KoboToolbox, or editing in a spreadsheet)."""
+    from instruments.xlsform.export import export_xlsform
+
+    row = _instrument(instrument_id)
+    try:
+        data = export_xlsform(instrument_definition(row))
+    except ServiceError:
+        abort_with(409)
+    name = f"{row.code}-v{row.version}.xlsx"
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
     )
 
 

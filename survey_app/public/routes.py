@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 
 from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from werkzeug.datastructures import MultiDict
 
 from instruments.domain import LANGUAGES
 from instruments.model import UPLOAD_TYPES
 
 from ..errors import abort_with
-from ..i18n import current_language, localized
+from ..i18n import current_language
 from ..links import external_url
 from ..services import attachments, ratelimit
 from . import bp, repeats
-from . import form_logic as logic
 from . import services as svc
 from .page_answers import follow_ups as _follow_ups
 from .page_answers import next_page as _next_page
 from .page_answers import read_page as _read_page
-from .questions import answer_text, field_names, form_value
+from .page_context import entries as _entries
+from .page_context import questions_context
+from .page_context import summary as page_summary
+from .questions import field_names
 
 DEVICE_COOKIE = "scri_device"
 CONTROL_FIELDS = {"csrf_token", "action", "submission_id", "t", "asked", "offline_next", "offline_back"}
@@ -237,60 +237,6 @@ def resume(slug: str, group: str, token: str):
     return _with_resume_cookie(redirect(_next_step(survey, response)), survey, token)
 
 
-def _questions_context(survey: svc.Survey, section, answers: dict, form: MultiDict | None, errors: dict):
-    """Plain data for rendering one section."""
-    values: dict[str, list[str]] = {}
-    if form is not None:
-        for name in form:
-            values[name] = form.getlist(name)
-    else:
-        for question in section.questions:
-            stored = answers.get(question.code)
-            if stored is None and question.default and question.answerable:
-                stored = logic.default_value(question, answers, survey.instrument)
-            values.update(form_value(question, stored))
-    earlier = {code: value for code, value in answers.items() if code not in {q.code for q in section.questions}}
-    shown = dict(earlier)
-    items = []
-    for question in section.questions:
-        is_visible = svc.visible(question, shown)
-        if question.code in answers and is_visible:
-            shown[question.code] = answers[question.code]
-        elif is_visible and not question.answerable:
-            shown.update(logic.worked_out(survey.instrument, [question], shown))
-        items.append(_item(question, is_visible, values, errors, shown))
-    return items, json.dumps(earlier, ensure_ascii=False)
-
-
-def _entries(survey, section, answers: dict, form, errors: dict, adding: bool) -> list[dict]:
-    """The entries of a repeated page; a re-shown page keeps what was typed."""
-
-    def item_of(shadow, question, seen, values, errors):
-        if form is not None:
-            values.update({name: form.getlist(name) for name in field_names(shadow) if name in form})
-        visible = svc.visible(question, seen)
-        if visible and not question.answerable:
-            seen.update(logic.worked_out(survey.instrument, [question], seen))
-        return _item(shadow, visible, values, errors, {shadow.code: seen.get(question.code), **seen})
-
-    return repeats.instance_items(section, answers, errors, item_of, survey.instrument, adding)
-
-
-def _item(question, is_visible: bool, values: dict, errors: dict, shown: dict) -> dict:
-    """One question's rendering data: its values, error, condition and, for a filtered list, the choices."""
-    return {
-        "q": question,
-        "visible": is_visible,
-        "values": values,
-        "error": errors.get(question.code),
-        "relevant_json": json.dumps(question.relevant_tree, ensure_ascii=False) if question.relevant_tree else "",
-        "filter_json": json.dumps(question.filter_tree, ensure_ascii=False) if question.filter_tree else "",
-        "offered": {c.code for c in logic.offered_choices(question, shown)} if question.filter_tree else None,
-        "shown_value": answer_text(question, shown.get(question.code), localized) if question.read_only else "",
-        "stored_file": shown.get(question.code) if question.type in UPLOAD_TYPES else None,
-    }
-
-
 @bp.route("/s/<slug>/<group>/p/<int:number>", methods=["GET", "POST"])
 def section(slug: str, group: str, number: int):
     """One section per page; answers are saved at every page."""
@@ -356,7 +302,7 @@ def section(slug: str, group: str, number: int):
 
 def _section_page(survey, response, number, answers, form, errors, follow_ups=False, adding=False):
     current = survey.instrument.sections[number - 1]
-    items, earlier_json = _questions_context(survey, current, answers, form, errors)
+    items, earlier_json = questions_context(survey, current, answers, form, errors)
     entries = _entries(survey, current, answers, form, errors, adding) if current.repeat is not None else None
     return render_template(
         "public/section.html",
@@ -385,29 +331,6 @@ def _resume_url(survey: svc.Survey) -> str | None:
     return external_url("public.resume", slug=survey.round.slug, group=survey.group.group, token=token)
 
 
-def _summary(index: int, section, answers: dict) -> dict:
-    """One page of the review: its asked questions with the answers (each entry of a repeated page)."""
-    if section.repeat is not None:
-        rows, answered, asked = [], 0, 0
-        for number, entry in enumerate(repeats.entries(section, answers), start=1):
-            seen = {**answers, **entry}
-            for q in section.questions:
-                if q.answerable and svc.visible(q, seen):
-                    asked += 1
-                    answered += q.code in entry
-                    text = answer_text(q, entry.get(q.code), localized)
-                    rows.append({"label": q.label, "entry": number, "text": text})
-        return {"number": index, "title": section.title, "answered": answered, "asked": asked, "answers": rows}
-    asked = [q for q in section.questions if q.answerable and svc.visible(q, answers)]
-    return {
-        "number": index,
-        "title": section.title,
-        "answered": sum(q.code in answers for q in asked),
-        "asked": len(asked),
-        "answers": [{"label": q.label, "text": answer_text(q, answers.get(q.code), localized)} for q in asked],
-    }
-
-
 @bp.route("/s/<slug>/<group>/review", methods=["GET", "POST"])
 def review(slug: str, group: str):
     """The last step: a summary and the submit button (a repeated submit makes one response)."""
@@ -426,7 +349,7 @@ def review(slug: str, group: str):
         invitation_id = (session.get("invitations") or {}).get(str(response.id))
         svc.complete_response(survey, response, invitation_id)
         return redirect(url_for("public.thanks", slug=slug, group=group))
-    summary = [_summary(index, sec, answers) for index, sec in enumerate(survey.instrument.sections, start=1)]
+    summary = [page_summary(index, sec, answers) for index, sec in enumerate(survey.instrument.sections, start=1)]
     return render_template(
         "public/review.html",
         survey=survey,

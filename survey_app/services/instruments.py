@@ -79,3 +79,11 @@ def instrument_definition(row: Instrument) -> InstrumentDef:
             _DEFINITIONS.clear()
         _DEFINITIONS[row.content_hash] = cached
     return cached
+
+
+def find_instrument(code: str, version: int | None = None) -> Instrument | None:
+    """A stored questionnaire by code: the given version, or the newest (the built-ins are stored by `scri init`)."""
+    query = select(Instrument).where(Instrument.code == code)
+    if version is not None:
+        query = query.where(Instrument.version == version)
+    return db.session.scalar(query.order_by(Instrument.version.desc()).limit(1))

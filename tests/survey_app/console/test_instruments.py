@@ -107,3 +107,18 @@ def test_yaml_upload_and_a_viewer_may_not_upload(app, two_cities, login):
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     assert _upload(admin, b"code: [", "broken.yaml").status_code == 422
     assert "choose a .yaml or .xlsx file" in _upload(admin, b"x", "a.txt").get_data(as_text=True)
+
+
+def test_a_questionnaire_downloads_as_an_xlsform_that_imports_back_the_same(app, two_cities, login):
+    from instruments.xlsform import load_xlsform_bytes
+
+    client = login(two_cities["users"]["viewer"])
+    with app.app_context():
+        row = latest_instrument("residents")
+        row_id, digest = row.id, row.content_hash
+    page = client.get(f"/console/instruments/{row_id}/preview?lang=en").get_data(as_text=True)
+    assert f"/console/instruments/{row_id}/xlsform.xlsx" in page
+    download = client.get(f"/console/instruments/{row_id}/xlsform.xlsx")
+    assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
+    assert load_xlsform_bytes(download.get_data(), "r.xlsx").content_hash == digest
+    assert client.get("/console/instruments/999999/xlsform.xlsx").status_code == 404
