@@ -89,7 +89,7 @@ def _read_book(openpyxl, reader: XlsformChecker, data: bytes, name: str, group: 
     finally:
         values_book.close()
         formula_book.close()
-    return definition, reader.problems, rows, reader.warnings
+    return definition, reader.summarised(), rows, reader.warnings
 
 
 def _sheets(reader: XlsformChecker, book, formula_book, name: str) -> dict:

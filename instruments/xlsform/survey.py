@@ -18,6 +18,7 @@ from .workbook import Sheet, quote
 OTHER_LABEL = {"kk": "Басқа", "ru": "Другое", "en": "Other"}
 SPECIFY_LABEL = {"kk": "Нақтылаңыз", "ru": "Уточните", "en": "Specify other"}
 #: Survey columns SCRI reads; any other column is named in a warning.
+MAX_PROBLEMS = 40
 READ_COLUMNS = {
     "type", "name", "label", "hint", "guidance_hint", "required", "required_message", "relevant", "constraint",
     "constraint_message", "calculation", "choice_filter", "appearance", "default", "read_only", "parameters",
@@ -31,6 +32,20 @@ class XlsformChecker(Checker):
     def __init__(self, source: str):
         super().__init__(source)
         self.warnings: list[str] = []
+        self.untold = 0
+
+    def problem(self, where: str | None, reason: str) -> None:
+        """Record a problem; past MAX_PROBLEMS they are counted, and `summarised` says how many more."""
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.untold += 1
+            return
+        super().problem(where, reason)
+
+    def summarised(self) -> list:
+        if self.untold:
+            super().problem(None, f"and {self.untold} more problems of the same kinds; fix these and upload again")
+            self.untold = 0
+        return self.problems
 
     def warn(self, where: str | None, text: str) -> None:
         self.warnings.append(f"{where}: {text}" if where else text)

@@ -23,6 +23,7 @@ MAX_COLUMNS = 120
 MAX_CELL = 10_000
 EMPTY_RUN = 200
 QUOTE = 80
+MAX_LONG_CELLS_NAMED = 5
 _DTD_WINDOW = 16_384
 
 
@@ -34,6 +35,7 @@ class Sheet:
     name: str
     columns: list[tuple[int, str, str | None, str]] = field(default_factory=list)
     rows: list[tuple[int, dict[int, Any]]] = field(default_factory=list)
+    long_cells: int = 0
 
     def has(self, base: str) -> bool:
         return any(c[1] == base for c in self.columns)
@@ -108,6 +110,8 @@ def read_sheet(checker: Checker, sheet, formulas, name: str) -> Sheet:
     out = Sheet(name)
     formula_cells = _formula_cells(formulas) if formulas is not None else {}
     empty = 0
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()  # the declared size is not trusted: read what is there, to a run of empty rows
     for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
         if number == 1:
             out.columns = _columns(values)
@@ -125,6 +129,8 @@ def read_sheet(checker: Checker, sheet, formulas, name: str) -> Sheet:
         row = _row(checker, out, number, cells, formula_cells.get(number, ()))
         if row:
             out.rows.append((number, row))
+    if out.long_cells > MAX_LONG_CELLS_NAMED:
+        checker.problem(f"{name} sheet", f"{out.long_cells} cells hold more than {MAX_CELL} characters in all")
     return out
 
 
@@ -145,10 +151,12 @@ def _row(checker: Checker, sheet: Sheet, number: int, cells: dict, formula_colum
         if index not in known:
             continue
         if isinstance(value, str) and len(value) > MAX_CELL:
-            checker.problem(
-                f"{sheet.name} sheet, row {number}, column {letter(index)}",
-                f"the cell holds {len(value)} characters (at most {MAX_CELL}): {quote(value)}",
-            )
+            sheet.long_cells += 1
+            if sheet.long_cells <= MAX_LONG_CELLS_NAMED:
+                checker.problem(
+                    f"{sheet.name} sheet, row {number}, column {letter(index)}",
+                    f"the cell holds {len(value)} characters (at most {MAX_CELL}): {quote(value)}",
+                )
             continue
         row[index] = _clean(value)
     for index in formula_columns:
