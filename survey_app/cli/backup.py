@@ -41,10 +41,13 @@ def backup_command(output: Path) -> None:
 
     if not output.parent.exists():
         raise UserError(f"the folder {output.parent} does not exist")
-    manifest = write_backup(db.engine, output)
+    from ..services.attachments import folder
+
+    manifest = write_backup(db.engine, output, folder())
     rows = sum(manifest["tables"].values())
     click.echo(
-        f"Backed up {rows} rows of {len(manifest['tables'])} tables at revision {manifest['revision']} to {output}"
+        f"Backed up {rows} rows of {len(manifest['tables'])} tables and {manifest['files']} attached files "
+        f"at revision {manifest['revision']} to {output}"
     )
 
 
@@ -80,10 +83,16 @@ def restore_command(backup: Path, yes: bool) -> None:
     backups.drop_everything(engine)
     upgrade(directory=directory, revision=manifest["revision"])
     backups.load_rows(engine, backup, manifest)
+    from ..services.attachments import folder
+
+    files = backups.restore_files(backup, folder())
     upgrade(directory=directory)
     ensure_builtin_instruments()
     db.session.commit()
-    click.echo(f"Restored {rows} rows from {backup} (made {manifest['created_at']}); the schema is up to date.")
+    click.echo(
+        f"Restored {rows} rows and {files} attached files from {backup} (made {manifest['created_at']}); "
+        "the schema is up to date."
+    )
 
 
 commands = [backup_command, restore_command]

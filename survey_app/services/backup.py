@@ -12,6 +12,7 @@ import base64
 import io
 import json
 import os
+import shutil
 import tempfile
 import zipfile
 from datetime import UTC, date, datetime
@@ -68,8 +69,9 @@ def _decode(column, value, dialect: str):
     return value
 
 
-def write_backup(engine: Engine, path: Path) -> dict:
-    """Write every table of the database to `path` (a zip; replaced only once complete); returns the manifest."""
+def write_backup(engine: Engine, path: Path, files: Path | None = None) -> dict:
+    """Write every table of the database to `path` (a zip; replaced only once complete), and the files
+    respondents attached (`files`, the upload folder) under files/; returns the manifest."""
     revision = current_revision(engine)
     if revision is None:
         raise ServiceError("the database has no schema yet (run: scri init); there is nothing to back up")
@@ -103,6 +105,7 @@ def write_backup(engine: Engine, path: Path) -> dict:
                 "dialect": engine.dialect.name,
                 "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "tables": counts,
+                "files": _write_files(archive, files),
             }
             archive.writestr("manifest.json", json.dumps(manifest, indent=2))
         os.replace(partial, path)
@@ -110,6 +113,38 @@ def write_backup(engine: Engine, path: Path) -> dict:
         if os.path.exists(partial):
             os.unlink(partial)
     return manifest
+
+
+def _write_files(archive: zipfile.ZipFile, folder: Path | None) -> int:
+    count = 0
+    if folder is not None and Path(folder).is_dir():
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file() and not path.name.endswith(".part"):
+                archive.write(path, "files/" + path.relative_to(folder).as_posix())
+                count += 1
+    return count
+
+
+def restore_files(path: Path, folder: Path | None) -> int:
+    """Put a backup's attached files back in the upload folder (the folder's old files are replaced)."""
+    if folder is None:
+        return 0
+    folder = Path(folder)
+    with zipfile.ZipFile(path) as archive:
+        names = [n for n in archive.namelist() if n.startswith("files/") and not n.endswith("/")]
+        if not names:
+            return 0
+        if folder.exists():
+            shutil.rmtree(folder)
+        for name in names:
+            relative = Path(name[len("files/") :])
+            if relative.is_absolute() or ".." in relative.parts:
+                continue
+            target = folder / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(name) as source, open(target, "wb") as out:
+                shutil.copyfileobj(source, out)
+    return len(names)
 
 
 def check_backup(path: Path, known_revisions: set[str]) -> dict:

@@ -28,7 +28,8 @@ try:
 except InstrumentError as exc:
     problems = [str(p) for p in exc.problems]
 peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))  # this process's own peak
-print(json.dumps({"seconds": time.perf_counter() - started, "problems": problems, "peak_mb": int(peak.split()[1]) / 1024}))
+result = {"seconds": time.perf_counter() - started, "problems": problems, "peak_mb": int(peak.split()[1]) / 1024}
+print(json.dumps(result))
 """
 
 
@@ -78,6 +79,16 @@ def lying_sizes() -> bytes:
     return data.replace(real, (200).to_bytes(4, "little"))
 
 
+RELATION = (
+    b'<Relationship Id="rIdS" Target="sharedStrings.xml" '
+    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
+)
+CONTENT_TYPE = (
+    b'<Override PartName="/xl/sharedStrings.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
+
+
 def shared_string_rows() -> bytes:
     """A small file whose one 1 MB shared string is the type of 2,000 rows (each cell points to it)."""
     strings = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2000" uniqueCount="1">'
@@ -100,11 +111,9 @@ def shared_string_rows() -> bytes:
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "xl/_rels/workbook.xml.rels":
-                content = content.replace(b"</Relationships>", b'<Relationship Id="rIdS" Target="sharedStrings.xml" '
-                    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>')  # fmt: skip
+                content = content.replace(b"</Relationships>", RELATION + b"</Relationships>")
             if info.filename == "[Content_Types].xml":
-                content = content.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType='
-                    b'"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')  # fmt: skip
+                content = content.replace(b"</Types>", CONTENT_TYPE + b"</Types>")
             target.writestr(info.filename, content)
         target.writestr("xl/sharedStrings.xml", strings)
     return out.getvalue()

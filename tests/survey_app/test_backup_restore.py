@@ -158,3 +158,21 @@ def test_data_in_the_first_migrations_schema_survives_the_upgrade_to_head(app, d
     }
     assert all(json.loads(restored[k]) == json.loads(before[k]) for k in restored if k.endswith(":score"))
     assert _responses(app) == _responses(demo_app)
+
+
+def test_attached_files_are_kept_in_the_backup_and_put_back(app, tmp_path):
+    from survey_app.extensions import db
+    from survey_app.services.backup import restore_files, write_backup
+
+    uploads = tmp_path / "uploads"
+    (uploads / "3" / "17").mkdir(parents=True)
+    (uploads / "3" / "17" / "photo.jpg").write_bytes(b"\xff\xd8\xff photo bytes")
+    (uploads / "3" / "17" / "photo.jpg.part").write_bytes(b"half written")
+    with app.app_context():
+        manifest = write_backup(db.engine, tmp_path / "backup.zip", uploads)
+    assert manifest["files"] == 1
+    restored = tmp_path / "restored"
+    (restored / "old").mkdir(parents=True)
+    assert restore_files(tmp_path / "backup.zip", restored) == 1
+    assert (restored / "3" / "17" / "photo.jpg").read_bytes() == b"\xff\xd8\xff photo bytes"
+    assert not (restored / "old").exists() and not (restored / "3" / "17" / "photo.jpg.part").exists()
