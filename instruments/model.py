@@ -133,6 +133,15 @@ class Instrument:
         return self.definition.get("xlsform")
 
     @property
+    def offered_languages(self) -> tuple[str, ...]:
+        """The page languages the questionnaire is offered in: those of ours it is written in (all three when it
+        has none of them; its texts then show in the language it has)."""
+        from .domain import LANGUAGES
+
+        mine = tuple(lang for lang in LANGUAGES if lang in self.languages)
+        return mine or LANGUAGES
+
+    @property
     def languages(self) -> tuple[str, ...]:
         """The languages the questionnaire's texts are written in."""
         form = self.xlsform

@@ -4,6 +4,7 @@ the same trees the browser evaluates."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -81,6 +82,25 @@ def worked_out(instrument: Instrument, questions, answers: dict[str, Any]) -> di
             values[question.code] = value
             seen[question.code] = value
     return values
+
+
+_REFERENCE = re.compile(r"\$\{\s*([A-Za-z_][\w.\-]*)\s*\}")
+
+
+def with_answers(text: str, answers: dict[str, Any], instrument: Instrument | None) -> str:
+    """A label with each `${name}` replaced by that answer as the respondent reads it (empty when unanswered),
+    as ODK shows a label's references."""
+    from .questions import answer_text
+
+    def value(match: re.Match) -> str:
+        code = match.group(1)
+        question = instrument.question(code) if instrument is not None else None
+        answer = answers.get(code)
+        if question is None:
+            return xpath.answer_string(answer)
+        return answer_text(question, answer, localized)
+
+    return _REFERENCE.sub(value, text)
 
 
 def default_value(question: Question, answers: dict[str, Any], instrument: Instrument | None = None) -> str | None:

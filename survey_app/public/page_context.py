@@ -37,7 +37,7 @@ def questions_context(survey: svc.Survey, section, answers: dict, form: MultiDic
             shown[question.code] = answers[question.code]
         elif is_visible and not question.answerable:
             shown.update(logic.worked_out(survey.instrument, [question], shown))
-        items.append(_item(question, is_visible, values, errors, shown))
+        items.append(_item(question, is_visible, values, errors, shown, survey.instrument))
     return items, json.dumps(earlier, ensure_ascii=False)
 
 
@@ -50,12 +50,12 @@ def entries(survey, section, answers: dict, form, errors: dict, adding: bool) ->
         visible = svc.visible(question, seen)
         if visible and not question.answerable:
             seen.update(logic.worked_out(survey.instrument, [question], seen))
-        return _item(shadow, visible, values, errors, {shadow.code: seen.get(question.code), **seen})
+        return _item(shadow, visible, values, errors, {shadow.code: seen.get(question.code), **seen}, survey.instrument)
 
     return repeats.instance_items(section, answers, errors, item_of, survey.instrument, adding)
 
 
-def _item(question, is_visible: bool, values: dict, errors: dict, shown: dict) -> dict:
+def _item(question, is_visible: bool, values: dict, errors: dict, shown: dict, instrument=None) -> dict:
     """One question's rendering data: its values, error, condition and, for a filtered list, the choices."""
     return {
         "q": question,
@@ -67,6 +67,12 @@ def _item(question, is_visible: bool, values: dict, errors: dict, shown: dict) -
         "offered": {c.code for c in logic.offered_choices(question, shown)} if question.filter_tree else None,
         "shown_value": answer_text(question, shown.get(question.code), localized) if question.read_only else "",
         "stored_file": shown.get(question.code) if question.type in UPLOAD_TYPES else None,
+        "label_text": logic.with_answers(localized(question.label), shown, instrument)
+        if "${" in str(question.label)
+        else "",
+        "help_text": logic.with_answers(localized(question.help), shown, instrument)
+        if "${" in str(question.help)
+        else "",
     }
 
 

@@ -29,6 +29,7 @@ SURVEY = [
     ["begin_group", "young", "Young people", "Молодёжь", "", "${age} < 30"],
     ["text", "school", "Your school", "Ваша школа"],
     ["end_group"],
+    ["note", "age_echo", "You said you are ${age}, in ${town}.", "Вам ${age}, город ${town}."],
     ["rank", "priorities", "Rank what matters", "Приоритеты"],
     ["geopoint", "home", "Where do you live?", "Где живёте?"],
     ["barcode", "card", "Card number", "Номер карты"],
@@ -128,6 +129,7 @@ def test_the_fields_of_an_xlsform_are_asked_checked_and_stored(xlsform_round, re
     page = r.get("/p/3").get_data(as_text=True)
     assert page.count('name="priorities__') == 3
     assert 'name="city_name"' not in page and '<p class="read-only-value">Shu</p>' in page
+    assert "You said you are 25, in Taraz." in page  # a label shows the answers it names, as ODK does
     refused = _page(r, 3, {"priorities__roads": "1", "priorities__water": "1", "home": "43.6 73.7", "agree": "OK"})
     assert refused.status_code == 422 and "one answer only" in refused.get_data(as_text=True)
     bad_place = _page(r, 3, {"priorities__roads": "1", "home": "north of the river", "agree": "OK"})
@@ -237,3 +239,11 @@ def test_a_repeat_counted_zero_is_skipped(household_round, respondent):
     r.start("?lang=en")
     done = _page(r, 1, {"children": "0"})
     assert done.status_code == 302 and done.location.endswith("/p/3")
+
+
+def test_a_label_shows_the_answers_it_names_and_the_page_offers_the_form_languages(xlsform_round, respondent):
+    r = respondent("life-2025")
+    r.start("?lang=en")
+    assert _page(r, 1, {"age": "25", "region": "zhambyl", "town": "shu", "happy": "4"}).status_code == 302
+    page = r.get("/p/1?lang=en").get_data(as_text=True)
+    assert 'value="lang:ru"' in page and 'value="lang:kk"' not in page  # the form has English and Russian only
