@@ -48,6 +48,7 @@ from . import (  # noqa: E402, F401
     cities,
     exports,
     indicators,
+    instrument_translations,
     instruments,
     invitations,
     paper,

@@ -13,14 +13,14 @@ from flask_wtf.file import FileField
 from sqlalchemy import select
 from wtforms import SelectField
 
-from instruments.domain import GROUPS, LANGUAGES
+from instruments.domain import GROUPS, LANGUAGE_NAMES, LANGUAGES
 from instruments.loader import MAX_FILE_BYTES, InstrumentError, Problem, load_instrument_text
 from instruments.xlsform import MAX_XLSX_BYTES, load_xlsform_bytes
 
 from ..errors import abort_with
 from ..extensions import db
 from ..models import AuditEvent, Instrument
-from ..services import audit
+from ..services import audit, translations
 from ..services.errors import ServiceError
 from ..services.instruments import instrument_definition, store_instrument
 from . import bp
@@ -214,7 +214,13 @@ def _upload_warnings(row: Instrument) -> list[str]:
         .limit(1)
     )
     details = event.details if event is not None and isinstance(event.details, dict) else {}
-    return [str(w) for w in details.get("warnings") or []]
+    notes = [str(w) for w in details.get("warnings") or [] if not str(w).startswith("missing translation")]
+    if row.source == "upload":  # what is still untranslated now (translations may have been added since)
+        for lang in LANGUAGES:
+            count = len(translations.missing(row.definition, lang))
+            if count:
+                notes.append(f"missing translation: {count} texts have no {LANGUAGE_NAMES[lang]} ({lang}) text")
+    return notes
 
 
 @bp.post("/instruments/<int:instrument_id>/approve")

@@ -84,7 +84,7 @@ def test_a_form_without_kazakh_is_stored_with_its_notes_shown_on_the_preview(app
     assert response.status_code == 302
     page = client.get(response.location.split("?")[0] + "?lang=kk").get_data(as_text=True)
     assert "Notes from reading the file" in page or "файлды" in page.lower()
-    assert "1 texts have no Kazakh (kk) text (label of trust_akimat)" in page
+    assert "1 texts have no Қазақша (kk) text" in page
     assert "I trust the akimat" not in page and "Я доверяю акимату" in page  # shown in Russian, not blank
     with app.app_context():
         row = db.session.scalar(select(Instrument).where(Instrument.code == "residents_x"))
@@ -122,3 +122,39 @@ def test_a_questionnaire_downloads_as_an_xlsform_that_imports_back_the_same(app,
     assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
     assert load_xlsform_bytes(download.get_data(), "r.xlsx").content_hash == digest
     assert client.get("/console/instruments/999999/xlsform.xlsx").status_code == 404
+
+
+def test_missing_kazakh_texts_are_added_before_approval_and_audited(app, two_cities, login):
+    client = login(two_cities["users"]["coordinator"])
+    survey = [list(r) for r in SURVEY]
+    survey[4][2] = ""  # trust_akimat has no Kazakh label
+    token = _token(client)
+    response = client.post(
+        "/console/instruments/upload?lang=en",
+        content_type="multipart/form-data",
+        data={"csrf_token": token, "group": "residents", "upload": (io.BytesIO(workbook(survey=survey)), "f.xlsx")},
+    )
+    row_id = int(re.search(r"/instruments/(\d+)/preview", response.location).group(1))
+    preview = client.get(f"/console/instruments/{row_id}/preview?lang=en").get_data(as_text=True)
+    assert "1 texts have no Қазақша (kk) text" in preview and f"/instruments/{row_id}/translate/kk" in preview
+    page = client.get(f"/console/instruments/{row_id}/translate/kk?lang=en").get_data(as_text=True)
+    assert "trust_akimat: label" in page and "Я доверяю акимату" in page  # shown in the form's own language
+    key = re.search(r'name="t:([^"]+)"', page).group(1)
+    assert client.post(f"/console/instruments/{row_id}/translate/kk", data={f"t:{key}": "x"}).status_code == 400
+    with app.app_context():
+        before = db.session.get(Instrument, row_id).content_hash
+    token = _token(client, f"/console/instruments/{row_id}/translate/kk")
+    saved = client.post(
+        f"/console/instruments/{row_id}/translate/kk", data={"csrf_token": token, f"t:{key}": "Әкімдікке сенемін"}
+    )
+    assert saved.status_code == 302
+    with app.app_context():
+        row = db.session.get(Instrument, row_id)
+        label = row.definition["sections"][1]["questions"][0]["label"]
+        assert label["kk"] == "Әкімдікке сенемін" and row.content_hash != before
+        assert "instrument.translate" in set(db.session.scalars(select(AuditEvent.action)))
+    kazakh = client.get(f"/console/instruments/{row_id}/preview?lang=kk").get_data(as_text=True)
+    assert "Әкімдікке сенемін" in kazakh and "have no Қазақша" not in kazakh
+    viewer = login(two_cities["users"]["viewer"])
+    assert viewer.get(f"/console/instruments/{row_id}/translate/kk").status_code == 403
+    assert client.get(f"/console/instruments/{row_id}/translate/fr").status_code == 404
