@@ -32,6 +32,7 @@ SCALES_FILE = HERE / "scales.yaml"
 MAX_FILE_BYTES = 1024 * 1024
 MAX_QUESTIONS = 2000
 MAX_CHOICES = 200
+MAX_FILE_CHOICES = 2000  # an XLSForm's list may come from a file (communities, schools)
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 CHOICE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}$")
 XLSFORM_CHOICE_RE = re.compile(r"^[^\x00-\x1f]{1,100}$")
@@ -208,7 +209,7 @@ class _Checker(TypeChecks, ExpressionChecks, Checker):
         if not isinstance(value, list) or not value:
             self.problem(where, "choices must be a non-empty list")
             return []
-        if len(value) > MAX_CHOICES:
+        if len(value) > (MAX_FILE_CHOICES if self.xlsform else MAX_CHOICES):
             self.problem(where, f"at most {MAX_CHOICES} choices are allowed")
         out, codes = [], set()
         for index, choice in enumerate(value, start=1):

@@ -27,19 +27,20 @@ from .workbook import MAX_UNCOMPRESSED, MAX_XLSX_BYTES, check_xlsx_zip, read_she
 __all__ = ["MAX_UNCOMPRESSED", "MAX_XLSX_BYTES", "load_xlsform_bytes", "load_xlsform_file", "xlsform_definition"]
 
 
-def load_xlsform_file(path: str | Path, group: str | None = None) -> Instrument:
-    """Load an XLSForm workbook from a file (`group`: the stakeholder group, when the form does not say)."""
+def load_xlsform_file(path: str | Path, group: str | None = None, attachments: dict | None = None) -> Instrument:
+    """Load an XLSForm workbook from a file (`group`: the stakeholder group, when the form does not say;
+    `attachments`: {file name: bytes} of the files its select_one_from_file questions read)."""
     path = Path(path)
     if not path.is_file():
         raise InstrumentError([Problem(str(path), None, "no such file")])
     if path.stat().st_size > MAX_XLSX_BYTES:
         raise InstrumentError([Problem(path.name, None, f"file is larger than {MAX_XLSX_BYTES // 2**20} MB")])
-    return load_xlsform_bytes(path.read_bytes(), path.name, group)
+    return load_xlsform_bytes(path.read_bytes(), path.name, group, attachments)
 
 
-def load_xlsform_bytes(data: bytes, name: str, group: str | None = None) -> Instrument:
+def load_xlsform_bytes(data: bytes, name: str, group: str | None = None, attachments: dict | None = None) -> Instrument:
     """Load an XLSForm workbook from its bytes; InstrumentError lists every problem."""
-    definition, problems, rows, warnings = xlsform_definition(data, name, group)
+    definition, problems, rows, warnings = xlsform_definition(data, name, group, attachments)
     try:
         instrument = parse_instrument(definition, name)
     except InstrumentError as exc:
@@ -66,7 +67,7 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def xlsform_definition(data: bytes, name: str, group: str | None = None):
+def xlsform_definition(data: bytes, name: str, group: str | None = None, attachments: dict | None = None):
     """(definition, problems, {question code: survey row}, warnings) of a workbook's bytes."""
     import openpyxl
 
@@ -74,10 +75,10 @@ def xlsform_definition(data: bytes, name: str, group: str | None = None):
     reader = XlsformChecker(name)
     with warnings.catch_warnings():  # openpyxl warns of spreadsheet extensions it drops; nothing of the form's
         warnings.simplefilter("ignore", UserWarning)
-        return _read_book(openpyxl, reader, data, name, group)
+        return _read_book(openpyxl, reader, data, name, group, attachments or {})
 
 
-def _read_book(openpyxl, reader: XlsformChecker, data: bytes, name: str, group: str | None):
+def _read_book(openpyxl, reader: XlsformChecker, data: bytes, name: str, group: str | None, attachments: dict):
     try:
         values_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formula_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -85,7 +86,7 @@ def _read_book(openpyxl, reader: XlsformChecker, data: bytes, name: str, group: 
         raise InstrumentError([Problem(name, None, "not a readable .xlsx workbook")]) from None
     try:
         sheets = _sheets(reader, values_book, formula_book, name)
-        definition, rows = read_form(reader, sheets, name, group)
+        definition, rows = read_form(reader, sheets, name, group, attachments)
     finally:
         values_book.close()
         formula_book.close()

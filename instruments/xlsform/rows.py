@@ -20,7 +20,8 @@ TYPES = {
     "audio": "audio", "video": "video", "file": "file",
 }  # fmt: skip
 LIST_TYPES = {"select_one": "single", "select_multiple": "multiple", "rank": "rank", "ties": "ties",
-              "select_one_external": "single", "select_multiple_external": "multiple"}  # fmt: skip
+              "select_one_external": "single", "select_multiple_external": "multiple",
+              "select_one_from_file": "single", "select_multiple_from_file": "multiple"}  # fmt: skip
 #: Types that are not a question: what ODK records about the device or the session. SCRI keeps its own
 #: start and submit times and nothing about the device.
 METADATA = {
@@ -30,8 +31,7 @@ METADATA = {
     "csv-external", "background-geopoint",
 }  # fmt: skip
 LATER = {
-    "begin_repeat": "a repeat", "begin_loop": "a loop", "select_one_from_file": "choices from a file",
-    "select_multiple_from_file": "choices from a file",
+    "begin_repeat": "a repeat", "begin_loop": "a loop",
 }  # fmt: skip
 _OLD = (
     (r"^select all that apply from\s+", "select_multiple "),

@@ -4,12 +4,15 @@ left out with a warning, `or_other` turned into an "Other" choice and a text que
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 from .. import xpath
 from ..checking import Checker
 from ..domain import GROUPS
 from . import rows
+from .attachments import AttachmentError, choices_from_file
 from .export import NATIVE_FORMAT
 from .settings import choice_lists, form_code, settings_row, version_number
 from .texts import FormTexts
@@ -51,7 +54,9 @@ class XlsformChecker(Checker):
         self.warnings.append(f"{where}: {text}" if where else text)
 
 
-def read_form(reader: XlsformChecker, sheets: dict[str, Sheet], name: str, group: str | None) -> tuple[dict, dict]:
+def read_form(
+    reader: XlsformChecker, sheets: dict[str, Sheet], name: str, group: str | None, attachments: dict | None = None
+) -> tuple[dict, dict]:
     """(definition, {question code: survey row}) of a workbook's sheets."""
     survey, choices, settings_sheet = sheets["survey"], sheets.get("choices"), sheets.get("settings")
     settings, settings_cells = settings_row(settings_sheet)
@@ -75,6 +80,7 @@ def read_form(reader: XlsformChecker, sheets: dict[str, Sheet], name: str, group
     external = choice_lists(reader, sheets.get("external_choices"), texts, _filter_columns(survey))
     lists.update({f"external:{name}": items for name, items in external.items()})
     walker = _Sections(reader, survey, texts, lists, definition)
+    walker.attachments = {Path(k).name.lower(): v for k, v in (attachments or {}).items()}
     definition["sections"], rows_of = walker.read()
     if not definition["sections"] and not reader.problems:
         reader.problem("survey sheet", "the survey sheet has no questions")
@@ -211,6 +217,8 @@ class _Sections:
                 return
             row = {**row, self.survey.index("name"): f"note_{number}"}
         question = rows.question(self.reader, self.survey, number, row, qtype, self.texts)
+        if kind.endswith("_from_file"):
+            return self.from_file(number, row, question, arg)
         self.place(number, question, f"external:{arg}" if kind.endswith("_external") else arg, or_other)
 
     def type_of(self, number: int, row: dict, kind: str, arg: str, raw: Any) -> str | None:
@@ -292,13 +300,13 @@ class _Sections:
             self.sections.append(self.current)
         return self.current
 
-    def place(self, number: int, question: dict, arg: str, or_other: bool) -> None:
+    def place(self, number: int, question: dict, arg: str, or_other: bool, choices_given: bool = False) -> None:
         conditions = [g["relevant"] for g in self.stack if g["relevant"]]
         if question.get("relevant"):
             conditions.append(question["relevant"])
         if conditions:
             question["relevant"] = " and ".join(f"({c})" for c in conditions) if len(conditions) > 1 else conditions[0]
-        if question["type"] in ("single", "multiple", "rank", "ties", "likert"):
+        if question["type"] in ("single", "multiple", "rank", "ties", "likert") and not choices_given:
             self.attach_choices(number, question, arg, or_other)
         if question["code"] in self.rows_of:
             self.rename(number, question)
@@ -318,6 +326,26 @@ class _Sections:
             new, n = f"{group}_{old}_{n}"[:64], n + 1
         question["code"] = new
         self.reader.warn(self.survey.where(number, "name"), f"{old} is used earlier in the form; here it is {new}")
+
+    def from_file(self, number: int, row: dict, question: dict, file_name: str) -> None:
+        """A select whose choices come from a file attached with the form (read into the definition)."""
+        data = self.attachments.get(Path(file_name).name.lower())
+        where = self.survey.where(number, "type")
+        if data is None:
+            self.reader.problem(
+                where, f"the choices of {question['code']} come from {quote(file_name)}: attach that file with the form"
+            )
+            return
+        params = dict(re.findall(r"(value|label)\s*=\s*(\S+)", str(self.survey.value(row, "parameters") or "")))
+        try:
+            choices = choices_from_file(
+                file_name, data, self.texts.default, params.get("value", "name"), params.get("label", "label")
+            )
+        except AttachmentError as exc:
+            self.reader.problem(where, str(exc))
+            return
+        question["choices"] = choices
+        self.place(number, question, "", False, choices_given=True)
 
     def in_form_languages(self, texts: dict[str, str]) -> dict[str, str]:
         """A text SCRI adds, in each of the form's languages (English where we have no word of it)."""

@@ -26,7 +26,14 @@ def instruments_group() -> None:
     default=None,
     help="The stakeholder group of an XLSForm that does not name one in its settings sheet.",
 )
-def validate(paths: tuple[Path, ...], group: str | None) -> None:
+@click.option(
+    "--attach",
+    "attach",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file the form reads choices from (select_one_from_file); give it once per file.",
+)
+def validate(paths: tuple[Path, ...], group: str | None, attach: tuple[Path, ...]) -> None:
     """Check definition files (YAML or XLSForm .xlsx) and list every problem with its question code."""
     failed = 0
     for path in paths:
@@ -34,7 +41,7 @@ def validate(paths: tuple[Path, ...], group: str | None) -> None:
             if path.suffix.lower() in (".xlsx", ".xlsm"):
                 from instruments.xlsform import load_xlsform_file
 
-                instrument = load_xlsform_file(path, group)
+                instrument = load_xlsform_file(path, group, {a.name: a.read_bytes() for a in attach})
             else:
                 instrument = load_instrument_file(path)
         except InstrumentError as exc:

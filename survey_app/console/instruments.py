@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, MultipleFileField
 from sqlalchemy import select
 from wtforms import SelectField
 
@@ -34,6 +34,10 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 class InstrumentUploadForm(FlaskForm):
     upload = FileField(_l("Questionnaire file (YAML or XLSForm .xlsx)"))
+    attachments = MultipleFileField(
+        _l("Files the form reads its choices from (optional)"),
+        description=_l("For select_one_from_file: the .csv, .xml or .geojson files the form names."),
+    )
     group = SelectField(
         _l("Stakeholder group"),
         description=_l("Who answers this questionnaire. An XLSForm rarely says; a YAML file always does."),
@@ -94,8 +98,19 @@ def _read_upload(storage, group: str | None) -> tuple[str, object]:
         return name, load_instrument_text(text, name)
     if suffix in XLSX_SUFFIXES:
         data = storage.stream.read(MAX_XLSX_BYTES + 1)
-        return name, load_xlsform_bytes(data, name, group)
+        return name, load_xlsform_bytes(data, name, group, _attachments())
     raise InstrumentError([Problem(name, None, "choose a .yaml or .xlsx file")])
+
+
+def _attachments() -> dict[str, bytes]:
+    """{file name: bytes} of the files uploaded beside the form (each read up to its limit)."""
+    from instruments.xlsform.attachments import MAX_FILE_BYTES
+
+    files = {}
+    for storage in request.files.getlist("attachments")[:20]:
+        if storage and storage.filename:
+            files[Path(storage.filename).name] = storage.stream.read(MAX_FILE_BYTES + 1)
+    return files
 
 
 @bp.post("/instruments/upload")

@@ -244,3 +244,50 @@ def test_rows_are_capped():
     survey = [SURVEY[0]] + [["text", f"q{i}", "a", "b", "c"] for i in range(2100)]
     found = problems(workbook(survey=survey))
     assert any("more than 2000 rows" in p for p in found)
+
+
+def test_choices_from_an_attached_file_become_the_questions_choices():
+    from pathlib import Path
+
+    form = (
+        Path(__file__).parent
+        / "xlsform_corpus"
+        / "medic_cht-core"
+        / "tests_e2e_default_enketo_forms_select_from_file.xlsx"
+    )
+    with pytest.raises(InstrumentError) as caught:
+        load_xlsform_file(form, "residents")
+    assert any("come from 'colors.xml': attach that file" in p.reason for p in caught.value.problems)
+    colors = (
+        b"<root><item><name>red</name><label>Red</label></item><item><name>teal</name><label>Teal</label></item></root>"
+    )
+    instrument = load_xlsform_file(form, "residents", {"colors.xml": colors})
+    question = next(q for q in instrument.questions if q.choices and q.choices[0].code == "red")
+    assert [c.code for c in question.choices] == ["red", "teal"] and question.choices[1].label == {"en": "Teal"}
+
+
+def test_choices_from_a_csv_keep_their_languages_and_filter_columns():
+    survey = [["type", "name", "label::English (en)", "choice_filter"], ["select_one region", "region", "Region"],
+              ["select_one_from_file towns.csv", "town", "Town", "region = ${region}"]]  # fmt: skip
+    choices = [
+        ["list_name", "name", "label::English (en)"],
+        ["region", "zhambyl", "Zhambyl"],
+        ["region", "abai", "Abai"],
+    ]
+    towns = "name;label::English (en);label::Russian (ru);region\nshu;Shu;Шу;zhambyl\nayagoz;Ayagoz;Аягоз;abai\n"
+    instrument = load_xlsform_bytes(
+        workbook(survey=survey, choices=choices, settings=[]), "f.xlsx", "residents", {"towns.csv": towns.encode()}
+    )
+    town = instrument.question("town")
+    assert [(c.code, c.label["ru"], c.columns) for c in town.choices] == [
+        ("shu", "Шу", {"region": "zhambyl"}),
+        ("ayagoz", "Аягоз", {"region": "abai"}),
+    ]
+
+
+def test_an_attached_xml_with_a_dtd_is_refused():
+    survey = [["type", "name", "label"], ["select_one_from_file c.xml", "c", "Colour"]]
+    bomb = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><root><item><name>&a;</name></item></root>'
+    with pytest.raises(InstrumentError) as caught:
+        load_xlsform_bytes(workbook(survey=survey, choices=[], settings=[]), "f.xlsx", "residents", {"c.xml": bomb})
+    assert any("DTD" in p.reason and "row 2" in p.where for p in caught.value.problems)

@@ -78,6 +78,14 @@
     var tree = block.getAttribute("data-filter");
     if (!tree) { return; }
     try { tree = JSON.parse(tree); } catch (e) { return; }
+    block.querySelectorAll("option[data-columns]").forEach(function (option) {
+      var columns = {};
+      try { columns = JSON.parse(option.getAttribute("data-columns")); } catch (e) { columns = {}; }
+      var keep = window.SCRIXPath.truth(tree, { answers: answers, columns: columns, today: today() });
+      option.hidden = !keep;
+      option.disabled = !keep;
+      if (!keep && option.selected) { option.selected = false; option.parentNode.value = ""; }
+    });
     block.querySelectorAll("label[data-columns]").forEach(function (label) {
       var columns = {};
       try { columns = JSON.parse(label.getAttribute("data-columns")); } catch (e) { columns = {}; }
@@ -104,6 +112,8 @@
   function valueOf(block) {
     var code = block.getAttribute("data-code");
     if (block.getAttribute("data-display")) { return undefined; }
+    var dropdown = block.querySelector("select[data-kind=dropdown]");
+    if (dropdown) { return dropdown.value || undefined; }
     var checked = block.querySelectorAll("input:checked");
     var boxes = block.querySelectorAll("input[type=checkbox]");
     if (boxes.length) { return Array.prototype.map.call(checked, function (i) { return i.value; }); }

@@ -247,3 +247,37 @@ def test_a_label_shows_the_answers_it_names_and_the_page_offers_the_form_languag
     assert _page(r, 1, {"age": "25", "region": "zhambyl", "town": "shu", "happy": "4"}).status_code == 302
     page = r.get("/p/1?lang=en").get_data(as_text=True)
     assert 'value="lang:ru"' in page and 'value="lang:kk"' not in page  # the form has English and Russian only
+
+
+def test_a_long_list_from_a_file_is_one_drop_down(app, make_city, respondent, stored):
+    from instruments.xlsform import load_xlsform_bytes
+    from survey_app.extensions import db
+    from survey_app.models import City
+    from survey_app.services import rounds
+    from survey_app.services.instruments import store_instrument
+
+    book = openpyxl.Workbook()
+    book.active.title = "survey"
+    for row in (
+        ["type", "name", "label::English (en)"],
+        ["select_one_from_file villages.csv", "village", "Your village"],
+    ):
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    villages = "name,label::English (en)\n" + "".join(f"v{n},Village {n}\n" for n in range(120))
+    city_id = make_city()
+    with app.app_context():
+        form = load_xlsform_bytes(out.getvalue(), "villages.xlsx", "residents", {"villages.csv": villages.encode()})
+        round_ = rounds.create_round(
+            db.session.get(City, city_id), "vill-2025", ["residents"], instruments={"residents": store_instrument(form)},
+            access={"residents": "open"}, year=2025,
+        )  # fmt: skip
+        rounds.open_round(round_)
+        db.session.commit()
+    r = respondent("vill-2025")
+    r.start("?lang=en")
+    page = r.get("/p/1").get_data(as_text=True)
+    assert page.count("<select") == 1 and page.count("<option") == 121 and 'type="radio"' not in page
+    assert _page(r, 1, {"village": "v77"}).status_code == 302
+    assert stored("vill-2025")[0]["answers"]["village"] == "v77"
