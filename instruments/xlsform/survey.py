@@ -14,6 +14,7 @@ from ..domain import GROUPS
 from . import rows
 from .attachments import AttachmentError, choices_from_file
 from .export import NATIVE_FORMAT
+from .headers import column
 from .settings import choice_lists, form_code, settings_row, version_number
 from .texts import FormTexts
 from .workbook import Sheet, quote
@@ -22,6 +23,9 @@ OTHER_LABEL = {"kk": "Басқа", "ru": "Другое", "en": "Other"}
 SPECIFY_LABEL = {"kk": "Нақтылаңыз", "ru": "Уточните", "en": "Specify other"}
 #: Survey columns SCRI reads; any other column is named in a warning.
 MAX_PROBLEMS = 40
+CHOICE_COLUMNS = {"list_name", "name", "label", "sector"}  # and the columns choice filters read (kept)
+SETTINGS_COLUMNS = {"form_id", "version", "form_title", "scri_title", "default_language", "group", "intro",
+                    "scri_format", "allow_choice_duplicates"}  # fmt: skip
 READ_COLUMNS = {
     "type", "name", "label", "hint", "guidance_hint", "required", "required_message", "relevant", "constraint",
     "constraint_message", "calculation", "choice_filter", "appearance", "default", "read_only", "parameters",
@@ -95,9 +99,14 @@ def read_form(
     if walker.kept_metadata:
         form["metadata"] = walker.kept_metadata
     definition["xlsform"] = form
-    unread = sorted({c[3] for c in survey.columns if c[1] not in READ_COLUMNS})
-    if unread:
-        reader.warn("survey sheet", "columns SCRI does not use are left out: " + ", ".join(quote(c) for c in unread))
+    filters = CHOICE_COLUMNS | {column(name)[0] for name in _filter_columns(survey)}
+    for sheet, known in ((survey, READ_COLUMNS), (choices, filters), (settings_sheet, SETTINGS_COLUMNS)):
+        unread = sorted({c[3] for c in sheet.columns if c[1] not in known}) if sheet is not None else []
+        if unread:
+            reader.warn(
+                f"{sheet.name} sheet",
+                "columns SCRI does not use are left out: " + ", ".join(quote(c) for c in unread[:12]),
+            )
     reader.warnings.extend(texts.warnings())
     return definition, rows_of
 

@@ -36,6 +36,7 @@ class Sheet:
     columns: list[tuple[int, str, str | None, str]] = field(default_factory=list)
     rows: list[tuple[int, dict[int, Any]]] = field(default_factory=list)
     long_cells: int = 0
+    past_last_column: bool = False
 
     def has(self, base: str) -> bool:
         return any(c[1] == base for c in self.columns)
@@ -112,7 +113,11 @@ def read_sheet(checker: Checker, sheet, formulas, name: str) -> Sheet:
     empty = 0
     if hasattr(sheet, "reset_dimensions"):
         sheet.reset_dimensions()  # the declared size is not trusted: read what is there, to a run of empty rows
-    for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+    for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), start=1):
+        if len(values) > MAX_COLUMNS and values[MAX_COLUMNS] not in (None, "") and not out.past_last_column:
+            out.past_last_column = True
+            checker.warn(f"{name} sheet", f"columns after the {MAX_COLUMNS}th ({letter(MAX_COLUMNS)}) are not read")
+        values = values[:MAX_COLUMNS]
         if number == 1:
             out.columns = _columns(values)
             continue

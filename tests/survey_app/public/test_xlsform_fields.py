@@ -269,8 +269,9 @@ def test_a_long_list_from_a_file_is_one_drop_down(app, make_city, respondent, st
     city_id = make_city()
     with app.app_context():
         form = load_xlsform_bytes(out.getvalue(), "villages.xlsx", "residents", {"villages.csv": villages.encode()})
+        row = store_instrument(form)
         round_ = rounds.create_round(
-            db.session.get(City, city_id), "vill-2025", ["residents"], instruments={"residents": store_instrument(form)},
+            db.session.get(City, city_id), "vill-2025", ["residents"], instruments={"residents": row},
             access={"residents": "open"}, year=2025,
         )  # fmt: skip
         rounds.open_round(round_)
