@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -24,8 +24,11 @@ def instrument_translate(instrument_id: int, lang: str):
     row = _instrument(instrument_id)
     if not _can_manage():
         abort_with(403)
-    if lang not in LANGUAGES or row.approved or row.source != "upload":
+    if lang not in LANGUAGES:
         abort_with(404)
+    if row.approved or row.source != "upload":
+        flash(_("Translations are added to an uploaded questionnaire before it is approved."), "error")
+        return redirect(url_for("console.instrument_preview", instrument_id=row.id))
     form = EmptyForm()
     if request.method == "POST":
         if not form.validate_on_submit():

@@ -26,6 +26,8 @@ def _fill(rule, slug: str, instrument_id: int) -> str:
             return "open"
         if name == "fmt":
             return "csv"
+        if name == "lang":
+            return "kk"
         return "1" if converter == "int" else "x"
 
     return PARAMS.sub(value, rule.rule)
