@@ -94,7 +94,9 @@ def follow_ups(current, merged: dict) -> list[str]:
     """Questions of this page that this page's answers opened and that the page did not show."""
     shown = shown_questions(current)
     return [
-        q.code for q in current.questions if q.code not in shown and q.code not in merged and svc.visible(q, merged)
+        q.code
+        for q in current.questions
+        if q.answerable and q.code not in shown and q.code not in merged and svc.visible(q, merged)
     ]
 
 
