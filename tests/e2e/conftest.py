@@ -34,7 +34,8 @@ ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "e2e"
 
 @pytest.fixture(scope="session")
 def live_server(app, database_url, tmp_path_factory):
-    """`scri serve` with two workers on 127.0.0.1 and a free port, on the session's database.
+    """`scri serve` with two workers on 127.0.0.1 and a free port, on the session's database, with the shipped
+    settings (rate limits as a city runs them).
 
     Its log is written in the session's temporary folder (test sessions may run side by side) and copied to
     test-artifacts/e2e/server.log at the end.
@@ -45,7 +46,6 @@ def live_server(app, database_url, tmp_path_factory):
         folder,
         workers=2,
         log_path=folder / "server.log",
-        env={"SCRI_SUBMIT_RATE_LIMIT": "100000", "SCRI_LOGIN_RATE_LIMIT": "1000"},
     )
     server.start()
     yield server
