@@ -19,7 +19,8 @@ from instruments.xlsform import MAX_XLSX_BYTES, load_xlsform_bytes
 
 from ..errors import abort_with
 from ..extensions import db
-from ..models import AuditEvent, Instrument
+from ..i18n import current_language
+from ..models import AuditEvent, City, Instrument
 from ..services import audit, translations
 from ..services.errors import ServiceError
 from ..services.instruments import instrument_definition, store_instrument
@@ -56,9 +57,9 @@ def _can_manage() -> bool:
 
 
 def _rows() -> list[Instrument]:
-    return list(
-        db.session.scalars(select(Instrument).order_by(Instrument.group, Instrument.code, Instrument.version.desc()))
-    )
+    """The questionnaires this user may see: shared ones and those of the user's cities."""
+    rows = db.session.scalars(select(Instrument).order_by(Instrument.group, Instrument.code, Instrument.version.desc()))
+    return [row for row in rows if row.visible_to(current_user)]
 
 
 def _page(form: InstrumentUploadForm, problems: list[Problem] | None = None, filename: str = "", status: int = 200):
@@ -134,7 +135,13 @@ def instrument_upload():
         return _page(form, exc.problems, Path(storage.filename).name, status=422)
 
     def store():
+        earlier = db.session.scalar(
+            select(Instrument).where(
+                Instrument.code == definition.code, Instrument.content_hash == definition.content_hash
+            )
+        )
         row = store_instrument(definition, source="upload", approved=False, user_id=current_user.id)
+        row.city_ids = owner_cities(earlier.city_ids if earlier else None, earlier is None, current_user)
         audit.record(
             "instrument.upload",
             user=current_user,
@@ -164,9 +171,39 @@ def instrument_upload():
     return redirect(url_for("console.instrument_preview", instrument_id=row.id, lang=request.args.get("lang")))
 
 
+def owner_cities(existing: list[int] | None, new: bool, user) -> list[int] | None:
+    """The cities an upload belongs to: a coordinator's own cities (added to those of an earlier identical
+    upload); an admin's upload, or one already offered to every city, stays for every city (None)."""
+    if user.is_admin:
+        return None if new else existing
+    if not new and existing is None:
+        return None
+    return sorted(set(existing or []) | {c.id for c in user.cities})
+
+
+@bp.post("/instruments/<int:instrument_id>/share")
+@login_required
+def instrument_share(instrument_id: int):
+    """An admin offers an uploaded questionnaire to every city (audited)."""
+    if not current_user.is_admin:
+        abort_with(403)
+    row = _instrument(instrument_id)
+    if not EmptyForm().validate_on_submit():
+        abort_with(400)
+    if row.city_ids is not None:
+        audit.record("instrument.share", user=current_user, obj=row, details={"from_cities": row.city_ids})
+        row.city_ids = None
+        db.session.commit()
+        flash(
+            _("%(code)s version %(version)s can now be used by every city.", code=row.code, version=row.version),
+            "success",
+        )
+    return redirect(url_for("console.instrument_preview", instrument_id=row.id))
+
+
 def _instrument(instrument_id: int) -> Instrument:
     row = db.session.get(Instrument, instrument_id)
-    if row is None:
+    if row is None or not row.visible_to(current_user):
         abort_with(404)
     return row
 
@@ -192,6 +229,9 @@ def instrument_preview(instrument_id: int):
         "console/instrument_preview.html",
         row=row,
         warnings=_upload_warnings(row),
+        owner_names=[
+            c.name(current_language()) for c in db.session.scalars(select(City).where(City.id.in_(row.city_ids or [])))
+        ],
         instrument=definition,
         sections=sections,
         langs=LANGUAGES,

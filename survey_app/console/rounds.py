@@ -49,13 +49,15 @@ def index():
     )
 
 
-def _instrument_choices() -> dict[str, list[Instrument]]:
+def _instrument_choices(city_ids) -> dict[str, list[Instrument]]:
+    """The approved questionnaires the rounds of these cities may use (shared ones, and the cities' own)."""
     rows = db.session.scalars(
         select(Instrument).where(Instrument.approved.is_(True)).order_by(Instrument.group, Instrument.version.desc())
     ).all()
     by_group: dict[str, list[Instrument]] = {}
     for row in rows:
-        by_group.setdefault(row.group, []).append(row)
+        if any(row.for_city(c) for c in city_ids):
+            by_group.setdefault(row.group, []).append(row)
     return by_group
 
 
@@ -74,17 +76,23 @@ def _fill_instrument_fields(form, available: dict[str, list[Instrument]]) -> Non
             field.choices.insert(0, SelectChoice(0, f"{builtin[group].code} v{builtin[group].version}"))
 
 
-def _chosen_instruments(form, groups, available) -> dict[str, Instrument]:
-    """The approved instrument picked for each group (a tampered id is an error, not a guess)."""
+def _chosen_instruments(form, groups, available, city_id: int) -> dict[str, Instrument]:
+    """The approved instrument picked for each group (a tampered id, or another city's questionnaire, is an
+    error, not a guess)."""
     chosen = {}
     for group in groups:
         picked = getattr(form, f"instrument_{group}").data
         if picked:
             row = next((r for r in available.get(group, []) if r.id == picked), None)
-            if row is None:
+            if row is None or not (row.for_city(city_id) or row.id == _current_instrument(form, group)):
                 raise ServiceError(_("Choose one of the offered questionnaires."))
             chosen[group] = row
     return chosen
+
+
+def _current_instrument(form, group: str) -> int | None:
+    """The questionnaire a round being edited already has for a group (it stays a valid choice)."""
+    return getattr(form, "current_instruments", {}).get(group)
 
 
 def _zone_hints(form, city=None) -> None:
@@ -101,7 +109,7 @@ def round_new():
         abort_with(403)
     form = RoundForm()
     form.city_id.choices = [SelectChoice(c.id, c.name(current_language())) for c in cities]
-    available = _instrument_choices()
+    available = _instrument_choices([c.id for c in cities])
     _fill_instrument_fields(form, available)
     if request.method == "GET":
         form.year.data = utcnow().year
@@ -123,7 +131,7 @@ def round_new():
                     title=form.title.data or "",
                     targets={g: getattr(form, f"target_{g}").data for g in groups},
                     access={g: getattr(form, f"access_{g}").data for g in groups},
-                    instruments=_chosen_instruments(form, groups, available),
+                    instruments=_chosen_instruments(form, groups, available, city.id),
                     anonymous=form.anonymous.data,
                     opens_at=to_utc(form.opens_at.data, city),
                     closes_at=to_utc(form.closes_at.data, city),
@@ -149,8 +157,9 @@ def round_edit(slug: str):
     frozen = round_services.questions_frozen(round_)
     form = RoundEditForm()
     _zone_hints(form, round_.city)
-    available = _instrument_choices()
+    available = _instrument_choices([round_.city_id])
     current = {g.group: g for g in round_.groups}
+    form.current_instruments = {group: g.instrument_id for group, g in current.items()}
     for group, row in current.items():  # the round's own questionnaire stays a choice
         if all(r.id != row.instrument_id for r in available.get(group, [])):
             available.setdefault(group, []).insert(0, row.instrument)
@@ -183,7 +192,7 @@ def round_edit(slug: str):
                     "groups": editable,
                     "anonymous": form.anonymous.data,
                     "access": {g: getattr(form, f"access_{g}").data for g in editable},
-                    "instruments": _chosen_instruments(form, editable, available),
+                    "instruments": _chosen_instruments(form, editable, available, round_.city_id),
                 }
             return round_services.update_round(
                 round_,

@@ -30,6 +30,16 @@ class Instrument(db.Model):
     approved: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # The cities whose rounds may use it (an upload belongs to its uploader's cities until an admin shares it);
+    # None: every city (the built-in questionnaires, and shared ones).
+    city_ids: Mapped[list[int] | None] = mapped_column(JSON, default=None)
+
+    def for_city(self, city_id: int) -> bool:
+        return self.city_ids is None or city_id in self.city_ids
+
+    def visible_to(self, user) -> bool:
+        """Whether a console user may see it: shared, or one of the user's cities."""
+        return user.is_admin or self.city_ids is None or any(user.can_see_city(c) for c in self.city_ids)
 
     def __repr__(self) -> str:
         return f"<Instrument {self.code} v{self.version}>"

@@ -158,3 +158,31 @@ def test_missing_kazakh_texts_are_added_before_approval_and_audited(app, two_cit
     viewer = login(two_cities["users"]["viewer"])
     assert viewer.get(f"/console/instruments/{row_id}/translate/kk").status_code == 403
     assert client.get(f"/console/instruments/{row_id}/translate/fr").status_code == 404
+
+
+def test_an_upload_belongs_to_its_uploaders_city_until_an_admin_shares_it(app, two_cities, login, make_user):
+    other = login(make_user("coord@aksu.kz", "coordinator", [two_cities["b"]]))
+    shu = login(two_cities["users"]["coordinator"])
+    token = _token(shu)
+    response = shu.post(
+        "/console/instruments/upload?lang=en",
+        content_type="multipart/form-data",
+        data={"csrf_token": token, "group": "residents", "upload": (io.BytesIO(workbook()), "f.xlsx")},
+    )
+    row_id = int(re.search(r"/instruments/(\d+)/preview", response.location).group(1))
+    with app.app_context():
+        row = db.session.get(Instrument, row_id)
+        assert row.city_ids == [two_cities["a"]]
+        row.approved = True
+        db.session.commit()
+    assert "residents_x" in shu.get("/console/instruments?lang=en").get_data(as_text=True)
+    assert "residents_x" in shu.get("/console/rounds/new?lang=en").get_data(as_text=True)
+    assert "residents_x" not in other.get("/console/instruments?lang=en").get_data(as_text=True)
+    assert other.get(f"/console/instruments/{row_id}/preview").status_code == 404
+    assert "residents_x" not in other.get("/console/rounds/new?lang=en").get_data(as_text=True)
+    assert shu.post(f"/console/instruments/{row_id}/share", data={"csrf_token": _token(shu)}).status_code == 403
+    admin = login(two_cities["users"]["admin"])
+    assert admin.post(f"/console/instruments/{row_id}/share", data={"csrf_token": _token(admin)}).status_code == 302
+    assert "residents_x" in other.get("/console/rounds/new?lang=en").get_data(as_text=True)
+    with app.app_context():
+        assert "instrument.share" in set(db.session.scalars(select(AuditEvent.action)))
