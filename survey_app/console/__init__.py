@@ -50,6 +50,7 @@ from . import (  # noqa: E402, F401
     indicators,
     instrument_translations,
     instruments,
+    invitation_edit,
     invitations,
     paper,
     polls,

@@ -57,6 +57,15 @@ CONFIRMATIONS = {
         _l("You can withdraw the page later, but copies already downloaded stay with whoever downloaded them."),
         _l("Publish the results"),
     ),
+    "reissue": (
+        _l("Give this invitation a new link?"),
+        _l(
+            "The new link is shown once, on the next page (and e-mailed when the invitation has an address). "
+            "An answer begun with the old link is kept."
+        ),
+        _l("The old link stops working at once and cannot be brought back."),
+        _l("Make a new link"),
+    ),
     "revoke": (
         _l("Revoke this invitation?"),
         _l("Its link stops working at once. An answer already given with it is kept."),

@@ -281,3 +281,49 @@ def test_a_group_with_live_invitations_is_neither_dropped_nor_opened(app, two_ci
         data=_edit_data(app, coordinator, "shu-2026", title="Changed", **overrides),
     )
     assert response.status_code == 302
+
+
+def test_a_lost_link_is_replaced_and_a_blank_invitation_named(app, two_cities, login, client):
+    import re as _re
+
+    from survey_app.models import AuditEvent, Invitation
+    from survey_app.services import invitations as inv_services
+    from survey_app.services import rounds as round_services
+
+    with app.app_context():
+        round_ = round_services.get_round("shu-2025")
+        group = next(g for g in round_.groups if g.access == "invitation")
+        issued = inv_services.issue(round_, group.group, [{"organisation": "", "sector": "", "email": ""}], "http://x")
+        old_link = issued[0].link
+        invitation_id = db.session.scalar(select(Invitation.id).order_by(Invitation.id.desc()))
+    coordinator = login(two_cities["users"]["coordinator"])
+    base = f"/console/rounds/shu-2025/invitations/{invitation_id}"
+    confirm = coordinator.get(base + "/reissue?lang=en").get_data(as_text=True)
+    assert "Give this invitation a new link?" in confirm and "old link stops working" in confirm
+    token = csrf_token(coordinator, base + "/reissue?lang=en")
+    page = coordinator.post(base + "/reissue?lang=en", data={"csrf_token": token, "confirm": "yes"}).get_data(
+        as_text=True
+    )
+    new_link = _re.search(r'id="new-link"[^>]*value="([^"]+)"', page).group(1)
+    assert new_link != old_link and "/s/shu-2025/" in new_link
+    old, new = urlsplit(old_link), urlsplit(new_link)
+    assert client.get(f"{old.path}?{old.query}&lang=en").status_code in (403, 404)  # the old link no longer opens
+    assert client.get(f"{new.path}?{new.query}&lang=en").status_code == 200
+    with app.app_context():
+        stored = db.session.get(Invitation, invitation_id)
+        assert stored.token_hash == inv_services.hash_token(new_link.split("t=", 1)[1])
+    token = csrf_token(coordinator, base + "/edit?lang=en")
+    bad = coordinator.post(
+        base + "/edit?lang=en", data={"csrf_token": token, "organisation": "Akimat", "email": "not an email"}
+    )
+    assert bad.status_code == 200 and "is not an e-mail address" in bad.get_data(as_text=True)
+    named = {"csrf_token": token, "organisation": "Shu akimat", "sector": "government", "email": "office@shu.kz"}
+    saved = coordinator.post(base + "/edit", data=named)
+    assert saved.status_code == 302
+    with app.app_context():
+        stored = db.session.get(Invitation, invitation_id)
+        assert (stored.organisation, stored.email) == ("Shu akimat", "office@shu.kz")
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+        assert {"invitation.reissue", "invitation.edit"} <= actions
+    viewer = login(two_cities["users"]["viewer"])
+    assert viewer.get(base + "/edit").status_code in (403, 404)
