@@ -98,5 +98,8 @@ def setup_i18n(app: Flask) -> None:
         }
 
     app.jinja_env.filters["localized"] = localized
+    from .labels import group_label
+
+    app.jinja_env.filters["group_label"] = group_label
     app.before_request(remember_requested_language)
     app.jinja_env.globals["config_languages"] = lambda: current_app.config["LANGUAGES"]

@@ -72,6 +72,15 @@ CONFIRMATIONS = {
         _l("A revoked invitation cannot be used again; issue a new one if the person still needs to answer."),
         _l("Revoke the invitation"),
     ),
+    "delete_response": (
+        _l("Delete this response?"),
+        _l(
+            "Its answers and the files attached to it are deleted from the database and from every later export "
+            "and score. The audit log keeps that it was deleted, by whom and why, but none of its answers."
+        ),
+        _l("This cannot be undone: a deleted response cannot be brought back."),
+        _l("Delete the response"),
+    ),
 }
 
 
@@ -80,8 +89,11 @@ def confirmed() -> bool:
     return request.form.get("confirm") == "yes"
 
 
-def confirmation_page(kind: str, *, round_, back: str, hidden: dict | None = None, subject: str = ""):
-    """The confirmation page of `kind`: posts to the same address with ``confirm=yes`` (and `hidden` fields)."""
+def confirmation_page(
+    kind: str, *, round_, back: str, hidden: dict | None = None, subject: str = "", reason: bool = False
+):
+    """The confirmation page of `kind`: posts to the same address with ``confirm=yes`` (and `hidden` fields;
+    with `reason`, a required field saying why)."""
     title, happens, lasting, button = CONFIRMATIONS[kind]
     return render_template(
         "console/confirm.html",
@@ -95,4 +107,5 @@ def confirmation_page(kind: str, *, round_, back: str, hidden: dict | None = Non
         hidden=hidden or {},
         action=request.full_path.rstrip("?"),
         back=back,
+        reason=reason,
     )
