@@ -54,6 +54,7 @@ from . import (  # noqa: E402, F401
     invitations,
     paper,
     polls,
+    question_pages,
     response_pages,
     responses,
     rounds,
