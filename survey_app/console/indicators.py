@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..errors import abort_with
 from ..extensions import db
+from ..i18n import current_language
 from ..models import IndicatorValue
 from ..models._base import utcnow
 from ..services.errors import ServiceError
@@ -147,7 +148,7 @@ def indicators_template():
         abort_with(403)
     out = io.StringIO()
     writer = csv.writer(out)
-    for row in template_rows([c.name_en for c in cities], utcnow().year - 1):
+    for row in template_rows([c.name_en for c in cities], utcnow().year - 1, current_language()):
         writer.writerow([safe_cell(v) for v in row])
     return Response(
         "\ufeff" + out.getvalue(),

@@ -103,8 +103,13 @@ def _number(raw: Any, info: dict) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _text(raw: Any) -> str:
+    """A cell as text (empty for nothing); `_shown` shortens it for a message."""
+    return "" if raw is None or (isinstance(raw, float) and math.isnan(raw)) else str(raw).strip()
+
+
 def _shown(raw: Any) -> str:
-    text = "" if raw is None or (isinstance(raw, float) and math.isnan(raw)) else str(raw).strip()
+    text = _text(raw)
     return text if len(text) <= 40 else text[:40] + "…"
 
 
@@ -205,8 +210,8 @@ def check_rows(frame: pd.DataFrame, user: User, default_year: int | None = None)
         if _shown(record.get("value")) == "":
             result.blank_rows.append(row)  # a row of the template left empty: skipped and reported
             continue
-        city_name = _shown(record.get("city"))
-        code = _shown(record.get("indicator"))
+        city_name = _text(record.get("city"))[:200]
+        code = _text(record.get("indicator"))[:200]
         if city_name not in cities:
             cities[city_name] = find_city(city_name) if city_name else None
         city = cities[city_name]
@@ -214,11 +219,11 @@ def check_rows(frame: pd.DataFrame, user: User, default_year: int | None = None)
         value = _number(record.get("value"), info or {})
         year, year_problem = _year(record.get("year") if has_year else None, default_year)
         if city is None:
-            reason = _("unknown city '%(city)s'", city=city_name) if city_name else _("the city is empty")
+            reason = _("unknown city '%(city)s'", city=_shown(city_name)) if city_name else _("the city is empty")
         elif not user.can_change_city(city.id):
             reason = _("you may not change the indicators of %(city)s", city=city.name_en)
         elif info is None:
-            reason = _("unknown indicator '%(code)s'", code=code) if code else _("the indicator is empty")
+            reason = _("unknown indicator '%(code)s'", code=_shown(code)) if code else _("the indicator is empty")
         elif value is None:
             reason = _("'%(value)s' is not a number", value=_shown(record.get("value")))
         elif (reason := value_problem(code, value, info)) is not None:
@@ -293,16 +298,30 @@ def import_rows(rows: list[dict[str, Any]], user: User | None, actor: str | None
     return len(rows)
 
 
-def template_rows(city_names: list[str], year: int) -> list[list[Any]]:
-    """A filled-in example for the upload: one row per city and indicator, value empty, range as a note."""
-    rows: list[list[Any]] = [["city", "indicator", "value", "year", "source", "unit", "valid_range"]]
+def template_rows(city_names: list[str], year: int, lang: str = "en") -> list[list[Any]]:
+    """A sheet to fill in: one row per city and indicator of both frameworks (the SCRI's, then the reference
+    standard's), value empty, with the indicator's name in `lang`, its unit and its allowed range. The extra
+    columns (name, unit, valid_range) are ignored when the file comes back."""
+    rows: list[list[Any]] = [["city", "indicator", "value", "year", "source", "name", "unit", "valid_range"]]
+    entries = sorted(catalogue().items(), key=lambda item: item[1]["kind"] != "scri")
     for city in city_names:
-        for code, info in catalogue().items():
-            if info["kind"] != "scri":
-                continue
+        for code, info in entries:
             low = "" if info["min"] is None else f"{info['min']:g}"
             high = "" if info["max"] is None else f"{info['max']:g}"
-            rows.append([city, code, "", year, "", info["unit"], f"{low}–{high}" if low or high else ""])
+            valid = (
+                "0 (no) or 1 (yes)"
+                if info["yesno"] and info["kind"] == "scri"
+                else (f"{low}–{high}" if low or high else "")
+            )
+            name = (
+                info["label"].get(lang) or info["label"].get("en", "")
+                if isinstance(info["label"], dict)
+                else str(info["label"])
+            )
+            if info["kind"] == "refstd":
+                area = info["area"].get(lang) or info["area"].get("en", "") if isinstance(info["area"], dict) else ""
+                name = f"{area}: {name}" if area else name
+            rows.append([city, code, "", year, "", name, info["unit"], valid])
     return rows
 
 
