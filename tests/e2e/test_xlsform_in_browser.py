@@ -72,3 +72,51 @@ def test_cascading_choices_and_follow_ups_react_in_the_browser(app, make_city, n
     with app.app_context():
         answers = {a.question_code: a.value_text or a.value_num for a in db.session.scalars(select(Answer))}
     assert answers["town"] == "taraz" and answers["transport"] == "other" and answers["transport_other"] == "Horse"
+
+
+def test_a_repeat_entry_shows_its_follow_up_from_its_own_answers(app, make_city, new_phone, shot, console_errors):
+    import io
+
+    import openpyxl
+    from test_xlsform_fields import HOUSEHOLD, YN
+
+    from instruments.xlsform import load_xlsform_bytes
+    from survey_app.extensions import db
+    from survey_app.models import City
+    from survey_app.services import rounds
+    from survey_app.services.instruments import store_instrument
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in (("survey", HOUSEHOLD), ("choices", YN)):
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    city_id = make_city()
+    with app.app_context():
+        row = store_instrument(load_xlsform_bytes(out.getvalue(), "household.xlsx", "residents"))
+        round_ = rounds.create_round(
+            db.session.get(City, city_id), "home-e2e", ["residents"], instruments={"residents": row},
+            access={"residents": "open"}, year=2025,
+        )  # fmt: skip
+        rounds.open_round(round_)
+        db.session.commit()
+    page = console_errors(new_phone("en-GB").new_page())
+    page.goto("/s/home-e2e/residents?lang=en")
+    page.locator("input[name=consent]").check()
+    page.locator("button[type=submit]").first.click()
+    page.wait_for_url("**/p/1")
+    page.fill("#f-children", "2")
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_url("**/p/2")
+    first, second = page.locator("#q-r1\\.school"), page.locator("#q-r2\\.school")
+    page.fill("#f-r1\\.child_age", "4")
+    page.fill("#f-r2\\.child_age", "9")
+    assert first.is_hidden() and second.is_visible()  # each entry's follow-up from its own child's age
+    page.fill("#f-r1\\.child_age", "7")
+    assert first.is_visible()
+    shot(page, "repeat-entries-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not console_errors.errors, console_errors.errors
