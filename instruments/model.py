@@ -195,6 +195,16 @@ def _trees(q: dict, xpath_mode: bool) -> dict[str, Any]:
     return out
 
 
+#: Question fields taken from the definition's key of the same name: flags (False when absent), and the rest
+#: (None when absent).
+_FLAGS = ("required", "reverse", "dont_know", "read_only")
+_AS_WRITTEN = (
+    "help", "relevant", "construct", "min", "max", "max_length", "max_choices", "ego", "scale", "area", "guidance",
+    "required_if", "required_message", "constraint", "constraint_message", "calculation", "choice_filter",
+    "default", "appearance", "step", "max_pixels",
+)  # fmt: skip
+
+
 def from_definition(definition: dict) -> Instrument:
     """Build the Instrument view of a normalised (already validated) definition dict."""
     xpath_mode = "xlsform" in definition
@@ -207,32 +217,9 @@ def from_definition(definition: dict) -> Instrument:
                     code=q["code"],
                     type=q["type"],
                     label=q.get("label") or {},
-                    help=q.get("help"),
-                    required=q.get("required", False),
-                    relevant=q.get("relevant"),
-                    construct=q.get("construct"),
-                    reverse=q.get("reverse", False),
                     choices=tuple(_choice(c) for c in q.get("choices", ())),
-                    min=q.get("min"),
-                    max=q.get("max"),
-                    max_length=q.get("max_length"),
-                    dont_know=q.get("dont_know", False),
-                    max_choices=q.get("max_choices"),
-                    ego=q.get("ego"),
-                    scale=q.get("scale"),
-                    area=q.get("area"),
-                    guidance=q.get("guidance"),
-                    required_if=q.get("required_if"),
-                    required_message=q.get("required_message"),
-                    constraint=q.get("constraint"),
-                    constraint_message=q.get("constraint_message"),
-                    calculation=q.get("calculation"),
-                    choice_filter=q.get("choice_filter"),
-                    default=q.get("default"),
-                    read_only=q.get("read_only", False),
-                    appearance=q.get("appearance"),
-                    step=q.get("step"),
-                    max_pixels=q.get("max_pixels"),
+                    **{key: q.get(key, False) for key in _FLAGS},
+                    **{key: q.get(key) for key in _AS_WRITTEN},
                     **_trees(q, xpath_mode),
                 )
             )

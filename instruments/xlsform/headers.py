@@ -89,9 +89,6 @@ def language_name(code: str) -> str:
 
 def letter(index: int) -> str:
     """The spreadsheet letter of a 0-based column index (0 → A, 26 → AA)."""
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(65 + rest) + out
-    return out
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)

@@ -47,8 +47,9 @@ def echo_json(data) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def write_atomically(output, data: bytes) -> None:
-    """Write a file whole or not at all (a temporary file beside it, then renamed); UserError otherwise."""
+def write_atomically(output, data) -> None:
+    """Write a file whole or not at all (a temporary file beside it, then renamed); `data` is bytes or an
+    iterable of bytes chunks (written as they come); UserError when it cannot be written."""
     import os
     import tempfile
     from pathlib import Path
@@ -61,8 +62,13 @@ def write_atomically(output, data: bytes) -> None:
         raise UserError(f"{output} is a folder; give a file name")
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".scri-")
+    except OSError as exc:
+        raise UserError(f"cannot write to {folder}: {exc.strerror or exc}") from None
+    try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for chunk in [data] if isinstance(data, bytes | bytearray) else data:
+                fh.write(chunk)
         os.replace(tmp, output)
     except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
         raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None

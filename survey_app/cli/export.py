@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
@@ -11,7 +9,7 @@ from flask.cli import with_appcontext
 
 from ..services import exports, exports_spss, exports_xlsx
 from ..services import rounds as round_services
-from ._util import UserError, user_errors
+from ._util import user_errors, write_atomically
 
 
 @click.command("export")
@@ -37,29 +35,13 @@ from ._util import UserError, user_errors
 def export_command(slug: str, fmt: str, output: Path, partial: bool, lang: str) -> None:
     """Responses of a round, one row per response (xlsx adds a codebook sheet, sav SPSS labels)."""
     round_ = round_services.get_round(slug)
-    folder = output.resolve().parent
-    if not folder.is_dir():
-        raise UserError(f"folder {folder} does not exist")
-    if output.is_dir():
-        raise UserError(f"{output} is a folder; give a file name")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".scri-export-")
-    except OSError as exc:
-        raise UserError(f"cannot write to {folder}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            if fmt == "csv":
-                for chunk in exports.csv_chunks(round_, partial):
-                    fh.write(chunk.encode("utf-8"))
-            elif fmt == "sav":
-                fh.write(exports_spss.sav_bytes(round_, partial, lang))
-            else:
-                for chunk in exports_xlsx.xlsx_chunks(round_, partial):
-                    fh.write(chunk)
-        os.replace(tmp, output)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+    if fmt == "csv":
+        data = (chunk.encode("utf-8") for chunk in exports.csv_chunks(round_, partial))
+    elif fmt == "sav":
+        data = exports_spss.sav_bytes(round_, partial, lang)
+    else:
+        data = exports_xlsx.xlsx_chunks(round_, partial)
+    write_atomically(output, data)
     count = exports.response_count(round_, partial)
     click.echo(f"wrote {output}: {count} response(s) of {round_.slug}, {fmt}, {output.stat().st_size // 1024} KB")
 

@@ -8,24 +8,33 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask import g
 from flask_babel import gettext as _
 
 from instruments import xpath
 from instruments.model import Instrument, Question
 
-from ..i18n import localized
+from ..i18n import current_language, localized
 
 
 def env(instrument: Instrument | None, answers: dict[str, Any], current: Any = None, columns=None) -> xpath.Env:
     """What an expression sees: the answers, `.`, a choice's columns, choice labels in the page's language."""
-    labels = {}
-    if instrument is not None:
-        labels = {q.code: {c.code: localized(c.label) for c in q.choices} for q in instrument.questions if q.choices}
+    labels = _choice_labels(instrument) if instrument is not None else {}
     now = datetime.now(UTC)
     return xpath.Env(
         answers, current=current, columns=columns or {}, labels=labels, today=date.today().isoformat(),
         now=now.replace(microsecond=0).isoformat(),
     )  # fmt: skip
+
+
+def _choice_labels(instrument: Instrument) -> dict[str, dict[str, str]]:
+    """{question: {choice: label}} in the page's language, for jr:choice-name: built once per request."""
+    key = (id(instrument), current_language())  # the parsed instrument is one object per process
+    cached = g.get("_scri_choice_labels")
+    if cached is None or cached[0] != key:
+        labels = {q.code: {c.code: localized(c.label) for c in q.choices} for q in instrument.questions if q.choices}
+        g._scri_choice_labels = cached = (key, labels)
+    return cached[1]
 
 
 def required(question: Question, answers: dict[str, Any]) -> bool:

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from instruments.model import Question
 
-from .questions import _DECIMAL, _bounds, _one, clean_text, parser
+from .questions import _one, clean_text, parse_decimal, parser
 
 MAX_POINTS = 500
 _POINT_SPLIT = re.compile(r"[\s,;]+")
@@ -60,14 +60,9 @@ def parse_datetime(question: Question, form: MultiDict):
 
 @parser("range")
 def parse_range(question: Question, form: MultiDict):
-    raw = _one(form, question.code).replace(" ", "").replace("\u00a0", "")
-    if raw == "":
-        return None, None
-    if not _DECIMAL.match(raw):
-        return None, _("Please enter a number, for example 12.5.")
-    value = float(raw.replace(",", "."))
-    if not math.isfinite(value) or not question.min <= value <= question.max:
-        return None, _bounds(question)
+    value, error = parse_decimal(question, form)  # a number within the range's start and end
+    if value is None or error:
+        return value, error
     step = question.step or 1
     if abs((value - question.min) / step - round((value - question.min) / step)) > 1e-9:
         return None, _("Please choose a value in steps of %(step)s.", step=f"{step:g}")
