@@ -11,31 +11,16 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "survey_app" / "public"))
 
-from test_xlsform_fields import SURVEY, _book, _rank_row  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "instruments"))
+
+from test_xlsform_fields import HOUSEHOLD, SURVEY, YN, _book, _rank_row  # noqa: E402
+from xlsformbooks import book, seed_round  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
 
-def _seed(app, make_city):
-    from instruments.xlsform import load_xlsform_bytes
-    from survey_app.extensions import db
-    from survey_app.models import City
-    from survey_app.services import rounds
-    from survey_app.services.instruments import store_instrument
-
-    city_id = make_city()
-    with app.app_context():
-        row = store_instrument(load_xlsform_bytes(_book(_rank_row(SURVEY)), "city_life.xlsx", "residents"))
-        round_ = rounds.create_round(
-            db.session.get(City, city_id), "life-e2e", ["residents"], instruments={"residents": row},
-            access={"residents": "open"}, year=2025,
-        )  # fmt: skip
-        rounds.open_round(round_)
-        db.session.commit()
-
-
 def test_cascading_choices_and_follow_ups_react_in_the_browser(app, make_city, new_phone, shot, console_errors):
-    _seed(app, make_city)
+    seed_round(app, make_city, "life-e2e", _book(_rank_row(SURVEY)), "city_life.xlsx")
     page = console_errors(new_phone("en-GB").new_page())
     page.goto("/s/life-e2e/residents?lang=en")
     page.get_by_label("I agree").check() if page.get_by_label("I agree").count() else page.locator(
@@ -75,34 +60,7 @@ def test_cascading_choices_and_follow_ups_react_in_the_browser(app, make_city, n
 
 
 def test_a_repeat_entry_shows_its_follow_up_from_its_own_answers(app, make_city, new_phone, shot, console_errors):
-    import io
-
-    import openpyxl
-    from test_xlsform_fields import HOUSEHOLD, YN
-
-    from instruments.xlsform import load_xlsform_bytes
-    from survey_app.extensions import db
-    from survey_app.models import City
-    from survey_app.services import rounds
-    from survey_app.services.instruments import store_instrument
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in (("survey", HOUSEHOLD), ("choices", YN)):
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    city_id = make_city()
-    with app.app_context():
-        row = store_instrument(load_xlsform_bytes(out.getvalue(), "household.xlsx", "residents"))
-        round_ = rounds.create_round(
-            db.session.get(City, city_id), "home-e2e", ["residents"], instruments={"residents": row},
-            access={"residents": "open"}, year=2025,
-        )  # fmt: skip
-        rounds.open_round(round_)
-        db.session.commit()
+    seed_round(app, make_city, "home-e2e", book({"survey": HOUSEHOLD, "choices": YN}), "household.xlsx")
     page = console_errors(new_phone("en-GB").new_page())
     page.goto("/s/home-e2e/residents?lang=en")
     page.locator("input[name=consent]").check()

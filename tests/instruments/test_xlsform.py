@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import zipfile
 
-import openpyxl
 import pytest
+from xlsformbooks import book
 
 from instruments.loader import InstrumentError
 from instruments.xlsform import MAX_UNCOMPRESSED, load_xlsform_bytes, load_xlsform_file
@@ -118,15 +118,7 @@ SETTINGS = [
 
 
 def workbook(survey=SURVEY, choices=CHOICES, settings=SETTINGS, names=("survey", "choices", "settings")) -> bytes:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in zip(names, (survey, choices, settings), strict=True):
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book(dict(zip(names, (survey, choices, settings), strict=True)))
 
 
 def problems(data: bytes) -> list[str]:

@@ -150,3 +150,29 @@ def _token(link: str) -> str:
 
 
 # --- 1. adding a city ------------------------------------------------------------------------------------
+
+
+def complete_residents(app, slug: str, kind: str, answers: list, prefix: str = "r") -> tuple[list[int], object]:
+    """One complete residents' response per item of `answers`: the text stored as the answer to the first
+    question of type `kind` of their questionnaire (None: that response leaves it unanswered). Returns the
+    responses' ids and the question."""
+    from survey_app.models import Answer, Response, SurveyRound
+    from survey_app.services.instruments import instrument_definition
+
+    with app.app_context():
+        round_ = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == slug))
+        group = round_.group("residents")
+        question = next(q for q in instrument_definition(group.instrument).questions if q.type == kind)
+        ids = []
+        for n, value in enumerate(answers):
+            response = Response(
+                round_id=round_.id, group="residents", instrument_id=group.instrument_id, language="ru",
+                status="complete", client_submission_id=f"{prefix}{slug}{n}", resume_token_hash=f"{prefix}h{slug}{n}",
+            )  # fmt: skip
+            db.session.add(response)
+            db.session.flush()
+            if value is not None:
+                db.session.add(Answer(response_id=response.id, question_code=question.code, value_text=value))
+            ids.append(response.id)
+        db.session.commit()
+        return ids, question

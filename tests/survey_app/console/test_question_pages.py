@@ -4,32 +4,17 @@ from __future__ import annotations
 
 import io
 
+from consolehelpers import complete_residents
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from survey_app.extensions import db
-from survey_app.models import Answer, Response, SurveyRound
+from survey_app.models import SurveyRound
 
 
-def _residents(app, slug: str, answers: list[str]):
+def _residents(app, slug: str, answers: list):
     """One complete residents' response per answer to the first single-choice question of their questionnaire."""
-    from survey_app.services.instruments import instrument_definition
-
-    with app.app_context():
-        round_ = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == slug))
-        group = round_.group("residents")
-        question = next(q for q in instrument_definition(group.instrument).questions if q.type == "single")
-        for n, code in enumerate(answers):
-            response = Response(
-                round_id=round_.id, group="residents", instrument_id=group.instrument_id, language="kk",
-                status="complete", client_submission_id=f"q{slug}{n}", resume_token_hash=f"qh{slug}{n}",
-            )  # fmt: skip
-            db.session.add(response)
-            db.session.flush()
-            if code:
-                db.session.add(Answer(response_id=response.id, question_code=question.code, value_text=code))
-        db.session.commit()
-        return question
+    return complete_residents(app, slug, "single", answers, prefix="q")[1]
 
 
 def test_question_shares_are_shown_per_group_and_in_the_pdf(app, two_cities, login):

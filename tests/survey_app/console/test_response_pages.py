@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-from consolehelpers import csrf_token
+from consolehelpers import complete_residents, csrf_token
 from sqlalchemy import func, select
 
 from survey_app.extensions import db
-from survey_app.models import Answer, AuditEvent, Response, SurveyRound
+from survey_app.models import Answer, AuditEvent, Response
 
 
-def _responses(app, slug: str, count: int, texts: bool = True):
+def _responses(app, slug: str, count: int):
     """`count` complete responses of the residents of a round, each with a free-text answer."""
-    from survey_app.services.instruments import instrument_definition
-
-    with app.app_context():
-        round_ = db.session.scalar(select(SurveyRound).where(SurveyRound.slug == slug))
-        group = round_.group("residents")
-        definition = instrument_definition(group.instrument)
-        text_q = next(q for q in definition.questions if q.type == "text")
-        ids = []
-        for n in range(count):
-            response = Response(
-                round_id=round_.id, group="residents", instrument_id=group.instrument_id, language="ru",
-                status="complete", client_submission_id=f"s{slug}{n}", resume_token_hash=f"h{slug}{n}",
-            )  # fmt: skip
-            db.session.add(response)
-            db.session.flush()
-            if texts:
-                db.session.add(
-                    Answer(response_id=response.id, question_code=text_q.code, value_text=f"Fix the roads {n}")
-                )
-            ids.append(response.id)
-        db.session.commit()
-        return ids, text_q.code
+    ids, question = complete_residents(app, slug, "text", [f"Fix the roads {n}" for n in range(count)])
+    return ids, question.code
 
 
 def test_responses_are_listed_read_and_their_free_texts_shown(app, two_cities, login):

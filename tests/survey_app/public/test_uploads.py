@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import zipfile
+from pathlib import Path
 
-import openpyxl
 import pytest
 from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "instruments"))
+
+from xlsformbooks import book, seed_round  # noqa: E402
 
 SURVEY = [
     ["type", "name", "label::English (en)", "label::Russian (ru)", "parameters", "required"],
@@ -17,17 +22,6 @@ SURVEY = [
     ["file", "letter", "Your letter to the akimat", "Ваше письмо в акимат"],
     ["text", "note", "Anything else?", "Что-то ещё?"],
 ]
-
-
-def _form() -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "survey"
-    for row in SURVEY:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def photo_with_location(size=(1600, 1200)) -> bytes:
@@ -43,21 +37,7 @@ def photo_with_location(size=(1600, 1200)) -> bytes:
 
 @pytest.fixture
 def photo_round(app, make_city):
-    from instruments.xlsform import load_xlsform_bytes
-    from survey_app.extensions import db
-    from survey_app.models import City
-    from survey_app.services import rounds
-    from survey_app.services.instruments import store_instrument
-
-    with app.app_context():
-        city = db.session.get(City, make_city())
-        row = store_instrument(load_xlsform_bytes(_form(), "lights.xlsx", "residents"))
-        round_ = rounds.create_round(
-            city, "lights-2025", ["residents"], instruments={"residents": row}, access={"residents": "open"}, year=2025
-        )
-        rounds.open_round(round_)
-        db.session.commit()
-    return "lights-2025"
+    return seed_round(app, make_city, "lights-2025", book({"survey": SURVEY}), "lights.xlsx")
 
 
 def _post(r, data, files=None):

@@ -4,11 +4,15 @@ notes, dates and times, a range, a ranking, a place, a barcode, an acknowledgeme
 
 from __future__ import annotations
 
-import io
 import re
+import sys
+from pathlib import Path
 
-import openpyxl
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "instruments"))
+
+from xlsformbooks import book, seed_round  # noqa: E402
 
 SURVEY = [
     ["type", "name", "label::English (en)", "label::Russian (ru)", "hint::English (en)", "relevant", "constraint",
@@ -59,15 +63,7 @@ SETTINGS = [["form_id", "version", "form_title::English (en)", "form_title::Russ
 
 
 def _book(survey=SURVEY) -> bytes:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in (("survey", survey), ("choices", CHOICES), ("settings", SETTINGS)):
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book({"survey": survey, "choices": CHOICES, "settings": SETTINGS})
 
 
 def _rank_row(survey):
@@ -82,21 +78,7 @@ def _rank_row(survey):
 
 @pytest.fixture
 def xlsform_round(app, make_city):
-    from instruments.xlsform import load_xlsform_bytes
-    from survey_app.extensions import db
-    from survey_app.models import City
-    from survey_app.services import rounds
-    from survey_app.services.instruments import store_instrument
-
-    with app.app_context():
-        city = db.session.get(City, make_city())
-        row = store_instrument(load_xlsform_bytes(_book(_rank_row(SURVEY)), "city_life.xlsx", "residents"))
-        round_ = rounds.create_round(
-            city, "life-2025", ["residents"], instruments={"residents": row}, access={"residents": "open"}, year=2025
-        )
-        rounds.open_round(round_)
-        db.session.commit()
-    return "life-2025"
+    return seed_round(app, make_city, "life-2025", _book(_rank_row(SURVEY)), "city_life.xlsx")
 
 
 def _page(r, number, data):
@@ -184,29 +166,7 @@ YN = [["list_name", "name", "label::English (en)"], ["yn", "yes", "Yes"], ["yn",
 
 @pytest.fixture
 def household_round(app, make_city):
-    from instruments.xlsform import load_xlsform_bytes
-    from survey_app.extensions import db
-    from survey_app.models import City
-    from survey_app.services import rounds
-    from survey_app.services.instruments import store_instrument
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in (("survey", HOUSEHOLD), ("choices", YN)):
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    city_id = make_city()
-    with app.app_context():
-        row = store_instrument(load_xlsform_bytes(out.getvalue(), "household.xlsx", "residents"))
-        round_ = rounds.create_round(
-            db.session.get(City, city_id), "home-2025", ["residents"], instruments={"residents": row},
-            access={"residents": "open"}, year=2025,
-        )  # fmt: skip
-        rounds.open_round(round_)
-        db.session.commit()
+    return seed_round(app, make_city, "home-2025", book({"survey": HOUSEHOLD, "choices": YN}), "household.xlsx")
 
 
 def test_a_repeat_is_asked_once_per_child_and_as_often_as_the_respondent_adds(household_round, respondent, stored):
@@ -250,32 +210,11 @@ def test_a_label_shows_the_answers_it_names_and_the_page_offers_the_form_languag
 
 
 def test_a_long_list_from_a_file_is_one_drop_down(app, make_city, respondent, stored):
-    from instruments.xlsform import load_xlsform_bytes
-    from survey_app.extensions import db
-    from survey_app.models import City
-    from survey_app.services import rounds
-    from survey_app.services.instruments import store_instrument
-
-    book = openpyxl.Workbook()
-    book.active.title = "survey"
-    for row in (
-        ["type", "name", "label::English (en)"],
-        ["select_one_from_file villages.csv", "village", "Your village"],
-    ):
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
+    survey = [["type", "name", "label::English (en)"], ["select_one_from_file villages.csv", "village", "Your village"]]
     villages = "name,label::English (en)\n" + "".join(f"v{n},Village {n}\n" for n in range(120))
-    city_id = make_city()
-    with app.app_context():
-        form = load_xlsform_bytes(out.getvalue(), "villages.xlsx", "residents", {"villages.csv": villages.encode()})
-        row = store_instrument(form)
-        round_ = rounds.create_round(
-            db.session.get(City, city_id), "vill-2025", ["residents"], instruments={"residents": row},
-            access={"residents": "open"}, year=2025,
-        )  # fmt: skip
-        rounds.open_round(round_)
-        db.session.commit()
+    seed_round(
+        app, make_city, "vill-2025", book({"survey": survey}), "villages.xlsx", {"villages.csv": villages.encode()}
+    )
     r = respondent("vill-2025")
     r.start("?lang=en")
     page = r.get("/p/1").get_data(as_text=True)
